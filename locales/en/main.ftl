@@ -1,0 +1,324 @@
+# amity — English messages. Arguments are strings formatted by the caller; `count` and `n_*` are numbers.
+
+## Start and help
+start-title = amity — the outreach ledger of the { $office }
+start-body = I keep the office's donations, letters, video conferences and receptions, and answer with exact totals. Replies come in English or Chinese: /lang zh 切换中文.
+help-section-read = Ask
+help-section-log = Log and correct (staff)
+help-section-admin = Administer (admins)
+help-more = /help COMMAND shows one command in full, e.g. /help donation. /help zh lists the Chinese command names.
+help-aliases = Also: { $names }
+help-start = what amity is, and the commands you may use
+help-help = this list; /help COMMAND for one command
+help-totals = the summary: money, recipients, countries, items, letters, events — /totals 2020
+help-donations = donations with totals, newest first — /donations Germany 2020-03
+help-letters = letters sent and replies received, with quotes — /letters NRW
+help-events = video conferences, webinars, video messages — /events 2020-05
+help-receptions = receptions of foreign guests — /receptions 2020
+help-partners = partners with a tally each — /partners Italy, /partners friendship
+help-partner = one partner's page — /partner NRW
+help-countries = one line per country — /countries 2020
+help-search = find records by name, note or quote — /search goggles
+help-lang = reply language — /lang zh, /lang en
+help-add = log step by step, with choices (guided)
+help-donation = log a donation in one line — /donation 2020-03-23 | NRW | 500 protective suits
+help-letter = log a letter sent or received — /letter 2020-04-10 | received | Jalalabad | from: … | "…"
+help-event = log a conference, webinar or video message — /event 2020-05-20 | video-conference | Thailand, Singapore | Topic
+help-reception = log a reception of foreign guests — /reception 2020-03-31 | Taiyuan airport | 13 | Ambassadors
+help-partner-add = add a partner — /partner add Mantova | Italy | partner | aliases: Mantua
+help-undo = take back your last change (within a day, by default)
+help-edit = change one field — /edit D-3 status: delivered
+help-delete = delete with a reason (kept in the history) — /delete D-3 entered twice
+help-history = every version of a record — /history D-3
+help-rate = record or list exchange rates — /rate USD 7.0835 2020-01-01
+help-cancel = stop a guided entry
+help-staff = manage staff — /staff add 123456789 staff Li Wei, /staff remove ID, /staff list
+
+## Usage lines (shown with errors)
+usage-start = /start
+usage-help = /help [COMMAND]
+usage-totals = /totals [PERIOD] — e.g. /totals, /totals 2020, /totals last month
+usage-donations = /donations [FILTER] [PERIOD] — e.g. /donations Germany, /donations masks 2020-03..2020-05
+usage-letters = /letters [FILTER] [PERIOD] — e.g. /letters, /letters Kyrgyzstan
+usage-events = /events [FILTER] [PERIOD] — e.g. /events 2020-05
+usage-receptions = /receptions [PERIOD] — e.g. /receptions 2020
+usage-partners = /partners [COUNTRY or KIND] — e.g. /partners Italy, /partners friendship
+usage-partner = /partner NAME — e.g. /partner NRW
+usage-countries = /countries [PERIOD] — e.g. /countries 2020
+usage-search = /search TEXT — e.g. /search goggles
+usage-lang = /lang en | zh
+usage-add = /add [donation | letter | event | reception | partner]
+usage-cancel = /cancel
+usage-donation = Form: /donation DATE | RECIPIENT[, RECIPIENT…] | ITEMS | VALUE [| donor: …] [| status: pledged|shipped|delivered] [| fund: …] [| internal] [| note: …]
+    Example: /donation 2020-05-31 | Mantova | 100 medical goggles; 500 sets protective suits | ¥38,500 | status: delivered
+usage-letter = Form: /letter DATE | sent | PARTNER[, PARTNER…] | signed: TITLE[, TITLE…] [| kind: sympathy]
+    or: /letter DATE | received | PARTNER | from: AUTHOR | "QUOTE" [| reply to: L-1] [| kind: thanks]
+    Example: /letter 2020-04-02 | received | NRW | from: Armin Laschet | "Our friendship is strong."
+usage-event = Form: /event DATE | KIND | PARTICIPANT[, PARTICIPANT…] | TOPIC [| host: …]
+    Example: /event 2020-05-20 | video-conference | Thailand, Singapore | COVID-19 prevention and control
+usage-reception = Form: /reception DATE | PLACE | COUNT | GUESTS [| countries: …]
+    Example: /reception 2020-03-31 | Taiyuan airport | 13 | Ambassadors and their families | countries: Japan, France
+usage-partner-add = Form: /partner add NAME | COUNTRY | KIND [| aliases: A, B] [| since: YEAR] [| level: province|city|county]
+    Example: /partner add Mantova | Italy | partner | aliases: Mantua
+usage-undo = /undo
+usage-edit = Form: /edit ID FIELD: VALUE
+    Example: /edit D-3 status: delivered
+usage-delete = Form: /delete ID REASON
+    Example: /delete D-3 entered twice
+usage-history = Form: /history ID — e.g. /history D-3
+usage-rate = Form: /rate CURRENCY RATE [DATE] — CNY per one unit, valid from DATE (default today)
+    Example: /rate USD 7.0835 2020-01-01
+usage-staff = Form: /staff add USER_ID [admin|staff] [NAME] · /staff remove USER_ID · /staff list
+    Example: /staff add 123456789 staff Li Wei
+
+## Errors
+err-field = { $field }: { $reason }
+    { $usage }
+err-missing-field = { $field } is missing.
+    { $usage }
+err-empty = Send a command, for example /help.
+err-not-command = I answer commands, which start with /. Try /help, or /totals for the summary.
+err-unknown-command = There is no command /{ $name }. /help lists them.
+err-unknown-command-suggest = There is no command /{ $name }. Did you mean /{ $suggestion }?
+err-too-long = That message is too long (over { $max } bytes). Split it into several entries.
+err-internal = Something went wrong inside amity, and nothing was saved. Please try again; if it persists, tell the admin.
+err-text-too-long = is longer than { $max } characters
+err-control-chars = contains control characters
+err-extra-field = “{ $text }” is not a field of this form (a mistyped option? options end with a colon, like donor: …)
+err-date-future = { $date } is more than a year from today
+err-donation-empty = a donation needs items, a value, or both (write - for “not valued”)
+err-bad-word = “{ $input }” is not one of: { $choices }
+err-bad-year = “{ $input }” is not a year (e.g. 1986)
+err-no-rate = there is no { $currency } rate on or before { $date }, so its value in yuan is unknown. Record the rate first: /rate { $currency } RATE { $date }
+err-unknown-currency = “{ $input }” is not a currency I know. Use a code such as USD, EUR, JPY, or ¥ / $ / €.
+err-bad-rate = “{ $input }” is not a rate: give CNY per one unit, a positive number like 7.0835
+err-rate-cny = CNY is the ledger's own currency: its rate is always 1.
+err-too-many = more than { $max } names in one entry
+err-received-one-partner = a received letter comes from one partner
+err-bad-letter-id = “{ $input }” is not a letter id (like L-3)
+err-no-sent-letter = { $id } is not a sent letter in the ledger
+err-count-absurd = { $count } guests in one reception is not plausible
+err-name-empty = the name has no letters or digits
+err-partner-exists = “{ $name }” is already the name of partner { $id }. Use /partner { $name } to see it, or /edit { $id } aliases: … to change its names.
+err-ambiguous = “{ $input }” matches several partners. Which one?
+err-ambiguous-list = “{ $input }” matches several partners: { $candidates }. Write the full name.
+err-unknown-filter = I know no country, partner, item or donor called “{ $input }”. /partners lists the partners; /countries the countries.
+err-unknown-filter-suggest = I know no country, partner, item or donor called “{ $input }”. Did you mean: { $suggestions }?
+err-unknown-partner = “{ $input }” is not a partner yet. An admin or staff member can add it: { $example }
+err-partner-did-you-mean = “{ $input }” is not a partner name. Did you mean: { $suggestions }?
+err-unknown-recipient = “{ $input }” is neither a known partner nor a country; nothing was saved. Add the partner first: { $example }
+err-unknown-recipient-suggest = “{ $input }” is neither a known partner nor a country; nothing was saved. Did you mean: { $suggestions }? To add a new partner: { $example }
+err-partners-filter = “{ $input }” is neither a country nor a partner kind ({ $kinds }).{ $suggestions ->
+        [none] {""}
+       *[other] {" "}Did you mean: { $suggestions }?
+    }
+err-search-short = Search for at least two characters, e.g. /search masks
+err-lang = “{ $input }” is not a language I speak: /lang en or /lang zh
+err-bad-id = “{ $input }” is not a record id. Ids look like D-3 (donation), L-2 (letter), E-1 (event), R-1 (reception), P-4 (partner).
+err-no-record = There is no record { $id }.
+err-already-deleted = { $id } is already deleted. /history { $id } shows what happened.
+err-edit-deleted = { $id } is deleted; /undo (if it was you) or ask an admin to restore it.
+err-edit-field = “{ $field }” is not a field I can change here. Fields: { $fields }
+err-edit-no-change = { $id } already has that value; nothing changed.
+err-nothing-to-undo = You have no change to undo.
+err-undo-too-old = Your last change ({ $id }) is more than { $hours } hours old; use /edit or /delete instead.
+err-undo-touched = { $id } was changed by someone after your change; use /history { $id } and /edit instead.
+err-bad-user-id = “{ $input }” is not a user id: use the numeric Telegram id (like 123456789) or a Matrix id (like @name:server)
+err-not-staff = { $id } is not on the staff list.
+err-staff-config-admin = { $id } is an admin in the config file; remove them there.
+
+## Refusals
+refuse-staff-only-log = Only staff can log entries. Your id is { $id }; an admin can add you with /staff add { $id }.
+refuse-staff-only = Only staff can do that. Your id is { $id }; an admin can add you with /staff add { $id }.
+refuse-admin-only = Only admins can do that. Your id is { $id }.
+refuse-not-public = This ledger is open to staff only. Your id is { $id }; an admin can add you with /staff add { $id }.
+refuse-forwarded = A forwarded message never writes to the ledger. Type the command yourself.
+refuse-group-logging = Logging is done in a private chat with me, so that a forwarded or replayed message cannot write. Open a private chat and send the command there.
+
+## Saved, edited, deleted, undone
+saved = Saved { $id }: { $echo }
+edited = Edited { $id }: { $echo }
+deleted = Deleted { $id }: { $echo }. Totals no longer count it; /history { $id } keeps it.
+undo-create = Undone: { $id } is removed ({ $echo }).
+undo-edit = Undone: { $id } is back as it was ({ $echo }).
+undo-delete = Undone: { $id } is restored ({ $echo }).
+note-usd-missing = The USD amount is not known: there is no USD rate on or before { $date }. Add it with /rate USD RATE { $date } and it will be filled in.
+lang-set = I will answer you in English.
+lang-current = Your language is { $lang }. Change it with /lang en or /lang zh.
+
+## Totals and lists
+totals-title = Totals · { $period }
+section-donations = Donations
+section-letters = Letters
+section-events = Video conferences and webinars
+section-receptions = Receptions
+donations-none = No donations.
+donations-summary = { $count ->
+        [one] One donation
+       *[other] { $count } donations
+    }: { $money } to { $recipients } in { $n_countries ->
+        [one] one country
+       *[other] { $n_countries } countries
+    }.
+donations-usd-missing = { $count ->
+        [one] One valued donation has
+       *[other] { $count } valued donations have
+    } no USD amount yet (no USD rate for its value date), so the USD total ({ $usd }) leaves it out.
+donations-unvalued = { $count ->
+        [one] One donation is
+       *[other] { $count } donations are
+    } in kind with no declared value, not in the money total.
+donations-items = Items: { $items }
+donations-shared = { $count ->
+        [one] One of these donations was
+       *[other] { $count } of these donations were
+    } given jointly with other recipients; the full value is shown here.
+and-more = and { $count } more
+recipients-friendship = { $count } friendship { $count ->
+        [one] province or state
+       *[other] provinces and states
+    }
+recipients-partner = { $count } partner { $count ->
+        [one] government
+       *[other] governments
+    }
+recipients-overseas-chinese = { $count } overseas Chinese { $count ->
+        [one] society
+       *[other] societies
+    }
+recipients-institution = { $count } { $count ->
+        [one] institution
+       *[other] institutions
+    }
+recipients-organization = { $count } international { $count ->
+        [one] organization
+       *[other] organizations
+    }
+recipients-embassy = { $count } { $count ->
+        [one] embassy
+       *[other] embassies
+    }
+recipients-country = { $count } { $count ->
+        [one] country
+       *[other] countries
+    } directly
+letters-none = No letters.
+letters-sent-summary = Sent: { $count ->
+        [one] one letter
+       *[other] { $count } letters
+    } to { $n_partners ->
+        [one] one partner
+       *[other] { $n_partners } partners
+    }.
+letters-received-summary = Received: { $count ->
+        [one] one letter
+       *[other] { $count } letters
+    } from { $n_partners ->
+        [one] one partner
+       *[other] { $n_partners } partners
+    }.
+events-none = No events.
+events-summary = { $count ->
+        [one] One event
+       *[other] { $count } events
+    } ({ $kinds }) with participants from { $n_countries ->
+        [one] one country
+       *[other] { $n_countries } countries
+    }.
+receptions-none = No receptions.
+receptions-summary = { $count ->
+        [one] One reception
+       *[other] { $count } receptions
+    } of { $n_guests ->
+        [one] one guest
+       *[other] { $n_guests } guests
+    }{ $n_countries ->
+        [0] {""}
+        [one] {" "}from one country
+       *[other] {" "}from { $n_countries } countries
+    }.
+audience-public = Public records only.
+audience-staff = Including internal records (you are staff).
+list-more = { $count } more not shown (the newest { $n_shown } are). Narrow it with a period, e.g. 2020-05.
+title-donations = Donations
+title-letters = Letters
+title-events = Events
+title-receptions = Receptions
+title-partners = Partners
+title-countries = Countries
+title-search = Search: { $text }
+title-history = history
+title-rates = Exchange rates (CNY per unit)
+title-staff = Staff
+partners-count = { $count ->
+        [one] One partner.
+       *[other] { $count } partners.
+    }
+partners-how-to-add = Add one with /partner add NAME | COUNTRY | KIND
+partner-tally = { $n_donations } donations ({ $money }) · { $n_letters } letters · { $n_events } events
+partner-aka = also: { $names }
+partner-since = since { $year }
+countries-none = No activity recorded.
+country-donations = { $count } donations, { $money }, { $n_recipients } recipients
+country-shared = { $count } shared
+country-letters = { $count } letters
+country-events = { $count } events
+countries-shared-note = “shared”: a donation given jointly to several countries appears under each of them with its full value; /totals counts it once.
+search-none = Nothing found.
+search-more = Only the newest { $n_shown } are shown; search for something more specific.
+history-deleted-now = This record is deleted.
+rates-none = No rates recorded. Add one: /rate USD 7.0835 2020-01-01
+rate-line = 1 { $currency } = { $rate } CNY from { $date }
+rate-saved = Rate saved: 1 { $currency } = { $rate } CNY from { $date }.
+rate-replaced = It replaces { $rate } for the same day.
+rate-filled = USD amounts filled in for { $count } donations: { $ids }.
+rate-fixed-note = Donations already valued keep the amounts fixed when they were recorded.
+staff-added = { $id } is now { $role }.
+staff-updated = { $id } is now { $role } (changed).
+staff-removed = { $id } is no longer staff.
+staff-none = No staff yet. Add someone: /staff add 123456789 staff
+staff-from-config = from the config file
+
+## Record parts
+usd-unknown = USD unknown
+value-none = not valued
+internal-mark = internal
+letter-signed = signed: { $names }
+letter-from = from { $author }
+letter-in-reply-to = in reply to { $id }
+event-with = with { $names }
+event-host = host: { $host }
+reception-guests = { $count } guests: { $guests }
+
+## Words
+status-pledged = pledged
+status-shipped = shipped
+status-delivered = delivered
+direction-sent = sent
+direction-received = received
+letter-kind-sympathy = sympathy
+letter-kind-reply = reply
+letter-kind-thanks = thanks
+letter-kind-other = other
+event-kind-video-conference = video conference
+event-kind-webinar = webinar
+event-kind-video-message = video message
+event-kind-visit = visit
+event-kind-other = other
+partner-kind-friendship = friendship province/state
+partner-kind-partner = partner government
+partner-kind-overseas-chinese = overseas Chinese society
+partner-kind-institution = institution
+partner-kind-organization = international organization
+partner-kind-embassy = embassy
+level-province = province/state
+level-city = city
+level-county = county
+level-none = —
+role-admin = an admin
+role-staff = staff
+role-everyone = everyone
+action-create = created
+action-edit = edited
+action-delete = deleted
+action-undo = undone

@@ -1,0 +1,236 @@
+//! How records and amounts read in a reply, in the asker's language: one compact entry per record
+//! (first line: id, date, who; then what), money as CNY with USD beside it, enumerations in words.
+
+use crate::domain::money::{self, Currency};
+use crate::domain::*;
+use crate::i18n::{Lang, t};
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+
+/// Formatting in one language. `Ctx` dereferences to it, and write transactions use it directly.
+#[derive(Clone, Copy, Debug)]
+pub struct Fmt {
+    pub lang: Lang,
+}
+
+/// The one-line echo of any record, for "Saved X-n: …" and history.
+pub fn echo_with(lang: Lang, _today: NaiveDate, _conn: &rusqlite::Connection, rec: &Record) -> String {
+    Fmt { lang }.echo(rec)
+}
+
+impl Fmt {
+    pub fn t(&self, id: &str, args: &[(&str, String)]) -> String {
+        t(self.lang, id, args)
+    }
+
+    /// A country's name in this language.
+    pub fn country_name(&self, c: CountryCode) -> &'static str {
+        match self.lang {
+            Lang::En => c.name_en(),
+            Lang::Zh => c.name_zh(),
+        }
+    }
+
+    /// One line saying what a record is (the first line of its entry, with details flattened).
+    pub fn echo(&self, rec: &Record) -> String {
+        match rec {
+            Record::Donation(d) => self.donation_echo(d),
+            other => self
+                .record_entry(other)
+                .split_once(" · ")
+                .map(|(_, rest)| rest.replace('\n', " · "))
+                .unwrap_or_default(),
+        }
+    }
+
+    pub fn party(&self, p: &Party) -> String {
+        match p {
+            Party::Partner { name, country, .. } => format!("{name} ({country})"),
+            Party::Country(c) => self.country_name(*c).to_string(),
+            Party::Named { name, country: Some(c) } => format!("{name} ({c})"),
+            Party::Named { name, country: None } => name.clone(),
+        }
+    }
+
+    pub fn parties(&self, ps: &[Party]) -> String {
+        let sep = if self.lang == Lang::Zh { "、" } else { ", " };
+        ps.iter().map(|p| self.party(p)).collect::<Vec<_>>().join(sep)
+    }
+
+    pub fn int(&self, n: i64) -> String {
+        money::fmt_int(n as i128)
+    }
+
+    /// CNY with USD beside it: "CNY 38,500 ($5,435)"; in Chinese "3.85万元（$5,435）".
+    pub fn cny_usd(&self, cny: Decimal, usd: Option<Decimal>) -> String {
+        let c = match self.lang {
+            Lang::En => money::fmt_cny(cny),
+            Lang::Zh => money::fmt_wan(cny),
+        };
+        match usd {
+            Some(u) => match self.lang {
+                Lang::En => format!("{c} ({})", money::fmt_usd(u)),
+                Lang::Zh => format!("{c}（{}）", money::fmt_usd(u)),
+            },
+            None => match self.lang {
+                Lang::En => format!("{c} ({})", self.t("usd-unknown", &[])),
+                Lang::Zh => format!("{c}（{}）", self.t("usd-unknown", &[])),
+            },
+        }
+    }
+
+    /// A donation's value: as declared when not in CNY, then CNY and USD.
+    pub fn value(&self, v: &FixedValue) -> String {
+        let pair = self.cny_usd(v.cny, v.usd);
+        if v.currency == Currency::CNY {
+            pair
+        } else {
+            format!("{} = {pair}", money::fmt_money(&money::Money { amount: v.amount, currency: v.currency }))
+        }
+    }
+
+    pub fn items_text(&self, items: &[ItemLine]) -> String {
+        items.iter().map(money::fmt_item).collect::<Vec<_>>().join("; ")
+    }
+
+    pub fn word(&self, prefix: &str, word: &str) -> String {
+        self.t(&format!("{prefix}-{word}"), &[])
+    }
+
+    /// The one-line echo of a donation (as in "Saved D-17: …").
+    pub fn donation_echo(&self, d: &Donation) -> String {
+        let mut parts = vec![d.date.to_string(), self.parties(&d.recipients)];
+        if !d.items.is_empty() {
+            parts.push(self.items_text(&d.items));
+        }
+        match &d.value {
+            Some(v) => parts.push(self.value(v)),
+            None => parts.push(self.t("value-none", &[])),
+        }
+        parts.join(" · ")
+    }
+
+    /// A donation as a list entry: id, date and recipients; items and value; donor and status.
+    pub fn donation_entry(&self, d: &Donation) -> String {
+        let mut s = format!("D-{} · {} · {}", d.id, d.date, self.parties(&d.recipients));
+        let mut what = Vec::new();
+        if !d.items.is_empty() {
+            what.push(self.items_text(&d.items));
+        }
+        if let Some(v) = &d.value {
+            what.push(self.value(v));
+        }
+        if !what.is_empty() {
+            s.push('\n');
+            s.push_str(&what.join(" · "));
+        }
+        let mut who = vec![d.donor.clone(), self.word("status", d.status.as_str())];
+        if let Some(f) = &d.fund {
+            who.push(f.clone());
+        }
+        if d.internal {
+            who.push(self.t("internal-mark", &[]));
+        }
+        s.push('\n');
+        s.push_str(&who.join(" · "));
+        if let Some(n) = &d.note {
+            s.push('\n');
+            s.push_str(n);
+        }
+        s
+    }
+
+    pub fn letter_entry(&self, l: &Letter) -> String {
+        let dir = self.word("direction", l.direction.as_str());
+        let kind = self.word("letter-kind", l.kind.as_str());
+        let mut s = format!("L-{} · {} · {dir} ({kind}) · {}", l.id, l.date, self.parties(&l.partners));
+        if !l.signatories.is_empty() {
+            s.push('\n');
+            s.push_str(&self.t("letter-signed", &[("names", l.signatories.join(", "))]));
+        }
+        if let Some(a) = &l.author {
+            s.push('\n');
+            s.push_str(&self.t("letter-from", &[("author", a.clone())]));
+        }
+        if let Some(q) = &l.quote {
+            s.push('\n');
+            s.push_str(&format!("“{q}”"));
+        }
+        if let Some(r) = l.in_reply_to {
+            s.push('\n');
+            s.push_str(&self.t("letter-in-reply-to", &[("id", format!("L-{r}"))]));
+        }
+        if l.internal {
+            s.push_str(&format!(" · {}", self.t("internal-mark", &[])));
+        }
+        s
+    }
+
+    pub fn event_entry(&self, e: &Event) -> String {
+        let mut s = format!("E-{} · {} · {} · {}", e.id, e.date, self.word("event-kind", e.kind.as_str()), e.topic);
+        if !e.participants.is_empty() {
+            s.push('\n');
+            s.push_str(&self.t("event-with", &[("names", self.parties(&e.participants))]));
+        }
+        if let Some(h) = &e.host {
+            s.push('\n');
+            s.push_str(&self.t("event-host", &[("host", h.clone())]));
+        }
+        if e.internal {
+            s.push_str(&format!(" · {}", self.t("internal-mark", &[])));
+        }
+        s
+    }
+
+    pub fn reception_entry(&self, r: &Reception) -> String {
+        let mut s = format!(
+            "R-{} · {} · {} · {}",
+            r.id,
+            r.date,
+            r.place,
+            self.t("reception-guests", &[("count", r.count.to_string()), ("guests", r.guests.clone())])
+        );
+        if !r.countries.is_empty() {
+            s.push('\n');
+            s.push_str(&r.countries.iter().map(|c| self.country_name(*c)).collect::<Vec<_>>().join(", "));
+        }
+        if r.internal {
+            s.push_str(&format!(" · {}", self.t("internal-mark", &[])));
+        }
+        s
+    }
+
+    pub fn partner_entry(&self, p: &Partner) -> String {
+        let mut s = format!(
+            "P-{} · {} · {} · {}",
+            p.id,
+            p.name,
+            self.country_name(p.country),
+            self.word("partner-kind", p.kind.as_str())
+        );
+        if !p.aliases.is_empty() {
+            s.push_str(&format!(" · {}", self.t("partner-aka", &[("names", p.aliases.join(", "))])));
+        }
+        if let Some(y) = p.since {
+            s.push_str(&format!(" · {}", self.t("partner-since", &[("year", y.to_string())])));
+        }
+        s
+    }
+
+    pub fn record_entry(&self, r: &Record) -> String {
+        match r {
+            Record::Partner(p) => self.partner_entry(p),
+            Record::Donation(d) => self.donation_entry(d),
+            Record::Letter(l) => self.letter_entry(l),
+            Record::Event(e) => self.event_entry(e),
+            Record::Reception(x) => self.reception_entry(x),
+        }
+    }
+
+    pub fn period_text(&self, p: &Period) -> String {
+        match self.lang {
+            Lang::En => p.describe_en(),
+            Lang::Zh => p.describe_zh(),
+        }
+    }
+}

@@ -1,0 +1,415 @@
+//! Logging commands, the one-line forms: /donation, /letter, /event, /reception, /partner add. Each
+//! parses every field before anything is written, then saves the record and its history entry in one
+//! transaction and answers with the new id and an echo of what was understood.
+
+use super::fields::{Form, Keys, MAX_NAME, MAX_TEXT, list, unquote};
+use super::resolve::Mode;
+use super::{CmdError, CmdResult, Ctx};
+use crate::domain::*;
+use crate::render::Reply;
+use crate::store::history::{self, Action};
+use crate::store::{rates, records};
+use chrono::{Datelike, NaiveDate};
+
+const DONATION_KEYS: Keys = &[
+    ("donor", &["donor", "from", "捐赠方", "捐赠单位"]),
+    ("status", &["status", "状态"]),
+    ("fund", &["fund", "funding", "资金", "资金来源"]),
+    ("value date", &["value date", "valued", "valued on", "估值日期"]),
+];
+const LETTER_KEYS: Keys = &[
+    ("signed", &["signed", "signed by", "signatories", "署名", "签署"]),
+    ("from", &["from", "author", "by", "来信人", "作者"]),
+    ("kind", &["kind", "type", "类型"]),
+    ("reply to", &["reply to", "in reply to", "replying to", "回复"]),
+];
+const EVENT_KEYS: Keys = &[("host", &["host", "hosted by", "主办", "主办方"])];
+const RECEPTION_KEYS: Keys = &[("countries", &["countries", "country", "国家"])];
+const PARTNER_KEYS: Keys = &[
+    ("aliases", &["aliases", "alias", "aka", "别名"]),
+    ("since", &["since", "始于", "建立"]),
+    ("level", &["level", "级别"]),
+];
+
+/// Refuses positional fields beyond what a form takes (usually a mistyped option).
+fn no_extra(ctx: &Ctx<'_>, usage: &str, form: &Form, max: usize) -> Result<(), CmdError> {
+    if let Some(extra) = form.positional.get(max) {
+        return Err(ctx.bad_field(
+            usage,
+            &format!("#{}", max + 1),
+            ctx.t("err-extra-field", &[("text", extra.clone())]),
+        ));
+    }
+    Ok(())
+}
+
+fn required<'f>(ctx: &Ctx<'_>, usage: &str, form: &'f Form, i: usize, name: &str) -> Result<&'f str, CmdError> {
+    form.pos(i).ok_or_else(|| ctx.missing_field(usage, name))
+}
+
+/// A record date: a real calendar date, not more than a year ahead.
+fn record_date(ctx: &Ctx<'_>, usage: &str, s: &str) -> Result<NaiveDate, CmdError> {
+    let d = ctx.date(usage, s)?;
+    if d > ctx.today + chrono::Duration::days(366) {
+        return Err(ctx.bad_field(usage, "DATE", ctx.t("err-date-future", &[("date", d.to_string())])));
+    }
+    Ok(d)
+}
+
+fn visibility(form: &Form) -> bool {
+    form.has_flag("internal") && !form.has_flag("public")
+}
+
+fn note(ctx: &Ctx<'_>, usage: &str, form: &Form) -> Result<Option<String>, CmdError> {
+    form.opt("note").map(|n| ctx.text(usage, "note", n, MAX_TEXT)).transpose()
+}
+
+/// Saves a new record with its history entry; answers "Saved X-n: echo".
+fn save(ctx: &mut Ctx<'_>, rec: Record, notes: Vec<String>) -> CmdResult {
+    let actor = ctx.actor().to_string();
+    let lang = ctx.lang;
+    let c: &Ctx<'_> = ctx;
+    let echo_ctx = EchoCtx { lang, today: c.today };
+    ctx.write(|tx| {
+        let id = records::insert_record(tx, &rec, &actor)?;
+        let (stored, _) = records::get_record(tx, id)?.ok_or_else(|| crate::store::corrupt("record vanished"))?;
+        history::record(tx, &actor, id, Action::Create, None, Some(&stored), None, None)?;
+        let echo = echo_ctx.echo(tx, &stored);
+        let mut r = Reply::text(crate::i18n::t(lang, "saved", &[("id", id.to_string()), ("echo", echo)]));
+        for n in &notes {
+            r.note(n.clone());
+        }
+        Ok(r)
+    })
+}
+
+/// Formats an echo inside a write transaction (where the Ctx's store is borrowed).
+struct EchoCtx {
+    lang: crate::i18n::Lang,
+    today: NaiveDate,
+}
+
+impl EchoCtx {
+    fn echo(&self, conn: &rusqlite::Connection, rec: &Record) -> String {
+        super::format::echo_with(self.lang, self.today, conn, rec)
+    }
+}
+
+pub fn donation(ctx: &mut Ctx<'_>, args: &str) -> CmdResult {
+    let u = "usage-donation";
+    let form = Form::parse(args, DONATION_KEYS);
+    if form.positional.is_empty() {
+        return Err(ctx.missing_field(u, "DATE"));
+    }
+    no_extra(ctx, u, &form, 4)?;
+    let date = record_date(ctx, u, required(ctx, u, &form, 0, "DATE")?)?;
+    let recipients = parties(ctx, u, required(ctx, u, &form, 1, "RECIPIENT")?, false)?;
+    let items = match form.pos(2) {
+        Some(s) => ctx.items(u, s)?,
+        None => Vec::new(),
+    };
+    let money = match form.pos(3) {
+        Some(s) => ctx.value(u, s)?,
+        None => None,
+    };
+    if items.is_empty() && money.is_none() {
+        return Err(ctx.bad_field(u, "ITEMS", ctx.t("err-donation-empty", &[])));
+    }
+    let value_date = match form.opt("value date") {
+        Some(s) => ctx.date(u, s)?,
+        None => date,
+    };
+    let status = match form.opt("status") {
+        Some(s) => Status::parse(s).ok_or_else(|| {
+            ctx.bad_field(
+                u,
+                "status",
+                ctx.t("err-bad-word", &[("input", s.to_string()), ("choices", Status::choices())]),
+            )
+        })?,
+        None => Status::Delivered,
+    };
+    let donor = match form.opt("donor") {
+        Some(d) => ctx.text(u, "donor", d, MAX_NAME)?,
+        None => ctx.cfg.office.default_donor.clone(),
+    };
+    let fund = form.opt("fund").map(|f| ctx.text(u, "fund", f, MAX_NAME)).transpose()?;
+    let mut notes = Vec::new();
+    let value = match money {
+        None => None,
+        Some(m) => Some(fix(ctx, u, m, value_date, &mut notes)?),
+    };
+    let d = Donation {
+        id: 0,
+        date,
+        recipients,
+        donor,
+        items,
+        value,
+        value_date,
+        status,
+        fund,
+        internal: visibility(&form),
+        note: note(ctx, u, &form)?,
+    };
+    save(ctx, Record::Donation(d), notes)
+}
+
+/// Fixes a value at its value date's rates, or refuses when the currency has no rate.
+pub fn fix(
+    ctx: &Ctx<'_>,
+    usage: &str,
+    m: money::Money,
+    value_date: NaiveDate,
+    notes: &mut Vec<String>,
+) -> Result<FixedValue, CmdError> {
+    let fixed = rates::fix_value(ctx.store.conn(), m.amount, m.currency, value_date)?;
+    let Some(v) = fixed else {
+        return Err(ctx.bad_field(
+            usage,
+            "VALUE",
+            ctx.t("err-no-rate", &[("currency", m.currency.to_string()), ("date", value_date.to_string())]),
+        ));
+    };
+    if v.usd.is_none() {
+        notes.push(ctx.t("note-usd-missing", &[("date", value_date.to_string())]));
+    }
+    Ok(v)
+}
+
+/// A list of recipients or participants, without duplicates.
+pub fn parties(ctx: &Ctx<'_>, usage: &str, s: &str, allow_named: bool) -> Result<Vec<Party>, CmdError> {
+    let names = list(s);
+    if names.is_empty() {
+        return Err(ctx.missing_field(usage, if allow_named { "PARTICIPANT" } else { "RECIPIENT" }));
+    }
+    if names.len() > 100 {
+        return Err(ctx.bad_field(usage, "RECIPIENT", ctx.t("err-too-many", &[("max", "100".into())])));
+    }
+    let mut out: Vec<Party> = Vec::new();
+    for n in names {
+        let p = ctx.resolve_party(&n, allow_named)?;
+        if !out.contains(&p) {
+            out.push(p);
+        }
+    }
+    Ok(out)
+}
+
+fn partners_only(ctx: &Ctx<'_>, usage: &str, s: &str) -> Result<Vec<Party>, CmdError> {
+    let names = list(s);
+    if names.is_empty() {
+        return Err(ctx.missing_field(usage, "PARTNER"));
+    }
+    if names.len() > 200 {
+        return Err(ctx.bad_field(usage, "PARTNER", ctx.t("err-too-many", &[("max", "200".into())])));
+    }
+    let mut out: Vec<Party> = Vec::new();
+    for n in names {
+        let p = ctx.resolve_partner(&n, Mode::Log, "/partner")?;
+        let party = Party::Partner { id: p.id, name: p.name, country: p.country };
+        if !out.contains(&party) {
+            out.push(party);
+        }
+    }
+    Ok(out)
+}
+
+pub fn letter(ctx: &mut Ctx<'_>, args: &str) -> CmdResult {
+    let u = "usage-letter";
+    let form = Form::parse(args, LETTER_KEYS);
+    if form.positional.is_empty() {
+        return Err(ctx.missing_field(u, "DATE"));
+    }
+    no_extra(ctx, u, &form, 4)?;
+    let date = record_date(ctx, u, required(ctx, u, &form, 0, "DATE")?)?;
+    let dir_text = required(ctx, u, &form, 1, "sent|received")?;
+    let direction = Direction::parse(dir_text).ok_or_else(|| {
+        ctx.bad_field(
+            u,
+            "sent|received",
+            ctx.t("err-bad-word", &[("input", dir_text.to_string()), ("choices", Direction::choices())]),
+        )
+    })?;
+    let partners = partners_only(ctx, u, required(ctx, u, &form, 2, "PARTNER")?)?;
+    let in_reply_to = match form.opt("reply to") {
+        Some(s) => Some(reply_target(ctx, u, s)?),
+        None => None,
+    };
+    let kind = match form.opt("kind") {
+        Some(s) => LetterKind::parse(s).ok_or_else(|| {
+            ctx.bad_field(
+                u,
+                "kind",
+                ctx.t("err-bad-word", &[("input", s.to_string()), ("choices", LetterKind::choices())]),
+            )
+        })?,
+        None if direction == Direction::Sent => LetterKind::Sympathy,
+        None => LetterKind::Reply,
+    };
+    let (signatories, author, quote) = match direction {
+        Direction::Sent => {
+            let signed = form.opt("signed").ok_or_else(|| ctx.missing_field(u, "signed:"))?;
+            let names: Vec<String> = list(signed);
+            for n in &names {
+                ctx.text(u, "signed", n, MAX_NAME)?;
+            }
+            if form.pos(3).is_some() {
+                no_extra(ctx, u, &form, 3)?;
+            }
+            (names, None, None)
+        }
+        Direction::Received => {
+            if partners.len() > 1 {
+                return Err(ctx.bad_field(u, "PARTNER", ctx.t("err-received-one-partner", &[])));
+            }
+            let author = form.opt("from").ok_or_else(|| ctx.missing_field(u, "from:"))?;
+            let author = ctx.text(u, "from", author, MAX_NAME)?;
+            let quote = form.pos(3).map(|q| ctx.text(u, "QUOTE", &unquote(q), MAX_TEXT)).transpose()?;
+            (Vec::new(), Some(author), quote.filter(|q| !q.is_empty()))
+        }
+    };
+    let l = Letter {
+        id: 0,
+        date,
+        direction,
+        kind,
+        partners,
+        signatories,
+        author,
+        quote,
+        in_reply_to,
+        internal: visibility(&form),
+        note: note(ctx, u, &form)?,
+    };
+    save(ctx, Record::Letter(l), Vec::new())
+}
+
+/// `reply to: L-3` must name a sent letter that exists.
+fn reply_target(ctx: &Ctx<'_>, u: &str, s: &str) -> Result<i64, CmdError> {
+    let s = s.trim();
+    let id = RecordId::parse(s)
+        .filter(|r| r.kind == RecordKind::Letter)
+        .or_else(|| s.parse::<i64>().ok().filter(|n| *n > 0).map(|n| RecordId::new(RecordKind::Letter, n)))
+        .ok_or_else(|| ctx.bad_field(u, "reply to", ctx.t("err-bad-letter-id", &[("input", s.to_string())])))?;
+    match records::get_record(ctx.store.conn(), id)? {
+        Some((Record::Letter(l), false)) if l.direction == Direction::Sent => Ok(l.id),
+        _ => Err(ctx.bad_field(u, "reply to", ctx.t("err-no-sent-letter", &[("id", id.to_string())]))),
+    }
+}
+
+pub fn event(ctx: &mut Ctx<'_>, args: &str) -> CmdResult {
+    let u = "usage-event";
+    let form = Form::parse(args, EVENT_KEYS);
+    if form.positional.is_empty() {
+        return Err(ctx.missing_field(u, "DATE"));
+    }
+    no_extra(ctx, u, &form, 4)?;
+    let date = record_date(ctx, u, required(ctx, u, &form, 0, "DATE")?)?;
+    let kind_text = required(ctx, u, &form, 1, "KIND")?;
+    let kind = EventKind::parse(kind_text).ok_or_else(|| {
+        ctx.bad_field(
+            u,
+            "KIND",
+            ctx.t("err-bad-word", &[("input", kind_text.to_string()), ("choices", EventKind::choices())]),
+        )
+    })?;
+    let participants = parties(ctx, u, required(ctx, u, &form, 2, "PARTICIPANT")?, true)?;
+    let topic = ctx.text(u, "TOPIC", required(ctx, u, &form, 3, "TOPIC")?, MAX_NAME)?;
+    let host = form.opt("host").map(|h| ctx.text(u, "host", h, MAX_NAME)).transpose()?;
+    let e =
+        Event { id: 0, date, kind, topic, host, participants, internal: visibility(&form), note: note(ctx, u, &form)? };
+    save(ctx, Record::Event(e), Vec::new())
+}
+
+pub fn reception(ctx: &mut Ctx<'_>, args: &str) -> CmdResult {
+    let u = "usage-reception";
+    let form = Form::parse(args, RECEPTION_KEYS);
+    if form.positional.is_empty() {
+        return Err(ctx.missing_field(u, "DATE"));
+    }
+    no_extra(ctx, u, &form, 4)?;
+    let date = record_date(ctx, u, required(ctx, u, &form, 0, "DATE")?)?;
+    let place = ctx.text(u, "PLACE", required(ctx, u, &form, 1, "PLACE")?, MAX_NAME)?;
+    let count = ctx.quantity(u, "COUNT", required(ctx, u, &form, 2, "COUNT")?)?;
+    if count > 100_000 {
+        return Err(ctx.bad_field(u, "COUNT", ctx.t("err-count-absurd", &[("count", count.to_string())])));
+    }
+    let guests = ctx.text(u, "GUESTS", required(ctx, u, &form, 3, "GUESTS")?, MAX_TEXT)?;
+    let mut countries = Vec::new();
+    if let Some(cs) = form.opt("countries") {
+        for c in list(cs) {
+            let code = country::parse(&c).map_err(|e| ctx.bad_field(u, "countries", ctx.t(e.msg_id(), &e.args())))?;
+            if !countries.contains(&code) {
+                countries.push(code);
+            }
+        }
+    }
+    let r = Reception {
+        id: 0,
+        date,
+        place,
+        count: count as u32,
+        guests,
+        countries,
+        internal: visibility(&form),
+        note: note(ctx, u, &form)?,
+    };
+    save(ctx, Record::Reception(r), Vec::new())
+}
+
+pub fn partner_add(ctx: &mut Ctx<'_>, args: &str) -> CmdResult {
+    let u = "usage-partner-add";
+    let form = Form::parse(args, PARTNER_KEYS);
+    if form.positional.is_empty() {
+        return Err(ctx.missing_field(u, "NAME"));
+    }
+    no_extra(ctx, u, &form, 3)?;
+    let name = ctx.text(u, "NAME", required(ctx, u, &form, 0, "NAME")?, MAX_NAME)?;
+    if norm_name(&name).is_empty() {
+        return Err(ctx.bad_field(u, "NAME", ctx.t("err-name-empty", &[])));
+    }
+    let country_text = required(ctx, u, &form, 1, "COUNTRY")?;
+    let country =
+        country::parse(country_text).map_err(|e| ctx.bad_field(u, "COUNTRY", ctx.t(e.msg_id(), &e.args())))?;
+    let kind_text = required(ctx, u, &form, 2, "KIND")?;
+    let kind = PartnerKind::parse(kind_text).ok_or_else(|| {
+        ctx.bad_field(
+            u,
+            "KIND",
+            ctx.t("err-bad-word", &[("input", kind_text.to_string()), ("choices", PartnerKind::choices())]),
+        )
+    })?;
+    let aliases: Vec<String> = form.opt("aliases").map(list).unwrap_or_default();
+    for a in &aliases {
+        ctx.text(u, "aliases", a, MAX_NAME)?;
+    }
+    let since = match form.opt("since") {
+        Some(s) => {
+            let y: i32 = s
+                .trim()
+                .parse()
+                .map_err(|_| ctx.bad_field(u, "since", ctx.t("err-bad-year", &[("input", s.to_string())])))?;
+            if !(1900..=ctx.today.year()).contains(&y) {
+                return Err(ctx.bad_field(u, "since", ctx.t("err-bad-year", &[("input", s.to_string())])));
+            }
+            Some(y)
+        }
+        None => None,
+    };
+    let level = match form.opt("level") {
+        Some(s) => Some(Level::parse(s).ok_or_else(|| {
+            ctx.bad_field(u, "level", ctx.t("err-bad-word", &[("input", s.to_string()), ("choices", Level::choices())]))
+        })?),
+        None => None,
+    };
+    // Every name and alias must be new: a name that means two partners would make lookups ambiguous.
+    for n in std::iter::once(&name).chain(aliases.iter()) {
+        let taken = crate::store::reports::partners_by_norm(ctx.store.conn(), &norm_name(n))?;
+        if let Some(pid) = taken.first() {
+            return Err(ctx.invalid("err-partner-exists", &[("name", n.clone()), ("id", format!("P-{pid}"))]));
+        }
+    }
+    let p = Partner { id: 0, name, aliases, kind, country, level, since, note: note(ctx, u, &form)? };
+    save(ctx, Record::Partner(p), Vec::new())
+}

@@ -1,0 +1,281 @@
+//! The core: takes a transport-neutral [`Request`], parses the command, checks the person's role,
+//! runs it against the store and returns a [`Reply`]. No network types live here, so every behaviour
+//! is testable against a real SQLite file without any server.
+
+mod add;
+mod admin;
+mod fields;
+mod format;
+mod logging;
+mod reading;
+mod resolve;
+mod spec;
+
+pub use spec::{COMMANDS, CommandSpec};
+
+use crate::config::Config;
+use crate::domain::{Role, UserKey};
+use crate::i18n::{Lang, t};
+use crate::render::{Outcome, Reply};
+use crate::store::{Store, StoreError, WriteOutcome};
+use chrono::{DateTime, NaiveDate, Utc};
+use std::sync::{Arc, Mutex};
+
+/// Where a message came from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ChatKind {
+    Private,
+    Group,
+    Channel,
+}
+
+/// One incoming message or button press, as every transport describes it.
+#[derive(Clone, Debug)]
+pub struct Request {
+    /// "console", "telegram", "matrix": part of the idempotency key.
+    pub transport: &'static str,
+    pub user: UserKey,
+    pub user_name: Option<String>,
+    /// The client's language code, if it sends one ("en-US", "zh-hans").
+    pub lang_hint: Option<String>,
+    /// The chat, unique within the transport.
+    pub chat: String,
+    pub chat_kind: ChatKind,
+    pub text: String,
+    /// The transport's own update id: the same id never writes twice.
+    pub update_id: Option<String>,
+    /// The message was forwarded from someone else: it never writes.
+    pub forwarded: bool,
+}
+
+impl Request {
+    /// The local operator typing in the console or `amity ask`.
+    pub fn console(text: impl Into<String>) -> Request {
+        Request {
+            transport: "console",
+            user: UserKey::console(),
+            user_name: None,
+            lang_hint: None,
+            chat: "console".into(),
+            chat_kind: ChatKind::Private,
+            text: text.into(),
+            update_id: None,
+            forwarded: false,
+        }
+    }
+
+    pub fn as_user(mut self, user: UserKey) -> Request {
+        self.user = user;
+        self
+    }
+}
+
+/// A clock, replaceable in tests.
+pub type Clock = Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>;
+
+/// The transport-free bot: configuration, the store, and a clock.
+pub struct Core {
+    cfg: Config,
+    tz: chrono_tz::Tz,
+    store: Mutex<Store>,
+    clock: Clock,
+}
+
+impl std::fmt::Debug for Core {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Core").field("tz", &self.tz).finish_non_exhaustive()
+    }
+}
+
+/// Why a command did not do what was asked. Messages are already in the asker's language.
+#[derive(Debug)]
+pub enum CmdError {
+    Invalid(String),
+    Refused(String),
+    /// A prepared answer that is not a success (e.g. "which one did you mean?" with buttons).
+    Reply(Reply),
+    Store(StoreError),
+}
+
+impl From<StoreError> for CmdError {
+    fn from(e: StoreError) -> Self {
+        CmdError::Store(e)
+    }
+}
+
+impl From<rusqlite::Error> for CmdError {
+    fn from(e: rusqlite::Error) -> Self {
+        CmdError::Store(StoreError::Sql(e))
+    }
+}
+
+pub type CmdResult = Result<Reply, CmdError>;
+
+/// Everything a command handler needs: who asks, in which language, and the store.
+pub struct Ctx<'a> {
+    pub req: &'a Request,
+    /// Formatting in the asker's language (`ctx.lang` reads through it).
+    pub f: format::Fmt,
+    pub role: Role,
+    pub cfg: &'a Config,
+    pub store: &'a mut Store,
+    pub now: DateTime<Utc>,
+    pub today: NaiveDate,
+}
+
+impl std::ops::Deref for Ctx<'_> {
+    type Target = format::Fmt;
+    fn deref(&self) -> &format::Fmt {
+        &self.f
+    }
+}
+
+impl std::ops::DerefMut for Ctx<'_> {
+    fn deref_mut(&mut self) -> &mut format::Fmt {
+        &mut self.f
+    }
+}
+
+impl Ctx<'_> {
+    /// A message in the asker's language.
+    pub fn t(&self, id: &str, args: &[(&str, String)]) -> String {
+        t(self.lang, id, args)
+    }
+
+    pub fn invalid(&self, id: &str, args: &[(&str, String)]) -> CmdError {
+        CmdError::Invalid(self.t(id, args))
+    }
+
+    pub fn staff(&self) -> bool {
+        self.role.is_staff()
+    }
+
+    pub fn actor(&self) -> &str {
+        self.req.user.as_str()
+    }
+
+    /// Runs a write in one transaction, recording the update id so a redelivery writes nothing.
+    /// `f` returns the reply; its plain text is stored for redeliveries.
+    pub fn write(&mut self, f: impl FnOnce(&rusqlite::Transaction<'_>) -> Result<Reply, CmdError>) -> CmdResult {
+        let key = self.req.update_id.as_ref().map(|u| format!("{}:{u}", self.req.transport));
+        let out = self.store.write(key.as_deref(), |tx| {
+            let reply = f(tx)?;
+            if reply.outcome != Outcome::Done {
+                // Refusals and errors found inside the transaction roll it back.
+                return Err(CmdError::Reply(reply));
+            }
+            let text = reply.plain();
+            Ok((reply, text))
+        })?;
+        Ok(match out {
+            WriteOutcome::Done(reply, _) => reply,
+            WriteOutcome::Duplicate(text) => {
+                let mut r = Reply::text(text);
+                r.duplicate = true;
+                r
+            }
+        })
+    }
+}
+
+impl Core {
+    /// Opens the database named in the config (creating and migrating it).
+    pub fn open(cfg: Config) -> anyhow::Result<Core> {
+        let store = Store::open(&cfg.database.path)?;
+        Core::with_store(cfg, store)
+    }
+
+    pub fn with_store(cfg: Config, store: Store) -> anyhow::Result<Core> {
+        cfg.check()?;
+        let tz = cfg.tz()?;
+        Ok(Core { cfg, tz, store: Mutex::new(store), clock: Arc::new(Utc::now) })
+    }
+
+    /// Replaces the clock (tests).
+    pub fn set_clock(&mut self, clock: Clock) {
+        self.clock = clock;
+    }
+
+    pub fn config(&self) -> &Config {
+        &self.cfg
+    }
+
+    /// Runs `f` with the store locked (for tools such as benchmarks and exports).
+    pub fn with_store_locked<T>(&self, f: impl FnOnce(&mut Store) -> T) -> T {
+        let mut guard = self.store.lock().unwrap_or_else(|p| p.into_inner());
+        f(&mut guard)
+    }
+
+    /// The office's calendar date now.
+    pub fn today(&self) -> NaiveDate {
+        (self.clock)().with_timezone(&self.tz).date_naive()
+    }
+
+    /// Answers one request. Never panics on user input; store failures are logged and answered with a
+    /// short apology that says nothing was saved.
+    pub fn handle(&self, req: &Request) -> Reply {
+        let mut guard = self.store.lock().unwrap_or_else(|p| p.into_inner());
+        let store: &mut Store = &mut guard;
+        let now = (self.clock)();
+        let role = self.role_of(store, &req.user);
+        let lang = self.lang_of(store, req);
+        let mut ctx = Ctx {
+            req,
+            f: format::Fmt { lang },
+            role,
+            cfg: &self.cfg,
+            store,
+            now,
+            today: now.with_timezone(&self.tz).date_naive(),
+        };
+        let result = if req.text.len() > MAX_INPUT {
+            Err(ctx.invalid("err-too-long", &[("max", MAX_INPUT.to_string())]))
+        } else {
+            spec::dispatch(&mut ctx)
+        };
+        match result {
+            Ok(r) => r,
+            Err(CmdError::Invalid(m)) => Reply::invalid(m),
+            Err(CmdError::Refused(m)) => Reply::refused(m),
+            Err(CmdError::Reply(mut r)) => {
+                if r.outcome == Outcome::Done {
+                    r.outcome = Outcome::Invalid;
+                }
+                r
+            }
+            Err(CmdError::Store(e)) => {
+                log::error!("store error for {}: {e}", req.user);
+                let mut r = Reply::text(t(lang, "err-internal", &[]));
+                r.outcome = Outcome::Invalid;
+                r
+            }
+        }
+    }
+
+    fn role_of(&self, store: &Store, user: &UserKey) -> Role {
+        if *user == UserKey::console() || self.cfg.admin_keys().contains(user) {
+            return Role::Admin;
+        }
+        match crate::store::people::role_of(store.conn(), user) {
+            Ok(Some(r)) => r,
+            Ok(None) => Role::Everyone,
+            Err(e) => {
+                log::error!("reading role of {user}: {e}");
+                Role::Everyone
+            }
+        }
+    }
+
+    fn lang_of(&self, store: &Store, req: &Request) -> Lang {
+        crate::store::people::lang_of(store.conn(), &req.user)
+            .ok()
+            .flatten()
+            .and_then(|l| Lang::parse(&l))
+            .or_else(|| req.lang_hint.as_deref().and_then(Lang::parse))
+            .or_else(|| Lang::parse(&self.cfg.office.default_language))
+            .unwrap_or(Lang::En)
+    }
+}
+
+/// Longest message accepted (bytes). Longer input is refused before any parsing.
+pub const MAX_INPUT: usize = 16 * 1024;

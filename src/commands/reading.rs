@@ -1,0 +1,506 @@
+//! Reading commands: /start, /help, /totals, /donations, /letters, /events, /receptions, /partners,
+//! /partner, /countries, /search. Non-staff see public records only; every total says what it counts.
+
+use super::resolve::Mode;
+use super::spec::{COMMANDS, find, is_partner_add};
+use super::{CmdError, CmdResult, Ctx, logging};
+use crate::domain::*;
+use crate::i18n::Lang;
+use crate::render::Reply;
+use crate::store::records::from_minor;
+use crate::store::reports::{self, DonationTotals, Filter, Scope};
+
+pub fn start(ctx: &mut Ctx<'_>, _args: &str) -> CmdResult {
+    let mut r = Reply::new();
+    r.heading(ctx.t("start-title", &[("office", ctx.cfg.office.name.clone())]));
+    r.line(ctx.t("start-body", &[]));
+    r.gap();
+    help_list(ctx, &mut r);
+    Ok(r)
+}
+
+pub fn help(ctx: &mut Ctx<'_>, args: &str) -> CmdResult {
+    let arg = args.trim().trim_start_matches(['/', '!']);
+    if let Some(lang) = Lang::parse(arg).filter(|_| !arg.is_empty() && find(arg).is_none()) {
+        // "/help zh": the command list with Chinese names, in Chinese.
+        ctx.lang = lang;
+        let mut r = Reply::new();
+        help_list(ctx, &mut r);
+        return Ok(r);
+    }
+    if !arg.is_empty() {
+        let Some(spec) = find(arg) else {
+            return Err(ctx.invalid("err-unknown-command", &[("name", arg.to_string())]));
+        };
+        let mut r = Reply::new();
+        r.heading(format!("/{}", spec.name));
+        r.line(ctx.t(&format!("help-{}", spec.name), &[]));
+        r.line(ctx.t(&format!("usage-{}", spec.name), &[]));
+        if !spec.zh.is_empty() {
+            r.note(ctx.t(
+                "help-aliases",
+                &[("names", spec.zh.iter().map(|z| format!("/{z}")).collect::<Vec<_>>().join(" "))],
+            ));
+        }
+        return Ok(r);
+    }
+    let mut r = Reply::new();
+    help_list(ctx, &mut r);
+    Ok(r)
+}
+
+fn help_list(ctx: &Ctx<'_>, r: &mut Reply) {
+    let sections = [
+        (crate::domain::Role::Everyone, "help-section-read"),
+        (crate::domain::Role::Staff, "help-section-log"),
+        (crate::domain::Role::Admin, "help-section-admin"),
+    ];
+    for (role, title) in sections {
+        if ctx.role < role {
+            continue;
+        }
+        r.heading(ctx.t(title, &[]));
+        for c in COMMANDS.iter().filter(|c| c.min_role == role && c.name != "cancel") {
+            let name = match ctx.lang {
+                Lang::Zh => c.zh.first().map(|z| format!("/{z} (/{})", c.name)).unwrap_or(format!("/{}", c.name)),
+                Lang::En => format!("/{}", c.name),
+            };
+            r.item(format!("{name} — {}", ctx.t(&format!("help-{}", c.name), &[])));
+            if role == crate::domain::Role::Everyone && c.name == "partner" {
+                continue;
+            }
+        }
+        if role == crate::domain::Role::Staff {
+            r.item(format!("/partner add — {}", ctx.t("help-partner-add", &[])));
+        }
+        r.gap();
+    }
+    r.note(ctx.t("help-more", &[]));
+}
+
+/// The article-style summary of a donation total: money, recipients by kind, countries.
+fn donation_summary(ctx: &Ctx<'_>, t: &DonationTotals, r: &mut Reply) {
+    if t.count == 0 {
+        r.line(ctx.t("donations-none", &[]));
+        return;
+    }
+    let money = ctx.cny_usd(from_minor(t.cny_fen), (t.usd_missing == 0).then(|| from_minor(t.usd_cents)));
+    let kinds: Vec<String> = t
+        .partners_by_kind
+        .iter()
+        .map(|(k, n)| ctx.t(&format!("recipients-{}", k.as_str()), &[("count", n.to_string())]))
+        .chain(
+            (t.direct_countries > 0).then(|| ctx.t("recipients-country", &[("count", t.direct_countries.to_string())])),
+        )
+        .collect();
+    r.line(ctx.t(
+        "donations-summary",
+        &[
+            ("count", t.count.to_string()),
+            ("money", money),
+            ("recipients", kinds.join(", ")),
+            ("n_countries", t.countries.to_string()),
+        ],
+    ));
+    if t.usd_missing > 0 {
+        r.note(ctx.t(
+            "donations-usd-missing",
+            &[("count", t.usd_missing.to_string()), ("usd", crate::domain::money::fmt_usd(from_minor(t.usd_cents)))],
+        ));
+    }
+    let unvalued = t.count - t.valued;
+    if unvalued > 0 {
+        r.note(ctx.t("donations-unvalued", &[("count", unvalued.to_string())]));
+    }
+    if !t.items.is_empty() {
+        let items: Vec<String> = t
+            .items
+            .iter()
+            .take(12)
+            .map(|i| {
+                crate::domain::money::fmt_item(&ItemLine {
+                    quantity: i.quantity as u64,
+                    unit: i.unit.clone(),
+                    item: i.item.clone(),
+                })
+            })
+            .collect();
+        let more = t.items.len().saturating_sub(12);
+        let mut line = ctx.t("donations-items", &[("items", items.join("; "))]);
+        if more > 0 {
+            line.push_str(&format!(" {}", ctx.t("and-more", &[("count", more.to_string())])));
+        }
+        r.line(line);
+    }
+}
+
+fn audience_note(ctx: &Ctx<'_>, r: &mut Reply) {
+    r.note(ctx.t(if ctx.staff() { "audience-staff" } else { "audience-public" }, &[]));
+}
+
+pub fn totals(ctx: &mut Ctx<'_>, args: &str) -> CmdResult {
+    let period = if args.trim().is_empty() { Period::all() } else { ctx.period(args)? };
+    let scope = Scope::with_period(ctx.staff(), &period, Filter::All);
+    let conn = ctx.store.conn();
+    let d = reports::donation_totals(conn, &scope)?;
+    let l = reports::letter_totals(conn, &scope)?;
+    let (ev, ev_countries) = reports::event_totals(conn, &scope)?;
+    let (rn, guests, rc) = reports::reception_totals(conn, &scope)?;
+    let mut r = Reply::new();
+    r.heading(ctx.t("totals-title", &[("period", ctx.period_text(&period))]));
+    r.gap();
+    r.heading(ctx.t("section-donations", &[]));
+    donation_summary(ctx, &d, &mut r);
+    r.gap();
+    r.heading(ctx.t("section-letters", &[]));
+    letter_summary(ctx, &l, &mut r);
+    r.gap();
+    r.heading(ctx.t("section-events", &[]));
+    event_summary(ctx, &ev, ev_countries, &mut r);
+    r.gap();
+    r.heading(ctx.t("section-receptions", &[]));
+    if rn == 0 {
+        r.line(ctx.t("receptions-none", &[]));
+    } else {
+        r.line(ctx.t(
+            "receptions-summary",
+            &[("count", rn.to_string()), ("n_guests", guests.to_string()), ("n_countries", rc.to_string())],
+        ));
+    }
+    r.gap();
+    audience_note(ctx, &mut r);
+    Ok(r)
+}
+
+fn letter_summary(ctx: &Ctx<'_>, l: &reports::LetterTotals, r: &mut Reply) {
+    if l.sent + l.received == 0 {
+        r.line(ctx.t("letters-none", &[]));
+        return;
+    }
+    r.line(
+        ctx.t("letters-sent-summary", &[("count", l.sent.to_string()), ("n_partners", l.sent_partners.to_string())]),
+    );
+    r.line(ctx.t(
+        "letters-received-summary",
+        &[("count", l.received.to_string()), ("n_partners", l.received_partners.to_string())],
+    ));
+}
+
+fn event_summary(ctx: &Ctx<'_>, by_kind: &[(EventKind, i64)], countries: i64, r: &mut Reply) {
+    if by_kind.is_empty() {
+        r.line(ctx.t("events-none", &[]));
+        return;
+    }
+    let total: i64 = by_kind.iter().map(|(_, n)| n).sum();
+    let kinds: Vec<String> =
+        by_kind.iter().map(|(k, n)| format!("{} {}", ctx.int(*n), ctx.word("event-kind", k.as_str()))).collect();
+    r.line(ctx.t(
+        "events-summary",
+        &[("count", total.to_string()), ("kinds", kinds.join(", ")), ("n_countries", countries.to_string())],
+    ));
+}
+
+/// What a filter is, in words, for titles.
+fn filter_label(ctx: &Ctx<'_>, f: &Filter) -> Result<String, CmdError> {
+    Ok(match f {
+        Filter::All => String::new(),
+        Filter::Country(c) => ctx.country_name(*c).to_string(),
+        Filter::Partner(id) => crate::store::records::get_partner(ctx.store.conn(), *id)?
+            .map(|p| format!("{} ({})", p.name, p.country))
+            .unwrap_or_default(),
+        Filter::Item(k) => k.clone(),
+        Filter::Donor(d) => d.clone(),
+    })
+}
+
+fn title(ctx: &Ctx<'_>, what: &str, filter: &Filter, period: &Period) -> Result<String, CmdError> {
+    let f = filter_label(ctx, filter)?;
+    let mut parts = vec![ctx.t(what, &[])];
+    if !f.is_empty() {
+        parts.push(f);
+    }
+    if !period.is_all() {
+        parts.push(ctx.period_text(period));
+    }
+    Ok(parts.join(" · "))
+}
+
+fn more_line(ctx: &Ctx<'_>, r: &mut Reply, total: i64, shown: usize) {
+    if total > shown as i64 {
+        r.note(ctx.t("list-more", &[("count", (total - shown as i64).to_string()), ("n_shown", shown.to_string())]));
+    }
+}
+
+pub fn donations(ctx: &mut Ctx<'_>, args: &str) -> CmdResult {
+    let (filter_text, period) = ctx.filter_and_period(args)?;
+    let filter = ctx.resolve_filter(&filter_text, "/donations", true)?;
+    let scope = Scope::with_period(ctx.staff(), &period, filter.clone());
+    let conn = ctx.store.conn();
+    let totals = reports::donation_totals(conn, &scope)?;
+    let (count, list) = reports::donations(conn, &scope, ctx.cfg.reply.max_list_items, 0)?;
+    let mut r = Reply::new();
+    r.heading(title(ctx, "title-donations", &filter, &period)?);
+    donation_summary(ctx, &totals, &mut r);
+    if totals.shared > 0 && matches!(filter, Filter::Country(_) | Filter::Partner(_)) {
+        r.note(ctx.t("donations-shared", &[("count", totals.shared.to_string())]));
+    }
+    if !list.is_empty() {
+        r.gap();
+    }
+    for d in &list {
+        r.item(ctx.donation_entry(d));
+    }
+    more_line(ctx, &mut r, count, list.len());
+    r.gap();
+    audience_note(ctx, &mut r);
+    Ok(r)
+}
+
+pub fn letters(ctx: &mut Ctx<'_>, args: &str) -> CmdResult {
+    let (filter_text, period) = ctx.filter_and_period(args)?;
+    let filter = ctx.resolve_filter(&filter_text, "/letters", false)?;
+    let scope = Scope::with_period(ctx.staff(), &period, filter.clone());
+    let conn = ctx.store.conn();
+    let totals = reports::letter_totals(conn, &scope)?;
+    let (count, list) = reports::letters(conn, &scope, ctx.cfg.reply.max_list_items, 0)?;
+    let mut r = Reply::new();
+    r.heading(title(ctx, "title-letters", &filter, &period)?);
+    letter_summary(ctx, &totals, &mut r);
+    if !list.is_empty() {
+        r.gap();
+    }
+    for l in &list {
+        r.item(ctx.letter_entry(l));
+    }
+    more_line(ctx, &mut r, count, list.len());
+    Ok(r)
+}
+
+pub fn events(ctx: &mut Ctx<'_>, args: &str) -> CmdResult {
+    let (filter_text, period) = ctx.filter_and_period(args)?;
+    let filter = ctx.resolve_filter(&filter_text, "/events", false)?;
+    let scope = Scope::with_period(ctx.staff(), &period, filter.clone());
+    let conn = ctx.store.conn();
+    let (by_kind, countries) = reports::event_totals(conn, &scope)?;
+    let (count, list) = reports::events(conn, &scope, ctx.cfg.reply.max_list_items, 0)?;
+    let mut r = Reply::new();
+    r.heading(title(ctx, "title-events", &filter, &period)?);
+    event_summary(ctx, &by_kind, countries, &mut r);
+    if !list.is_empty() {
+        r.gap();
+    }
+    for e in &list {
+        r.item(ctx.event_entry(e));
+    }
+    more_line(ctx, &mut r, count, list.len());
+    Ok(r)
+}
+
+pub fn receptions(ctx: &mut Ctx<'_>, args: &str) -> CmdResult {
+    let period = if args.trim().is_empty() { Period::all() } else { ctx.period(args)? };
+    let scope = Scope::with_period(ctx.staff(), &period, Filter::All);
+    let conn = ctx.store.conn();
+    let (n, guests, countries) = reports::reception_totals(conn, &scope)?;
+    let (count, list) = reports::receptions(conn, &scope, ctx.cfg.reply.max_list_items, 0)?;
+    let mut r = Reply::new();
+    r.heading(title(ctx, "title-receptions", &Filter::All, &period)?);
+    if n == 0 {
+        r.line(ctx.t("receptions-none", &[]));
+    } else {
+        r.line(ctx.t(
+            "receptions-summary",
+            &[("count", n.to_string()), ("n_guests", guests.to_string()), ("n_countries", countries.to_string())],
+        ));
+        r.gap();
+    }
+    for x in &list {
+        r.item(ctx.reception_entry(x));
+    }
+    more_line(ctx, &mut r, count, list.len());
+    Ok(r)
+}
+
+pub fn partners(ctx: &mut Ctx<'_>, args: &str) -> CmdResult {
+    let arg = args.trim();
+    let (country, kind) = if arg.is_empty() {
+        (None, None)
+    } else if let Some(k) = PartnerKind::parse(arg) {
+        (None, Some(k))
+    } else if let Some(c) = country::resolve(arg) {
+        (Some(c), None)
+    } else {
+        let sugg: Vec<String> = country::suggest(arg, 3).into_iter().map(|c| ctx.country_name(c).to_string()).collect();
+        return Err(ctx.invalid(
+            "err-partners-filter",
+            &[
+                ("input", arg.to_string()),
+                ("kinds", PartnerKind::choices()),
+                ("suggestions", if sugg.is_empty() { "none".to_string() } else { sugg.join(", ") }),
+            ],
+        ));
+    };
+    let (total, lines) = reports::partners(ctx.store.conn(), ctx.staff(), country, kind, ctx.cfg.reply.max_list_items)?;
+    let mut r = Reply::new();
+    let what = country.map(|c| ctx.country_name(c).to_string()).or(kind.map(|k| ctx.word("partner-kind", k.as_str())));
+    r.heading(match what {
+        Some(w) => format!("{} · {w}", ctx.t("title-partners", &[])),
+        None => ctx.t("title-partners", &[]),
+    });
+    r.line(ctx.t("partners-count", &[("count", total.to_string())]));
+    for l in &lines {
+        let mut s = ctx.partner_entry(&l.partner);
+        s.push('\n');
+        s.push_str(&ctx.t(
+            "partner-tally",
+            &[
+                ("n_donations", l.donations.to_string()),
+                (
+                    "money",
+                    match ctx.lang {
+                        Lang::En => crate::domain::money::fmt_cny(from_minor(l.cny_fen)),
+                        Lang::Zh => crate::domain::money::fmt_wan(from_minor(l.cny_fen)),
+                    },
+                ),
+                ("n_letters", l.letters.to_string()),
+                ("n_events", l.events.to_string()),
+            ],
+        ));
+        r.item(s);
+    }
+    more_line(ctx, &mut r, total, lines.len());
+    if total == 0 && ctx.staff() {
+        r.note(ctx.t("partners-how-to-add", &[]));
+    }
+    Ok(r)
+}
+
+pub fn partner(ctx: &mut Ctx<'_>, args: &str) -> CmdResult {
+    if is_partner_add(args) {
+        let rest = args.trim_start().split_once(char::is_whitespace).map(|(_, r)| r).unwrap_or("");
+        return logging::partner_add(ctx, rest);
+    }
+    if args.trim().is_empty() {
+        return Err(ctx.missing_field("usage-partner", "NAME"));
+    }
+    let p = ctx.resolve_partner(args, Mode::Read, "/partner")?;
+    let scope = Scope::all(ctx.staff());
+    let scope = Scope { filter: Filter::Partner(p.id), ..scope };
+    let conn = ctx.store.conn();
+    let totals = reports::donation_totals(conn, &scope)?;
+    let (dn, dl) = reports::donations(conn, &scope, ctx.cfg.reply.max_list_items, 0)?;
+    let (ln, ll) = reports::letters(conn, &scope, ctx.cfg.reply.max_list_items, 0)?;
+    let (en, el) = reports::events(conn, &scope, ctx.cfg.reply.max_list_items, 0)?;
+    let mut r = Reply::new();
+    r.heading(format!("{} ({})", p.name, ctx.country_name(p.country)));
+    let mut facts = vec![ctx.word("partner-kind", p.kind.as_str())];
+    if let Some(l) = p.level {
+        facts.push(ctx.word("level", l.as_str()));
+    }
+    if let Some(y) = p.since {
+        facts.push(ctx.t("partner-since", &[("year", y.to_string())]));
+    }
+    r.line(facts.join(" · "));
+    if !p.aliases.is_empty() {
+        r.line(ctx.t("partner-aka", &[("names", p.aliases.join(", "))]));
+    }
+    if let Some(n) = &p.note {
+        r.line(n.clone());
+    }
+    r.gap();
+    r.heading(ctx.t("section-donations", &[]));
+    donation_summary(ctx, &totals, &mut r);
+    for d in &dl {
+        r.item(ctx.donation_entry(d));
+    }
+    more_line(ctx, &mut r, dn, dl.len());
+    r.gap();
+    r.heading(ctx.t("section-letters", &[]));
+    if ll.is_empty() {
+        r.line(ctx.t("letters-none", &[]));
+    }
+    for l in &ll {
+        r.item(ctx.letter_entry(l));
+    }
+    more_line(ctx, &mut r, ln, ll.len());
+    r.gap();
+    r.heading(ctx.t("section-events", &[]));
+    if el.is_empty() {
+        r.line(ctx.t("events-none", &[]));
+    }
+    for e in &el {
+        r.item(ctx.event_entry(e));
+    }
+    more_line(ctx, &mut r, en, el.len());
+    r.gap();
+    audience_note(ctx, &mut r);
+    Ok(r)
+}
+
+pub fn countries(ctx: &mut Ctx<'_>, args: &str) -> CmdResult {
+    let period = if args.trim().is_empty() { Period::all() } else { ctx.period(args)? };
+    let scope = Scope::with_period(ctx.staff(), &period, Filter::All);
+    let lines = reports::countries(ctx.store.conn(), &scope)?;
+    let mut r = Reply::new();
+    r.heading(title(ctx, "title-countries", &Filter::All, &period)?);
+    if lines.is_empty() {
+        r.line(ctx.t("countries-none", &[]));
+    }
+    let mut shared = false;
+    for l in lines.iter().take(ctx.cfg.reply.max_list_items.max(250)) {
+        let name = CountryCode::from_alpha2(&l.country).map(|c| ctx.country_name(c)).unwrap_or("?");
+        let mut parts = vec![format!("{name} ({})", l.country)];
+        if l.donations > 0 {
+            let money = match ctx.lang {
+                Lang::En => crate::domain::money::fmt_cny(from_minor(l.cny_fen)),
+                Lang::Zh => crate::domain::money::fmt_wan(from_minor(l.cny_fen)),
+            };
+            parts.push(ctx.t(
+                "country-donations",
+                &[("count", l.donations.to_string()), ("money", money), ("n_recipients", l.recipients.to_string())],
+            ));
+            if l.shared > 0 {
+                shared = true;
+                parts.push(ctx.t("country-shared", &[("count", l.shared.to_string())]));
+            }
+        }
+        if l.letters > 0 {
+            parts.push(ctx.t("country-letters", &[("count", l.letters.to_string())]));
+        }
+        if l.events > 0 {
+            parts.push(ctx.t("country-events", &[("count", l.events.to_string())]));
+        }
+        r.item(parts.join(" · "));
+    }
+    if shared {
+        r.note(ctx.t("countries-shared-note", &[]));
+    }
+    r.gap();
+    audience_note(ctx, &mut r);
+    Ok(r)
+}
+
+pub fn search(ctx: &mut Ctx<'_>, args: &str) -> CmdResult {
+    let text = args.trim();
+    if text.chars().count() < 2 {
+        return Err(ctx.invalid("err-search-short", &[]));
+    }
+    if text.chars().count() > 200 {
+        return Err(ctx.invalid("err-text-too-long", &[("max", "200".into())]));
+    }
+    let limit = ctx.cfg.reply.max_list_items;
+    let ids = reports::search(ctx.store.conn(), text, ctx.staff(), limit + 1)?;
+    let mut r = Reply::new();
+    r.heading(ctx.t("title-search", &[("text", text.to_string())]));
+    if ids.is_empty() {
+        r.line(ctx.t("search-none", &[]));
+    }
+    for id in ids.iter().take(limit) {
+        if let Some((rec, _)) = crate::store::records::get_record(ctx.store.conn(), *id)? {
+            r.item(ctx.record_entry(&rec));
+        }
+    }
+    if ids.len() > limit {
+        r.note(ctx.t("search-more", &[("n_shown", limit.to_string())]));
+    }
+    Ok(r)
+}

@@ -1,0 +1,162 @@
+//! The command table: every command's names (English and Chinese), who may use it, whether it writes,
+//! and its handler. `/help` is generated from this table, so it always matches what exists.
+
+use super::{ChatKind, CmdError, CmdResult, Ctx, add, admin, logging, reading};
+use crate::domain::Role;
+
+pub struct CommandSpec {
+    pub name: &'static str,
+    /// Chinese aliases.
+    pub zh: &'static [&'static str],
+    /// Other English aliases.
+    pub aliases: &'static [&'static str],
+    pub min_role: Role,
+    /// Logging commands (refused in groups unless the config allows it, and to forwarded messages).
+    pub writes: bool,
+    pub run: fn(&mut Ctx<'_>, &str) -> CmdResult,
+}
+
+macro_rules! cmd {
+    ($name:literal, [$($zh:literal),*], [$($al:literal),*], $role:ident, $writes:literal, $run:path) => {
+        CommandSpec { name: $name, zh: &[$($zh),*], aliases: &[$($al),*], min_role: Role::$role, writes: $writes, run: $run }
+    };
+}
+
+/// Every command, in the order `/help` shows them.
+pub static COMMANDS: &[CommandSpec] = &[
+    cmd!("start", ["开始"], [], Everyone, false, reading::start),
+    cmd!("help", ["帮助"], [], Everyone, false, reading::help),
+    cmd!("totals", ["合计", "总计"], ["total", "summary"], Everyone, false, reading::totals),
+    cmd!("donations", ["捐赠"], [], Everyone, false, reading::donations),
+    cmd!("letters", ["信函"], [], Everyone, false, reading::letters),
+    cmd!("events", ["活动"], [], Everyone, false, reading::events),
+    cmd!("receptions", ["接待"], [], Everyone, false, reading::receptions),
+    cmd!("partners", ["伙伴列表"], [], Everyone, false, reading::partners),
+    cmd!("partner", ["伙伴"], [], Everyone, false, reading::partner),
+    cmd!("countries", ["国家"], [], Everyone, false, reading::countries),
+    cmd!("search", ["搜索"], ["find"], Everyone, false, reading::search),
+    cmd!("lang", ["语言"], ["language"], Everyone, false, admin::lang),
+    cmd!("add", ["添加"], ["new"], Staff, true, add::start),
+    cmd!("donation", ["记捐赠"], [], Staff, true, logging::donation),
+    cmd!("letter", ["记信函"], [], Staff, true, logging::letter),
+    cmd!("event", ["记活动"], [], Staff, true, logging::event),
+    cmd!("reception", ["记接待"], [], Staff, true, logging::reception),
+    cmd!("undo", ["撤销"], [], Staff, true, admin::undo),
+    cmd!("edit", ["修改"], [], Staff, true, admin::edit),
+    cmd!("delete", ["删除"], [], Staff, true, admin::delete),
+    cmd!("history", ["历史"], [], Staff, false, admin::history),
+    cmd!("rate", ["汇率"], ["rates"], Staff, false, admin::rate),
+    cmd!("cancel", ["取消"], [], Everyone, false, add::cancel),
+    cmd!("staff", ["员工"], [], Admin, true, admin::staff),
+];
+
+/// Finds a command by any of its names (case-insensitive, without the leading / or !).
+pub fn find(name: &str) -> Option<&'static CommandSpec> {
+    let n = name.to_lowercase();
+    COMMANDS.iter().find(|c| c.name == n || c.zh.contains(&n.as_str()) || c.aliases.contains(&n.as_str()))
+}
+
+/// Splits "/cmd@bot args" into ("cmd", "args"). None when the text is not a command.
+pub fn split_command(text: &str) -> Option<(&str, &str)> {
+    let text = text.trim_start();
+    let rest = text.strip_prefix('/').or_else(|| text.strip_prefix('!')).or_else(|| text.strip_prefix('／'))?;
+    let end = rest.find(char::is_whitespace).unwrap_or(rest.len());
+    let (head, args) = rest.split_at(end);
+    let name = head.split('@').next().unwrap_or("");
+    (!name.is_empty()).then_some((name, args.trim()))
+}
+
+pub fn dispatch(ctx: &mut Ctx<'_>) -> CmdResult {
+    let text = ctx.req.text.trim().to_string();
+    let Some((name, args)) = split_command(&text) else {
+        // Plain text: an answer in a guided dialogue, or a hint.
+        if let Some(reply) = add::continue_dialogue(ctx, &text)? {
+            return Ok(reply);
+        }
+        if text.is_empty() {
+            return Err(ctx.invalid("err-empty", &[]));
+        }
+        return Err(ctx.invalid("err-not-command", &[]));
+    };
+    let Some(spec) = find(name) else {
+        let suggestion = suggest(name);
+        return Err(match suggestion {
+            Some(s) => {
+                ctx.invalid("err-unknown-command-suggest", &[("name", name.to_string()), ("suggestion", s.to_string())])
+            }
+            None => ctx.invalid("err-unknown-command", &[("name", name.to_string())]),
+        });
+    };
+    authorize(ctx, spec, args)?;
+    (spec.run)(ctx, args)
+}
+
+/// Role and channel checks, before anything is parsed.
+fn authorize(ctx: &Ctx<'_>, spec: &CommandSpec, args: &str) -> Result<(), CmdError> {
+    // `/partner NAME` reads; `/partner add …` writes.
+    let writes = spec.writes || (spec.name == "partner" && is_partner_add(args));
+    let min_role = if writes { spec.min_role.max(Role::Staff) } else { spec.min_role };
+    let id = ctx.req.user.bare_id().to_string();
+    if ctx.role < min_role {
+        let msg = if min_role == Role::Admin {
+            "refuse-admin-only"
+        } else if writes {
+            "refuse-staff-only-log"
+        } else {
+            "refuse-staff-only"
+        };
+        return Err(CmdError::Refused(ctx.t(msg, &[("id", id)])));
+    }
+    if min_role == Role::Everyone
+        && !ctx.cfg.access.public_read
+        && !ctx.staff()
+        && !matches!(spec.name, "start" | "help" | "lang" | "cancel")
+    {
+        return Err(CmdError::Refused(ctx.t("refuse-not-public", &[("id", id)])));
+    }
+    if writes {
+        if ctx.req.forwarded {
+            return Err(CmdError::Refused(ctx.t("refuse-forwarded", &[])));
+        }
+        if ctx.req.chat_kind != ChatKind::Private && !ctx.cfg.access.logging_in_groups {
+            return Err(CmdError::Refused(ctx.t("refuse-group-logging", &[])));
+        }
+    }
+    Ok(())
+}
+
+pub fn is_partner_add(args: &str) -> bool {
+    let first = args.split_whitespace().next().unwrap_or("").to_lowercase();
+    matches!(first.as_str(), "add" | "添加" | "new")
+}
+
+fn suggest(name: &str) -> Option<&'static str> {
+    let n = name.to_lowercase();
+    COMMANDS.iter().map(|c| (strsim::levenshtein(&n, c.name), c.name)).filter(|(d, _)| *d <= 2).min().map(|(_, s)| s)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn commands_split_with_bot_names() {
+        assert_eq!(split_command("/donations@amity_bot Germany"), Some(("donations", "Germany")));
+        assert_eq!(split_command("!totals 2020"), Some(("totals", "2020")));
+        assert_eq!(split_command("/捐赠 德国"), Some(("捐赠", "德国")));
+        assert_eq!(split_command("hello"), None);
+        assert_eq!(split_command("/"), None);
+    }
+
+    #[test]
+    fn every_name_is_unique() {
+        let mut names: Vec<&str> = COMMANDS
+            .iter()
+            .flat_map(|c| std::iter::once(c.name).chain(c.zh.iter().copied()).chain(c.aliases.iter().copied()))
+            .collect();
+        let n = names.len();
+        names.sort();
+        names.dedup();
+        assert_eq!(n, names.len());
+    }
+}

@@ -1,0 +1,65 @@
+//! Pure domain types: records, money, countries, periods and people. "Parse, don't validate": every type
+//! here is built by a constructor that refuses bad input, so holding one means it is valid. No I/O.
+
+pub mod country;
+pub mod money;
+pub mod period;
+pub mod records;
+pub mod user;
+
+pub use country::CountryCode;
+pub use money::{Currency, ItemLine, Money};
+pub use period::Period;
+pub use records::*;
+pub use user::{Role, UserKey};
+
+/// Normalises a name for lookups: lower case, accents and other scripts' diacritics removed
+/// (Latin letters only; CJK kept as is), punctuation and runs of spaces folded into one space.
+pub fn norm_name(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut space = false;
+    for ch in s.chars().take(500) {
+        let piece: std::borrow::Cow<'_, str> = if ch.is_ascii() {
+            std::borrow::Cow::Owned(ch.to_string())
+        } else if ch.is_alphabetic() && !is_cjk(ch) {
+            let d = deunicode::deunicode_char(ch).unwrap_or("");
+            if d.is_empty() || d.chars().any(|c| !c.is_ascii_alphanumeric()) {
+                std::borrow::Cow::Owned(ch.to_lowercase().to_string())
+            } else {
+                std::borrow::Cow::Borrowed(d)
+            }
+        } else {
+            std::borrow::Cow::Owned(ch.to_string())
+        };
+        for c in piece.chars() {
+            if c.is_alphanumeric() {
+                if space && !out.is_empty() {
+                    out.push(' ');
+                }
+                space = false;
+                out.extend(c.to_lowercase());
+            } else {
+                space = true;
+            }
+        }
+    }
+    out
+}
+
+fn is_cjk(ch: char) -> bool {
+    matches!(ch as u32, 0x3040..=0x30FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0xAC00..=0xD7AF)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::norm_name;
+
+    #[test]
+    fn names_fold_case_accents_and_punctuation() {
+        assert_eq!(norm_name("Nordrhein-Westfalen"), "nordrhein westfalen");
+        assert_eq!(norm_name("  Nordrhein   Westfalen "), "nordrhein westfalen");
+        assert_eq!(norm_name("São Paulo"), "sao paulo");
+        assert_eq!(norm_name("北威州"), "北威州");
+        assert_eq!(norm_name("Malaysia-China Association (Sabah)"), "malaysia china association sabah");
+    }
+}

@@ -1,0 +1,153 @@
+//! The `amity` command line: parses arguments, loads the config, wires the core to a transport.
+
+use amity::commands::{Core, Request};
+use amity::config::Config;
+use amity::domain::UserKey;
+use amity::transport::console;
+use anyhow::{Context, bail};
+use clap::{Args, Parser, Subcommand};
+use std::io::IsTerminal;
+use std::path::PathBuf;
+
+#[derive(Parser)]
+#[command(name = "amity", version, about = "A foreign-affairs office's outreach ledger you talk to")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Args, Clone)]
+struct Common {
+    /// The SQLite file (default: the config's database.path, "amity.db").
+    #[arg(long)]
+    db: Option<PathBuf>,
+    /// The configuration file (TOML; see config.example.toml). Without it, defaults apply.
+    #[arg(long)]
+    config: Option<PathBuf>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Chat with amity in this terminal.
+    Chat {
+        #[command(flatten)]
+        common: Common,
+        /// Load the seed article's records first (into amity-demo.db unless --db is given).
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Answer one command and exit: 0 when done, 2 when refused or malformed.
+    Ask {
+        #[command(flatten)]
+        common: Common,
+        /// Ask as this chat user id (Telegram numeric id or Matrix id) instead of the local operator.
+        #[arg(long = "as")]
+        as_user: Option<String>,
+        /// The command, e.g. "/donations Germany".
+        #[arg(required = true, num_args = 1.., allow_hyphen_values = true)]
+        text: Vec<String>,
+    },
+    /// Load the seed article's records into a database that has none.
+    Demo {
+        #[command(flatten)]
+        common: Common,
+    },
+    /// Create or upgrade the database schema, then exit.
+    Migrate {
+        #[command(flatten)]
+        common: Common,
+    },
+    /// Check a configuration file and exit.
+    CheckConfig {
+        #[arg(long)]
+        config: PathBuf,
+    },
+}
+
+fn load_config(common: &Common, default_db: Option<&str>) -> anyhow::Result<Config> {
+    let mut cfg = match &common.config {
+        Some(p) => Config::load(p)?,
+        None => Config::default(),
+    };
+    if let Some(db) = &common.db {
+        cfg.database.path = db.clone();
+    } else if let (None, Some(d)) = (&common.config, default_db) {
+        cfg.database.path = PathBuf::from(d);
+    }
+    Ok(cfg)
+}
+
+fn open(cfg: Config) -> anyhow::Result<Core> {
+    let path = cfg.database.path.clone();
+    Core::open(cfg).with_context(|| format!("cannot open the database {}", path.display()))
+}
+
+fn load_demo(core: &Core) -> anyhow::Result<()> {
+    if amity::demo::has_records(core) {
+        eprintln!("The database already has records; the demo data was not loaded again.");
+        return Ok(());
+    }
+    let n = amity::demo::load(core).map_err(anyhow::Error::msg)?;
+    eprintln!("Loaded the seed article's records ({n} commands).");
+    Ok(())
+}
+
+fn main() -> anyhow::Result<()> {
+    pretty_env_logger::formatted_builder()
+        .parse_filters(&std::env::var("RUST_LOG").unwrap_or_else(|_| "warn".into()))
+        .init();
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Chat { common, demo } => {
+            let core = open(load_config(&common, demo.then_some("amity-demo.db"))?)?;
+            if demo {
+                load_demo(&core)?;
+            }
+            let interactive = std::io::stdin().is_terminal();
+            if interactive {
+                eprintln!(
+                    "amity — console chat over {}. Type /help for commands, /quit to leave.",
+                    core.config().database.path.display()
+                );
+            }
+            console::chat(
+                &core,
+                &Request::console(""),
+                std::io::stdin().lock(),
+                std::io::stdout().lock(),
+                interactive,
+            )?;
+        }
+        Command::Ask { common, as_user, text } => {
+            let core = open(load_config(&common, None)?)?;
+            let mut req = Request::console(text.join(" "));
+            if let Some(u) = as_user {
+                let Some(user) = UserKey::parse(&u) else {
+                    bail!(
+                        "--as {u:?} is not a user id (a Telegram numeric id like 123456789 or a Matrix id like @me:example.org)"
+                    );
+                };
+                req = req.as_user(user);
+            }
+            let reply = console::ask(&core, &req);
+            println!("{}", reply.plain());
+            if !reply.is_ok() {
+                std::process::exit(2);
+            }
+        }
+        Command::Demo { common } => {
+            let core = open(load_config(&common, None)?)?;
+            load_demo(&core)?;
+        }
+        Command::Migrate { common } => {
+            let core = open(load_config(&common, None)?)?;
+            let v = core.with_store_locked(|s| s.schema_version())?;
+            println!("database {} is at schema version {v}", core.config().database.path.display());
+        }
+        Command::CheckConfig { config } => {
+            Config::load(&config)?;
+            println!("{}: ok", config.display());
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,158 @@
+//! Plain-text rendering of a [`Reply`] and the splitting of long text into messages that fit a
+//! transport's limit, always at line boundaries when a line fits, never in the middle of a character.
+
+use super::reply::{Block, Reply};
+
+/// Renders a reply as plain text: headings as they are, list items with a bullet, buttons listed as
+/// numbered choices (the console lets the user type the number).
+pub fn render_plain(r: &Reply) -> String {
+    let mut out = String::new();
+    for b in &r.blocks {
+        match b {
+            Block::Heading(s) | Block::Text(s) | Block::Note(s) => out.push_str(s),
+            Block::Item(s) => {
+                out.push_str("• ");
+                out.push_str(s);
+            }
+        }
+        out.push('\n');
+    }
+    let mut n = 0;
+    for row in &r.buttons {
+        let mut line = String::new();
+        for b in row {
+            n += 1;
+            if !line.is_empty() {
+                line.push_str("   ");
+            }
+            line.push_str(&format!("[{n}] {}", b.label));
+        }
+        out.push_str(&line);
+        out.push('\n');
+    }
+    while out.ends_with("\n\n") {
+        out.pop();
+    }
+    out
+}
+
+/// Length as Telegram counts it: UTF-16 code units.
+pub fn utf16_len(s: &str) -> usize {
+    s.chars().map(char::len_utf16).sum()
+}
+
+/// Splits text into chunks of at most `limit` UTF-16 code units. Breaks between lines; a single line
+/// longer than the limit is broken at the last space that fits, else between characters. Chunks are
+/// trimmed of blank lines at their edges; no chunk is empty.
+pub fn split(text: &str, limit: usize) -> Vec<String> {
+    let limit = limit.max(16);
+    let mut chunks = Vec::new();
+    let mut cur = String::new();
+    let mut cur_len = 0;
+    for line in text.split('\n') {
+        let mut rest = line;
+        loop {
+            let len = utf16_len(rest);
+            let sep = usize::from(!cur.is_empty());
+            if cur_len + sep + len <= limit {
+                if sep == 1 {
+                    cur.push('\n');
+                }
+                cur.push_str(rest);
+                cur_len += sep + len;
+                break;
+            }
+            if !cur.is_empty() {
+                push_chunk(&mut chunks, std::mem::take(&mut cur));
+                cur_len = 0;
+                continue;
+            }
+            // The line alone is too long: cut it.
+            let cut = cut_point(rest, limit);
+            push_chunk(&mut chunks, rest[..cut].trim_end().to_string());
+            rest = rest[cut..].trim_start();
+            if rest.is_empty() {
+                break;
+            }
+        }
+    }
+    push_chunk(&mut chunks, cur);
+    chunks
+}
+
+fn push_chunk(chunks: &mut Vec<String>, s: String) {
+    let t = s.trim_matches('\n');
+    if !t.trim().is_empty() {
+        chunks.push(t.to_string());
+    }
+}
+
+/// Byte index at which to cut `s` so the first part has at most `limit` UTF-16 units: the last space
+/// within the limit if there is one in its second half, else the last character boundary.
+fn cut_point(s: &str, limit: usize) -> usize {
+    let mut units = 0;
+    let mut last_fit = 0;
+    let mut last_space = None;
+    for (i, ch) in s.char_indices() {
+        let u = ch.len_utf16();
+        if units + u > limit {
+            break;
+        }
+        units += u;
+        last_fit = i + ch.len_utf8();
+        if ch == ' ' && units > limit / 2 {
+            last_space = Some(i);
+        }
+    }
+    match last_space {
+        Some(i) if i > 0 => i,
+        _ => last_fit.max(s.chars().next().map_or(0, char::len_utf8)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn splits_at_line_boundaries() {
+        let text = (0..100).map(|i| format!("line {i:03} of the list")).collect::<Vec<_>>().join("\n");
+        let parts = split(&text, 200);
+        assert!(parts.len() > 1);
+        for p in &parts {
+            assert!(utf16_len(p) <= 200);
+            assert!(p.starts_with("line "));
+        }
+        assert_eq!(parts.join("\n"), text);
+    }
+
+    #[test]
+    fn a_long_line_is_cut_at_a_space() {
+        let text = "word ".repeat(100);
+        let parts = split(text.trim(), 50);
+        assert!(parts.iter().all(|p| utf16_len(p) <= 50 && !p.starts_with(' ')));
+        assert_eq!(parts.join(" ").split(' ').count(), 100);
+    }
+
+    #[test]
+    fn emoji_count_as_two_units() {
+        let text = "😀".repeat(30);
+        let parts = split(&text, 20);
+        assert!(parts.iter().all(|p| utf16_len(p) <= 20));
+        assert_eq!(parts.concat(), text);
+    }
+
+    proptest! {
+        #[test]
+        fn split_keeps_every_non_space_character(s in "\\PC{0,2000}", limit in 16usize..300) {
+            let parts = split(&s, limit);
+            for p in &parts {
+                prop_assert!(utf16_len(p) <= limit);
+            }
+            let kept: String = parts.concat().chars().filter(|c| !c.is_whitespace()).collect();
+            let orig: String = s.chars().filter(|c| !c.is_whitespace()).collect();
+            prop_assert_eq!(kept, orig);
+        }
+    }
+}

@@ -1,0 +1,29 @@
+//! Guided conversations in progress (`/add`), stored as JSON keyed by chat and user, so that a dialogue
+//! survives a restart and two people in one group never share one.
+
+use super::{Result, now_utc};
+use rusqlite::{Connection, OptionalExtension, params};
+
+pub fn load(conn: &Connection, chat: &str, user: &str) -> Result<Option<(String, String)>> {
+    Ok(conn
+        .query_row(
+            "SELECT state, updated_at FROM dialogues WHERE chat_key = ?1 AND user_key = ?2",
+            params![chat, user],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?)
+}
+
+pub fn save(tx: &Connection, chat: &str, user: &str, state: &str) -> Result<()> {
+    tx.execute(
+        "INSERT INTO dialogues (chat_key, user_key, state, updated_at) VALUES (?1, ?2, ?3, ?4)
+         ON CONFLICT(chat_key, user_key) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at",
+        params![chat, user, state, now_utc()],
+    )?;
+    Ok(())
+}
+
+pub fn clear(tx: &Connection, chat: &str, user: &str) -> Result<()> {
+    tx.execute("DELETE FROM dialogues WHERE chat_key = ?1 AND user_key = ?2", params![chat, user])?;
+    Ok(())
+}

@@ -1,0 +1,136 @@
+//! The change history: every create, edit, delete and undo with who, when, and the record before and
+//! after (as JSON). It is append-only; an undo is itself a change that points at what it undid.
+
+use super::{Result, now_utc, parse_ts};
+use crate::domain::{Record, RecordId, RecordKind};
+use chrono::{DateTime, Utc};
+use rusqlite::{Connection, OptionalExtension, params};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Action {
+    Create,
+    Edit,
+    Delete,
+    Undo,
+}
+
+impl Action {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Action::Create => "create",
+            Action::Edit => "edit",
+            Action::Delete => "delete",
+            Action::Undo => "undo",
+        }
+    }
+
+    fn parse(s: &str) -> Action {
+        match s {
+            "create" => Action::Create,
+            "edit" => Action::Edit,
+            "delete" => Action::Delete,
+            _ => Action::Undo,
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Change {
+    pub id: i64,
+    pub at: DateTime<Utc>,
+    pub actor: String,
+    pub record: RecordId,
+    pub action: Action,
+    pub before: Option<Record>,
+    pub after: Option<Record>,
+    pub reason: Option<String>,
+    pub undoes: Option<i64>,
+    pub undone: bool,
+}
+
+fn to_json(r: Option<&Record>) -> Option<String> {
+    r.and_then(|r| serde_json::to_string(r).ok())
+}
+
+/// Appends a change.
+#[allow(clippy::too_many_arguments)]
+pub fn record(
+    tx: &Connection,
+    actor: &str,
+    id: RecordId,
+    action: Action,
+    before: Option<&Record>,
+    after: Option<&Record>,
+    reason: Option<&str>,
+    undoes: Option<i64>,
+) -> Result<i64> {
+    tx.execute(
+        "INSERT INTO changes (at, actor, record_kind, record_id, action, before, after, reason, undoes)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        params![
+            now_utc(),
+            actor,
+            id.kind.as_str(),
+            id.id,
+            action.as_str(),
+            to_json(before),
+            to_json(after),
+            reason,
+            undoes
+        ],
+    )?;
+    let cid = tx.last_insert_rowid();
+    if let Some(u) = undoes {
+        tx.execute("UPDATE changes SET undone = 1 WHERE id = ?1", [u])?;
+    }
+    Ok(cid)
+}
+
+const COLS: &str = "id, at, actor, record_kind, record_id, action, before, after, reason, undoes, undone";
+
+fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Change> {
+    let kind: String = r.get(3)?;
+    let at: String = r.get(1)?;
+    let before: Option<String> = r.get(6)?;
+    let after: Option<String> = r.get(7)?;
+    Ok(Change {
+        id: r.get(0)?,
+        at: parse_ts(&at).unwrap_or_default(),
+        actor: r.get(2)?,
+        record: RecordId::new(RecordKind::from_str_opt(&kind).unwrap_or(RecordKind::Donation), r.get(4)?),
+        action: Action::parse(&r.get::<_, String>(5)?),
+        before: before.and_then(|s| serde_json::from_str(&s).ok()),
+        after: after.and_then(|s| serde_json::from_str(&s).ok()),
+        reason: r.get(8)?,
+        undoes: r.get(9)?,
+        undone: r.get(10)?,
+    })
+}
+
+/// Every change of one record, oldest first.
+pub fn for_record(conn: &Connection, id: RecordId) -> Result<Vec<Change>> {
+    let mut stmt =
+        conn.prepare(&format!("SELECT {COLS} FROM changes WHERE record_kind = ?1 AND record_id = ?2 ORDER BY id"))?;
+    let rows = stmt.query_map(params![id.kind.as_str(), id.id], from_row)?;
+    Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+}
+
+/// The actor's most recent change that can still be undone (not an undo, not already undone).
+pub fn last_undoable(conn: &Connection, actor: &str) -> Result<Option<Change>> {
+    Ok(conn
+        .query_row(
+            &format!("SELECT {COLS} FROM changes WHERE actor = ?1 AND action != 'undo' AND undone = 0 ORDER BY id DESC LIMIT 1"),
+            [actor],
+            from_row,
+        )
+        .optional()?)
+}
+
+/// Whether a later change by someone else touched the same record after `change_id`.
+pub fn touched_since(conn: &Connection, id: RecordId, change_id: i64) -> Result<bool> {
+    Ok(conn.query_row(
+        "SELECT EXISTS(SELECT 1 FROM changes WHERE record_kind = ?1 AND record_id = ?2 AND id > ?3)",
+        params![id.kind.as_str(), id.id, change_id],
+        |r| r.get(0),
+    )?)
+}

@@ -1,0 +1,166 @@
+//! The store: the only code that speaks SQL. It opens the SQLite file (WAL, `synchronous=FULL`,
+//! foreign keys on), applies the plain-SQL migrations in `migrations/` in order, and offers one write
+//! transaction per command (`BEGIN IMMEDIATE`) that also records the incoming update id, so the same
+//! update never writes twice.
+
+pub mod dialogues;
+pub mod history;
+pub mod people;
+pub mod rates;
+pub mod records;
+pub mod reports;
+
+use chrono::{DateTime, Utc};
+use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
+use std::path::Path;
+
+/// The migrations, in order. Each runs once, in its own transaction, and is recorded in
+/// `schema_migrations`.
+pub const MIGRATIONS: &[(i64, &str, &str)] = &[(1, "ledger", include_str!("../../migrations/0001_ledger.sql"))];
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("database error: {0}")]
+    Sql(#[from] rusqlite::Error),
+    #[error("stored data is not valid: {0}")]
+    Corrupt(String),
+    #[error("the database schema is version {found}, newer than this amity ({known}); upgrade amity")]
+    TooNew { found: i64, known: i64 },
+}
+
+pub type Result<T> = std::result::Result<T, StoreError>;
+
+pub struct Store {
+    conn: Connection,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store").field("path", &self.conn.path()).finish()
+    }
+}
+
+impl Store {
+    /// Opens (creating if needed) and migrates the database file.
+    pub fn open(path: &Path) -> Result<Store> {
+        let conn = Connection::open(path)?;
+        Self::setup(conn)
+    }
+
+    fn setup(conn: Connection) -> Result<Store> {
+        conn.busy_timeout(std::time::Duration::from_secs(10))?;
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "synchronous", "FULL")?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        let mut store = Store { conn };
+        store.migrate()?;
+        Ok(store)
+    }
+
+    /// Applies every migration not yet applied. Safe to run at every start.
+    pub fn migrate(&mut self) -> Result<Vec<i64>> {
+        self.conn.execute_batch(
+            "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)",
+        )?;
+        let current = self.schema_version()?;
+        let known = MIGRATIONS.last().map_or(0, |m| m.0);
+        if current > known {
+            return Err(StoreError::TooNew { found: current, known });
+        }
+        let mut applied = Vec::new();
+        for (version, name, sql) in MIGRATIONS {
+            if *version <= current {
+                continue;
+            }
+            let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            tx.execute_batch(sql)?;
+            tx.execute(
+                "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?1, ?2, ?3)",
+                params![version, name, now_utc()],
+            )?;
+            tx.commit()?;
+            log::info!("applied migration {version} ({name})");
+            applied.push(*version);
+        }
+        Ok(applied)
+    }
+
+    pub fn schema_version(&self) -> Result<i64> {
+        Ok(self.conn.query_row("SELECT COALESCE(MAX(version), 0) FROM schema_migrations", [], |r| r.get(0))?)
+    }
+
+    /// Read access (queries outside a write transaction).
+    pub fn conn(&self) -> &Connection {
+        &self.conn
+    }
+
+    /// Runs `f` in one `BEGIN IMMEDIATE` transaction. With an update key, the key is recorded with the
+    /// reply text `f` returns; if the key was already recorded, `f` does not run and the stored reply is
+    /// returned as `Err(Duplicate)`. Any error rolls everything back: nothing half-written.
+    pub fn write<T, E>(
+        &mut self,
+        update_key: Option<&str>,
+        f: impl FnOnce(&rusqlite::Transaction<'_>) -> std::result::Result<(T, String), E>,
+    ) -> std::result::Result<WriteOutcome<T>, E>
+    where
+        E: From<StoreError>,
+    {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(|e| E::from(StoreError::from(e)))?;
+        if let Some(key) = update_key {
+            let prior: Option<String> = tx
+                .query_row("SELECT reply FROM processed_updates WHERE update_key = ?1", [key], |r| r.get(0))
+                .optional()
+                .map_err(|e| E::from(StoreError::from(e)))?;
+            if let Some(reply) = prior {
+                return Ok(WriteOutcome::Duplicate(reply));
+            }
+        }
+        let (value, reply) = f(&tx)?;
+        if let Some(key) = update_key {
+            tx.execute(
+                "INSERT INTO processed_updates (update_key, at, reply) VALUES (?1, ?2, ?3)",
+                params![key, now_utc(), reply],
+            )
+            .map_err(|e| E::from(StoreError::from(e)))?;
+        }
+        tx.commit().map_err(|e| E::from(StoreError::from(e)))?;
+        Ok(WriteOutcome::Done(value, reply))
+    }
+
+    /// The stored reply of an update already handled, if any.
+    pub fn processed_reply(&self, update_key: &str) -> Result<Option<String>> {
+        Ok(self
+            .conn
+            .query_row("SELECT reply FROM processed_updates WHERE update_key = ?1", [update_key], |r| r.get(0))
+            .optional()?)
+    }
+
+    /// `PRAGMA integrity_check` result ("ok" when sound).
+    pub fn integrity_check(&self) -> Result<String> {
+        Ok(self.conn.query_row("PRAGMA integrity_check", [], |r| r.get(0))?)
+    }
+}
+
+/// What a write transaction did.
+#[derive(Debug)]
+pub enum WriteOutcome<T> {
+    Done(T, String),
+    /// The update was handled before; here is the reply given then.
+    Duplicate(String),
+}
+
+/// The current time, UTC, as stored.
+pub fn now_utc() -> String {
+    Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+}
+
+pub fn parse_ts(s: &str) -> Option<DateTime<Utc>> {
+    DateTime::parse_from_rfc3339(s).ok().map(|d| d.with_timezone(&Utc))
+}
+
+pub(crate) fn corrupt(what: impl Into<String>) -> StoreError {
+    StoreError::Corrupt(what.into())
+}

@@ -1,0 +1,568 @@
+//! Reading and writing whole records: insert, load, replace (for edits and undo) and soft delete.
+//! A record is written as its main row plus child rows (recipients, items, participants); a replace
+//! rewrites the children, so what is stored is always exactly the record value.
+
+use super::{Result, corrupt, now_utc};
+use crate::domain::money::{self, Currency, ItemLine};
+use crate::domain::*;
+use chrono::NaiveDate;
+use rusqlite::{Connection, OptionalExtension, Row, params};
+use rust_decimal::Decimal;
+use std::str::FromStr;
+
+pub(crate) fn date_sql(d: NaiveDate) -> String {
+    d.format("%Y-%m-%d").to_string()
+}
+
+pub(crate) fn date_from(s: &str) -> Result<NaiveDate> {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| corrupt(format!("bad date {s:?}")))
+}
+
+pub(crate) fn country_from(s: &str) -> Result<CountryCode> {
+    CountryCode::from_alpha2(s).ok_or_else(|| corrupt(format!("bad country {s:?}")))
+}
+
+pub(crate) fn dec_from(s: &str) -> Result<Decimal> {
+    Decimal::from_str(s).map_err(|_| corrupt(format!("bad decimal {s:?}")))
+}
+
+/// Fen or cents (integer minor units) from a decimal amount, rounded half away from zero.
+pub fn to_minor(d: Decimal) -> i64 {
+    use rust_decimal::prelude::ToPrimitive;
+    (d * Decimal::ONE_HUNDRED)
+        .round_dp_with_strategy(0, rust_decimal::RoundingStrategy::MidpointAwayFromZero)
+        .to_i64()
+        .unwrap_or(i64::MAX)
+}
+
+pub fn from_minor(m: i64) -> Decimal {
+    Decimal::new(m, 2)
+}
+
+fn opt(s: &Option<String>) -> Option<&str> {
+    s.as_deref().filter(|s| !s.is_empty())
+}
+
+// ---------------------------------------------------------------- partners
+
+pub fn insert_partner(tx: &Connection, p: &Partner, actor: &str) -> Result<i64> {
+    tx.execute(
+        "INSERT INTO partners (name, kind, country, level, since, note, created_by, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        params![
+            p.name,
+            p.kind.as_str(),
+            p.country.as_str(),
+            p.level.map(|l| l.as_str()),
+            p.since,
+            opt(&p.note),
+            actor,
+            now_utc()
+        ],
+    )?;
+    let id = tx.last_insert_rowid();
+    write_partner_names(tx, id, p)?;
+    Ok(id)
+}
+
+fn write_partner_names(tx: &Connection, id: i64, p: &Partner) -> Result<()> {
+    tx.execute("DELETE FROM partner_names WHERE partner_id = ?1", [id])?;
+    let mut stmt =
+        tx.prepare("INSERT OR IGNORE INTO partner_names (partner_id, name, norm, is_alias) VALUES (?1, ?2, ?3, ?4)")?;
+    stmt.execute(params![id, p.name, norm_name(&p.name), 0])?;
+    for a in &p.aliases {
+        let n = norm_name(a);
+        if !n.is_empty() {
+            stmt.execute(params![id, a, n, 1])?;
+        }
+    }
+    Ok(())
+}
+
+fn replace_partner(tx: &Connection, p: &Partner) -> Result<()> {
+    tx.execute(
+        "UPDATE partners SET name = ?2, kind = ?3, country = ?4, level = ?5, since = ?6, note = ?7 WHERE id = ?1",
+        params![p.id, p.name, p.kind.as_str(), p.country.as_str(), p.level.map(|l| l.as_str()), p.since, opt(&p.note)],
+    )?;
+    write_partner_names(tx, p.id, p)
+}
+
+pub fn get_partner(conn: &Connection, id: i64) -> Result<Option<Partner>> {
+    let row = conn
+        .query_row("SELECT id, name, kind, country, level, since, note FROM partners WHERE id = ?1", [id], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, Option<String>>(4)?,
+                r.get::<_, Option<i32>>(5)?,
+                r.get::<_, Option<String>>(6)?,
+            ))
+        })
+        .optional()?;
+    let Some((id, name, kind, country, level, since, note)) = row else { return Ok(None) };
+    let mut stmt =
+        conn.prepare_cached("SELECT name FROM partner_names WHERE partner_id = ?1 AND is_alias = 1 ORDER BY rowid")?;
+    let aliases = stmt.query_map([id], |r| r.get::<_, String>(0))?.collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(Some(Partner {
+        id,
+        name,
+        aliases,
+        kind: PartnerKind::parse(&kind).ok_or_else(|| corrupt(format!("partner kind {kind}")))?,
+        country: country_from(&country)?,
+        level: level.as_deref().and_then(Level::parse),
+        since,
+        note,
+    }))
+}
+
+// ---------------------------------------------------------------- parties
+
+fn party_from(
+    conn: &Connection,
+    partner_id: Option<i64>,
+    country: Option<String>,
+    name: Option<String>,
+) -> Result<Party> {
+    if let Some(pid) = partner_id {
+        let (pname, pc): (String, String) =
+            conn.query_row("SELECT name, country FROM partners WHERE id = ?1", [pid], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        return Ok(Party::Partner { id: pid, name: pname, country: country_from(&pc)? });
+    }
+    match (name, country) {
+        (Some(name), c) => Ok(Party::Named { name, country: c.as_deref().map(country_from).transpose()? }),
+        (None, Some(c)) => Ok(Party::Country(country_from(&c)?)),
+        (None, None) => Err(corrupt("participant with neither partner, country nor name")),
+    }
+}
+
+// ---------------------------------------------------------------- donations
+
+fn write_donation_children(tx: &Connection, d: &Donation) -> Result<()> {
+    tx.execute("DELETE FROM donation_recipients WHERE donation_id = ?1", [d.id])?;
+    tx.execute("DELETE FROM donation_items WHERE donation_id = ?1", [d.id])?;
+    let mut stmt = tx.prepare_cached(
+        "INSERT INTO donation_recipients (donation_id, seq, partner_id, country) VALUES (?1, ?2, ?3, ?4)",
+    )?;
+    for (i, p) in d.recipients.iter().enumerate() {
+        let country = p.country().ok_or_else(|| corrupt("donation recipient without a country"))?;
+        stmt.execute(params![d.id, i as i64, p.partner_id(), country.as_str()])?;
+    }
+    let mut stmt = tx.prepare_cached(
+        "INSERT INTO donation_items (donation_id, seq, quantity, unit, item, item_key) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?;
+    for (i, it) in d.items.iter().enumerate() {
+        stmt.execute(params![d.id, i as i64, it.quantity as i64, it.unit, it.item, money::item_key(&it.item)])?;
+    }
+    Ok(())
+}
+
+type DonationCols = (Option<String>, Option<String>, String, Option<String>, Option<String>, Option<i64>, Option<i64>);
+
+fn donation_value_cols(d: &Donation) -> DonationCols {
+    match &d.value {
+        Some(v) => (
+            Some(v.amount.normalize().to_string()),
+            Some(v.currency.as_str().to_string()),
+            date_sql(v.value_date),
+            Some(v.rate.normalize().to_string()),
+            v.usd_rate.map(|r| r.normalize().to_string()),
+            Some(to_minor(v.cny)),
+            v.usd.map(to_minor),
+        ),
+        None => (None, None, date_sql(d.value_date), None, None, None, None),
+    }
+}
+
+pub fn insert_donation(tx: &Connection, d: &Donation, actor: &str) -> Result<i64> {
+    let (value, currency, value_date, rate, usd_rate, cny, usd) = donation_value_cols(d);
+    tx.execute(
+        "INSERT INTO donations (date, donor, value, currency, value_date, rate, usd_rate, cny_fen, usd_cents, status, fund, internal, note, created_by, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+        params![
+            date_sql(d.date), d.donor, value, currency, value_date, rate, usd_rate, cny, usd,
+            d.status.as_str(), opt(&d.fund), d.internal, opt(&d.note), actor, now_utc()
+        ],
+    )?;
+    let id = tx.last_insert_rowid();
+    write_donation_children(tx, &Donation { id, ..d.clone() })?;
+    Ok(id)
+}
+
+fn replace_donation(tx: &Connection, d: &Donation) -> Result<()> {
+    let (value, currency, value_date, rate, usd_rate, cny, usd) = donation_value_cols(d);
+    tx.execute(
+        "UPDATE donations SET date = ?2, donor = ?3, value = ?4, currency = ?5, value_date = ?6, rate = ?7, usd_rate = ?8,
+         cny_fen = ?9, usd_cents = ?10, status = ?11, fund = ?12, internal = ?13, note = ?14 WHERE id = ?1",
+        params![
+            d.id, date_sql(d.date), d.donor, value, currency, value_date, rate, usd_rate, cny, usd,
+            d.status.as_str(), opt(&d.fund), d.internal, opt(&d.note)
+        ],
+    )?;
+    write_donation_children(tx, d)
+}
+
+const DONATION_COLS: &str =
+    "id, date, donor, value, currency, value_date, rate, usd_rate, cny_fen, usd_cents, status, fund, internal, note";
+
+fn donation_from_row(r: &Row<'_>) -> rusqlite::Result<RawDonation> {
+    Ok(RawDonation {
+        id: r.get(0)?,
+        date: r.get(1)?,
+        donor: r.get(2)?,
+        value: r.get(3)?,
+        currency: r.get(4)?,
+        value_date: r.get(5)?,
+        rate: r.get(6)?,
+        usd_rate: r.get(7)?,
+        cny_fen: r.get(8)?,
+        usd_cents: r.get(9)?,
+        status: r.get(10)?,
+        fund: r.get(11)?,
+        internal: r.get(12)?,
+        note: r.get(13)?,
+    })
+}
+
+struct RawDonation {
+    id: i64,
+    date: String,
+    donor: String,
+    value: Option<String>,
+    currency: Option<String>,
+    value_date: String,
+    rate: Option<String>,
+    usd_rate: Option<String>,
+    cny_fen: Option<i64>,
+    usd_cents: Option<i64>,
+    status: String,
+    fund: Option<String>,
+    internal: bool,
+    note: Option<String>,
+}
+
+fn finish_donation(conn: &Connection, raw: RawDonation) -> Result<Donation> {
+    let value_date = date_from(&raw.value_date)?;
+    let value = match (raw.value, raw.currency, raw.rate, raw.cny_fen) {
+        (Some(v), Some(c), Some(rate), Some(cny)) => Some(FixedValue {
+            amount: dec_from(&v)?,
+            currency: Currency::from_code(&c).ok_or_else(|| corrupt(format!("currency {c}")))?,
+            value_date,
+            rate: dec_from(&rate)?,
+            usd_rate: raw.usd_rate.as_deref().map(dec_from).transpose()?,
+            cny: from_minor(cny),
+            usd: raw.usd_cents.map(from_minor),
+        }),
+        _ => None,
+    };
+    let mut stmt =
+        conn.prepare_cached("SELECT partner_id, country FROM donation_recipients WHERE donation_id = ?1 ORDER BY seq")?;
+    let rows = stmt
+        .query_map([raw.id], |r| Ok((r.get::<_, Option<i64>>(0)?, r.get::<_, String>(1)?)))?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let recipients = rows.into_iter().map(|(p, c)| party_from(conn, p, Some(c), None)).collect::<Result<Vec<_>>>()?;
+    let mut stmt =
+        conn.prepare_cached("SELECT quantity, unit, item FROM donation_items WHERE donation_id = ?1 ORDER BY seq")?;
+    let items = stmt
+        .query_map([raw.id], |r| {
+            Ok(ItemLine { quantity: r.get::<_, i64>(0)? as u64, unit: r.get(1)?, item: r.get(2)? })
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(Donation {
+        id: raw.id,
+        date: date_from(&raw.date)?,
+        recipients,
+        donor: raw.donor,
+        items,
+        value,
+        value_date,
+        status: Status::parse(&raw.status).ok_or_else(|| corrupt(format!("status {}", raw.status)))?,
+        fund: raw.fund,
+        internal: raw.internal,
+        note: raw.note,
+    })
+}
+
+pub fn get_donation(conn: &Connection, id: i64) -> Result<Option<Donation>> {
+    let raw = conn
+        .query_row(&format!("SELECT {DONATION_COLS} FROM donations WHERE id = ?1"), [id], donation_from_row)
+        .optional()?;
+    raw.map(|r| finish_donation(conn, r)).transpose()
+}
+
+/// Loads donations selected by a query returning their ids, in that order.
+pub fn load_donations(conn: &Connection, ids: &[i64]) -> Result<Vec<Donation>> {
+    ids.iter().filter_map(|id| get_donation(conn, *id).transpose()).collect()
+}
+
+// ---------------------------------------------------------------- letters
+
+fn write_letter_children(tx: &Connection, l: &Letter) -> Result<()> {
+    tx.execute("DELETE FROM letter_partners WHERE letter_id = ?1", [l.id])?;
+    let mut stmt = tx.prepare_cached("INSERT INTO letter_partners (letter_id, seq, partner_id) VALUES (?1, ?2, ?3)")?;
+    for (i, p) in l.partners.iter().enumerate() {
+        let pid = p.partner_id().ok_or_else(|| corrupt("letter to something that is not a partner"))?;
+        stmt.execute(params![l.id, i as i64, pid])?;
+    }
+    Ok(())
+}
+
+pub fn insert_letter(tx: &Connection, l: &Letter, actor: &str) -> Result<i64> {
+    tx.execute(
+        "INSERT INTO letters (date, direction, kind, signatories, author, quote, in_reply_to, internal, note, created_by, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+        params![
+            date_sql(l.date), l.direction.as_str(), l.kind.as_str(), join_list(&l.signatories), l.author, l.quote,
+            l.in_reply_to, l.internal, opt(&l.note), actor, now_utc()
+        ],
+    )?;
+    let id = tx.last_insert_rowid();
+    write_letter_children(tx, &Letter { id, ..l.clone() })?;
+    Ok(id)
+}
+
+fn replace_letter(tx: &Connection, l: &Letter) -> Result<()> {
+    tx.execute(
+        "UPDATE letters SET date = ?2, direction = ?3, kind = ?4, signatories = ?5, author = ?6, quote = ?7, in_reply_to = ?8,
+         internal = ?9, note = ?10 WHERE id = ?1",
+        params![
+            l.id, date_sql(l.date), l.direction.as_str(), l.kind.as_str(), join_list(&l.signatories), l.author, l.quote,
+            l.in_reply_to, l.internal, opt(&l.note)
+        ],
+    )?;
+    write_letter_children(tx, l)
+}
+
+fn join_list(v: &[String]) -> Option<String> {
+    (!v.is_empty()).then(|| v.join("; "))
+}
+
+fn split_list(s: Option<String>) -> Vec<String> {
+    s.map(|s| s.split("; ").map(str::to_string).collect()).unwrap_or_default()
+}
+
+pub fn get_letter(conn: &Connection, id: i64) -> Result<Option<Letter>> {
+    type Raw = (
+        i64,
+        String,
+        String,
+        String,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        Option<i64>,
+        bool,
+        Option<String>,
+    );
+    let raw: Option<Raw> = conn
+        .query_row(
+            "SELECT id, date, direction, kind, signatories, author, quote, in_reply_to, internal, note FROM letters WHERE id = ?1",
+            [id],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?, r.get(7)?, r.get(8)?, r.get(9)?)),
+        )
+        .optional()?;
+    let Some((id, date, direction, kind, sig, author, quote, in_reply_to, internal, note)) = raw else {
+        return Ok(None);
+    };
+    let mut stmt = conn.prepare_cached("SELECT partner_id FROM letter_partners WHERE letter_id = ?1 ORDER BY seq")?;
+    let pids = stmt.query_map([id], |r| r.get::<_, i64>(0))?.collect::<rusqlite::Result<Vec<_>>>()?;
+    let partners = pids.into_iter().map(|p| party_from(conn, Some(p), None, None)).collect::<Result<Vec<_>>>()?;
+    Ok(Some(Letter {
+        id,
+        date: date_from(&date)?,
+        direction: Direction::parse(&direction).ok_or_else(|| corrupt("letter direction"))?,
+        kind: LetterKind::parse(&kind).ok_or_else(|| corrupt("letter kind"))?,
+        partners,
+        signatories: split_list(sig),
+        author,
+        quote,
+        in_reply_to,
+        internal,
+        note,
+    }))
+}
+
+// ---------------------------------------------------------------- events
+
+fn write_event_children(tx: &Connection, e: &Event) -> Result<()> {
+    tx.execute("DELETE FROM event_participants WHERE event_id = ?1", [e.id])?;
+    let mut stmt = tx.prepare_cached(
+        "INSERT INTO event_participants (event_id, seq, partner_id, country, name) VALUES (?1, ?2, ?3, ?4, ?5)",
+    )?;
+    for (i, p) in e.participants.iter().enumerate() {
+        let (pid, country, name) = match p {
+            Party::Partner { id, country, .. } => (Some(*id), Some(country.as_str().to_string()), None),
+            Party::Country(c) => (None, Some(c.as_str().to_string()), None),
+            Party::Named { name, country } => (None, country.map(|c| c.as_str().to_string()), Some(name.clone())),
+        };
+        stmt.execute(params![e.id, i as i64, pid, country, name])?;
+    }
+    Ok(())
+}
+
+pub fn insert_event(tx: &Connection, e: &Event, actor: &str) -> Result<i64> {
+    tx.execute(
+        "INSERT INTO events (date, kind, topic, host, internal, note, created_by, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        params![date_sql(e.date), e.kind.as_str(), e.topic, e.host, e.internal, opt(&e.note), actor, now_utc()],
+    )?;
+    let id = tx.last_insert_rowid();
+    write_event_children(tx, &Event { id, ..e.clone() })?;
+    Ok(id)
+}
+
+fn replace_event(tx: &Connection, e: &Event) -> Result<()> {
+    tx.execute(
+        "UPDATE events SET date = ?2, kind = ?3, topic = ?4, host = ?5, internal = ?6, note = ?7 WHERE id = ?1",
+        params![e.id, date_sql(e.date), e.kind.as_str(), e.topic, e.host, e.internal, opt(&e.note)],
+    )?;
+    write_event_children(tx, e)
+}
+
+pub fn get_event(conn: &Connection, id: i64) -> Result<Option<Event>> {
+    type Raw = (i64, String, String, String, Option<String>, bool, Option<String>);
+    let raw: Option<Raw> = conn
+        .query_row("SELECT id, date, kind, topic, host, internal, note FROM events WHERE id = ?1", [id], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?))
+        })
+        .optional()?;
+    let Some((id, date, kind, topic, host, internal, note)) = raw else { return Ok(None) };
+    let mut stmt = conn
+        .prepare_cached("SELECT partner_id, country, name FROM event_participants WHERE event_id = ?1 ORDER BY seq")?;
+    let rows = stmt
+        .query_map([id], |r| {
+            Ok((r.get::<_, Option<i64>>(0)?, r.get::<_, Option<String>>(1)?, r.get::<_, Option<String>>(2)?))
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let participants = rows.into_iter().map(|(p, c, n)| party_from(conn, p, c, n)).collect::<Result<Vec<_>>>()?;
+    Ok(Some(Event {
+        id,
+        date: date_from(&date)?,
+        kind: EventKind::parse(&kind).ok_or_else(|| corrupt("event kind"))?,
+        topic,
+        host,
+        participants,
+        internal,
+        note,
+    }))
+}
+
+// ---------------------------------------------------------------- receptions
+
+fn write_reception_children(tx: &Connection, r: &Reception) -> Result<()> {
+    tx.execute("DELETE FROM reception_countries WHERE reception_id = ?1", [r.id])?;
+    let mut stmt =
+        tx.prepare_cached("INSERT OR IGNORE INTO reception_countries (reception_id, country) VALUES (?1, ?2)")?;
+    for c in &r.countries {
+        stmt.execute(params![r.id, c.as_str()])?;
+    }
+    Ok(())
+}
+
+pub fn insert_reception(tx: &Connection, r: &Reception, actor: &str) -> Result<i64> {
+    tx.execute(
+        "INSERT INTO receptions (date, place, count, guests, internal, note, created_by, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        params![date_sql(r.date), r.place, r.count, r.guests, r.internal, opt(&r.note), actor, now_utc()],
+    )?;
+    let id = tx.last_insert_rowid();
+    write_reception_children(tx, &Reception { id, ..r.clone() })?;
+    Ok(id)
+}
+
+fn replace_reception(tx: &Connection, r: &Reception) -> Result<()> {
+    tx.execute(
+        "UPDATE receptions SET date = ?2, place = ?3, count = ?4, guests = ?5, internal = ?6, note = ?7 WHERE id = ?1",
+        params![r.id, date_sql(r.date), r.place, r.count, r.guests, r.internal, opt(&r.note)],
+    )?;
+    write_reception_children(tx, r)
+}
+
+pub fn get_reception(conn: &Connection, id: i64) -> Result<Option<Reception>> {
+    type Raw = (i64, String, String, u32, String, bool, Option<String>);
+    let raw: Option<Raw> = conn
+        .query_row("SELECT id, date, place, count, guests, internal, note FROM receptions WHERE id = ?1", [id], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?))
+        })
+        .optional()?;
+    let Some((id, date, place, count, guests, internal, note)) = raw else { return Ok(None) };
+    let mut stmt =
+        conn.prepare_cached("SELECT country FROM reception_countries WHERE reception_id = ?1 ORDER BY country")?;
+    let cs = stmt.query_map([id], |r| r.get::<_, String>(0))?.collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(Some(Reception {
+        id,
+        date: date_from(&date)?,
+        place,
+        count,
+        guests,
+        countries: cs.iter().map(|c| country_from(c)).collect::<Result<Vec<_>>>()?,
+        internal,
+        note,
+    }))
+}
+
+// ---------------------------------------------------------------- any record
+
+/// Loads a record and whether it is deleted.
+pub fn get_record(conn: &Connection, id: RecordId) -> Result<Option<(Record, bool)>> {
+    let deleted: Option<bool> = conn
+        .query_row(&format!("SELECT deleted_at IS NOT NULL FROM {} WHERE id = ?1", id.kind.table()), [id.id], |r| {
+            r.get(0)
+        })
+        .optional()?;
+    let Some(deleted) = deleted else { return Ok(None) };
+    let rec = match id.kind {
+        RecordKind::Partner => get_partner(conn, id.id)?.map(Record::Partner),
+        RecordKind::Donation => get_donation(conn, id.id)?.map(Record::Donation),
+        RecordKind::Letter => get_letter(conn, id.id)?.map(Record::Letter),
+        RecordKind::Event => get_event(conn, id.id)?.map(Record::Event),
+        RecordKind::Reception => get_reception(conn, id.id)?.map(Record::Reception),
+    };
+    Ok(rec.map(|r| (r, deleted)))
+}
+
+/// Inserts a new record; returns its id.
+pub fn insert_record(tx: &Connection, rec: &Record, actor: &str) -> Result<RecordId> {
+    let id = match rec {
+        Record::Partner(p) => insert_partner(tx, p, actor)?,
+        Record::Donation(d) => insert_donation(tx, d, actor)?,
+        Record::Letter(l) => insert_letter(tx, l, actor)?,
+        Record::Event(e) => insert_event(tx, e, actor)?,
+        Record::Reception(r) => insert_reception(tx, r, actor)?,
+    };
+    Ok(RecordId::new(rec.id().kind, id))
+}
+
+/// Overwrites a stored record with `rec` (same id).
+pub fn replace_record(tx: &Connection, rec: &Record) -> Result<()> {
+    match rec {
+        Record::Partner(p) => replace_partner(tx, p),
+        Record::Donation(d) => replace_donation(tx, d),
+        Record::Letter(l) => replace_letter(tx, l),
+        Record::Event(e) => replace_event(tx, e),
+        Record::Reception(r) => replace_reception(tx, r),
+    }
+}
+
+/// Soft-deletes (with a reason) or restores a record.
+pub fn set_deleted(tx: &Connection, id: RecordId, reason: Option<&str>) -> Result<()> {
+    match reason {
+        Some(reason) => tx.execute(
+            &format!("UPDATE {} SET deleted_at = ?2, deleted_reason = ?3 WHERE id = ?1", id.kind.table()),
+            params![id.id, now_utc(), reason],
+        )?,
+        None => tx.execute(
+            &format!("UPDATE {} SET deleted_at = NULL, deleted_reason = NULL WHERE id = ?1", id.kind.table()),
+            [id.id],
+        )?,
+    };
+    Ok(())
+}
+
+/// Who created a record and when (UTC text).
+pub fn created(conn: &Connection, id: RecordId) -> Result<Option<(String, String)>> {
+    Ok(conn
+        .query_row(&format!("SELECT created_by, created_at FROM {} WHERE id = ?1", id.kind.table()), [id.id], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .optional()?)
+}

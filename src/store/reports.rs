@@ -1,0 +1,582 @@
+//! Read-side queries: totals and lists of each record kind for a scope (period, filter, audience),
+//! per-country lines, partner lookups and text search. Every sum is an exact integer sum of fixed
+//! minor units; every count of recipients or countries counts distinct ones.
+
+use super::Result;
+use super::records::{self, date_sql};
+use crate::domain::*;
+use chrono::NaiveDate;
+use rusqlite::types::Value;
+use rusqlite::{Connection, params_from_iter};
+
+/// What a query covers.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Scope {
+    pub from: Option<NaiveDate>,
+    pub to: Option<NaiveDate>,
+    /// Staff see internal records too.
+    pub staff: bool,
+    pub filter: Filter,
+}
+
+impl Scope {
+    pub fn all(staff: bool) -> Scope {
+        Scope { from: None, to: None, staff, filter: Filter::All }
+    }
+
+    pub fn with_period(staff: bool, period: &Period, filter: Filter) -> Scope {
+        Scope { from: period.from, to: period.to, staff, filter }
+    }
+}
+
+/// What a FILTER resolved to.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Filter {
+    All,
+    Country(CountryCode),
+    Partner(i64),
+    /// An item key (see `money::item_key`).
+    Item(String),
+    /// An exact donor name.
+    Donor(String),
+}
+
+/// Builds `WHERE` conditions for a table aliased `t` with `date`, `internal`, `deleted_at`.
+fn base_where(scope: &Scope, params: &mut Vec<Value>) -> String {
+    let mut w = String::from("t.deleted_at IS NULL");
+    if !scope.staff {
+        w.push_str(" AND t.internal = 0");
+    }
+    if let Some(f) = scope.from {
+        params.push(Value::Text(date_sql(f)));
+        w.push_str(&format!(" AND t.date >= ?{}", params.len()));
+    }
+    if let Some(to) = scope.to {
+        params.push(Value::Text(date_sql(to)));
+        w.push_str(&format!(" AND t.date <= ?{}", params.len()));
+    }
+    w
+}
+
+/// Selection of donation ids in scope, as SQL and its parameters.
+pub fn donation_selection(scope: &Scope) -> (String, Vec<Value>) {
+    let mut p = Vec::new();
+    let mut w = base_where(scope, &mut p);
+    match &scope.filter {
+        Filter::All => {}
+        Filter::Country(c) => {
+            p.push(Value::Text(c.as_str().into()));
+            w.push_str(&format!(
+                " AND t.id IN (SELECT donation_id FROM donation_recipients WHERE country = ?{})",
+                p.len()
+            ));
+        }
+        Filter::Partner(id) => {
+            p.push(Value::Integer(*id));
+            w.push_str(&format!(
+                " AND t.id IN (SELECT donation_id FROM donation_recipients WHERE partner_id = ?{})",
+                p.len()
+            ));
+        }
+        Filter::Item(key) => {
+            p.push(Value::Text(key.clone()));
+            w.push_str(&format!(" AND t.id IN (SELECT donation_id FROM donation_items WHERE item_key = ?{})", p.len()));
+        }
+        Filter::Donor(d) => {
+            p.push(Value::Text(d.clone()));
+            w.push_str(&format!(" AND t.donor = ?{}", p.len()));
+        }
+    }
+    (format!("SELECT t.id FROM donations t WHERE {w}"), p)
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ItemTotal {
+    pub key: String,
+    pub item: String,
+    pub unit: Option<String>,
+    pub quantity: i64,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct DonationTotals {
+    pub count: i64,
+    pub valued: i64,
+    pub cny_fen: i64,
+    pub usd_cents: i64,
+    /// Valued donations whose USD amount is missing (no USD rate for their value date).
+    pub usd_missing: i64,
+    /// Distinct partner recipients by kind.
+    pub partners_by_kind: Vec<(PartnerKind, i64)>,
+    /// Countries given to directly (no partner named).
+    pub direct_countries: i64,
+    pub countries: i64,
+    /// Donations with more than one recipient.
+    pub shared: i64,
+    pub items: Vec<ItemTotal>,
+}
+
+impl DonationTotals {
+    pub fn recipients(&self) -> i64 {
+        self.partners_by_kind.iter().map(|(_, n)| n).sum::<i64>() + self.direct_countries
+    }
+}
+
+pub fn donation_totals(conn: &Connection, scope: &Scope) -> Result<DonationTotals> {
+    let (sel, p) = donation_selection(scope);
+    let mut t = DonationTotals::default();
+    conn.query_row(
+        &format!(
+            "SELECT COUNT(*), COUNT(value), COALESCE(SUM(cny_fen), 0), COALESCE(SUM(usd_cents), 0),
+                    COALESCE(SUM(value IS NOT NULL AND usd_cents IS NULL), 0)
+             FROM donations WHERE id IN ({sel})"
+        ),
+        params_from_iter(p.iter()),
+        |r| {
+            t.count = r.get(0)?;
+            t.valued = r.get(1)?;
+            t.cny_fen = r.get(2)?;
+            t.usd_cents = r.get(3)?;
+            t.usd_missing = r.get(4)?;
+            Ok(())
+        },
+    )?;
+    if t.count == 0 {
+        return Ok(t);
+    }
+    let mut stmt = conn.prepare(&format!(
+        "SELECT p.kind, COUNT(DISTINCT r.partner_id) FROM donation_recipients r JOIN partners p ON p.id = r.partner_id
+         WHERE r.donation_id IN ({sel}) GROUP BY p.kind ORDER BY 2 DESC, 1"
+    ))?;
+    let rows = stmt.query_map(params_from_iter(p.iter()), |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))?;
+    for row in rows {
+        let (k, n) = row?;
+        if let Some(kind) = PartnerKind::parse(&k) {
+            t.partners_by_kind.push((kind, n));
+        }
+    }
+    conn.query_row(
+        &format!(
+            "SELECT COUNT(DISTINCT CASE WHEN partner_id IS NULL THEN country END), COUNT(DISTINCT country)
+             FROM donation_recipients WHERE donation_id IN ({sel})"
+        ),
+        params_from_iter(p.iter()),
+        |r| {
+            t.direct_countries = r.get(0)?;
+            t.countries = r.get(1)?;
+            Ok(())
+        },
+    )?;
+    t.shared = conn.query_row(
+        &format!(
+            "SELECT COUNT(*) FROM (SELECT donation_id FROM donation_recipients WHERE donation_id IN ({sel})
+             GROUP BY donation_id HAVING COUNT(*) > 1)"
+        ),
+        params_from_iter(p.iter()),
+        |r| r.get(0),
+    )?;
+    let mut stmt = conn.prepare(&format!(
+        "SELECT item_key, unit, SUM(quantity), MAX(item) FROM donation_items WHERE donation_id IN ({sel})
+         GROUP BY item_key, unit ORDER BY 3 DESC, 1"
+    ))?;
+    let rows = stmt.query_map(params_from_iter(p.iter()), |r| {
+        Ok(ItemTotal { key: r.get(0)?, unit: r.get(1)?, quantity: r.get(2)?, item: r.get(3)? })
+    })?;
+    t.items = rows.collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(t)
+}
+
+/// Donations in scope, newest first: (total count, the first `limit` after `offset`).
+pub fn donations(conn: &Connection, scope: &Scope, limit: usize, offset: usize) -> Result<(i64, Vec<Donation>)> {
+    let (sel, p) = donation_selection(scope);
+    let count: i64 =
+        conn.query_row(&format!("SELECT COUNT(*) FROM ({sel})"), params_from_iter(p.iter()), |r| r.get(0))?;
+    let ids = ids_page(conn, &format!("{sel} ORDER BY t.date DESC, t.id DESC"), &p, limit, offset)?;
+    Ok((count, records::load_donations(conn, &ids)?))
+}
+
+fn ids_page(conn: &Connection, sql: &str, p: &[Value], limit: usize, offset: usize) -> Result<Vec<i64>> {
+    let mut stmt = conn.prepare(&format!("{sql} LIMIT {limit} OFFSET {offset}"))?;
+    let ids = stmt.query_map(params_from_iter(p.iter()), |r| r.get::<_, i64>(0))?;
+    Ok(ids.collect::<rusqlite::Result<Vec<_>>>()?)
+}
+
+// ---------------------------------------------------------------- letters
+
+fn letter_selection(scope: &Scope) -> (String, Vec<Value>) {
+    let mut p = Vec::new();
+    let mut w = base_where(scope, &mut p);
+    match &scope.filter {
+        Filter::Country(c) => {
+            p.push(Value::Text(c.as_str().into()));
+            w.push_str(&format!(
+                " AND t.id IN (SELECT lp.letter_id FROM letter_partners lp JOIN partners pa ON pa.id = lp.partner_id WHERE pa.country = ?{})",
+                p.len()
+            ));
+        }
+        Filter::Partner(id) => {
+            p.push(Value::Integer(*id));
+            w.push_str(&format!(
+                " AND t.id IN (SELECT letter_id FROM letter_partners WHERE partner_id = ?{})",
+                p.len()
+            ));
+        }
+        Filter::All | Filter::Item(_) | Filter::Donor(_) => {}
+    }
+    (format!("SELECT t.id FROM letters t WHERE {w}"), p)
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct LetterTotals {
+    pub sent: i64,
+    /// Distinct partners that sent letters went to.
+    pub sent_partners: i64,
+    pub received: i64,
+    pub received_partners: i64,
+    pub countries: i64,
+}
+
+pub fn letter_totals(conn: &Connection, scope: &Scope) -> Result<LetterTotals> {
+    let (sel, p) = letter_selection(scope);
+    let mut t = LetterTotals::default();
+    conn.query_row(
+        &format!(
+            "SELECT COALESCE(SUM(direction = 'sent'), 0), COALESCE(SUM(direction = 'received'), 0) FROM letters WHERE id IN ({sel})"
+        ),
+        params_from_iter(p.iter()),
+        |r| {
+            t.sent = r.get(0)?;
+            t.received = r.get(1)?;
+            Ok(())
+        },
+    )?;
+    conn.query_row(
+        &format!(
+            "SELECT COUNT(DISTINCT CASE WHEN l.direction = 'sent' THEN lp.partner_id END),
+                    COUNT(DISTINCT CASE WHEN l.direction = 'received' THEN lp.partner_id END),
+                    COUNT(DISTINCT pa.country)
+             FROM letter_partners lp JOIN letters l ON l.id = lp.letter_id JOIN partners pa ON pa.id = lp.partner_id
+             WHERE lp.letter_id IN ({sel})"
+        ),
+        params_from_iter(p.iter()),
+        |r| {
+            t.sent_partners = r.get(0)?;
+            t.received_partners = r.get(1)?;
+            t.countries = r.get(2)?;
+            Ok(())
+        },
+    )?;
+    Ok(t)
+}
+
+pub fn letters(conn: &Connection, scope: &Scope, limit: usize, offset: usize) -> Result<(i64, Vec<Letter>)> {
+    let (sel, p) = letter_selection(scope);
+    let count: i64 =
+        conn.query_row(&format!("SELECT COUNT(*) FROM ({sel})"), params_from_iter(p.iter()), |r| r.get(0))?;
+    let ids = ids_page(conn, &format!("{sel} ORDER BY t.date DESC, t.id DESC"), &p, limit, offset)?;
+    let list = ids.iter().filter_map(|id| records::get_letter(conn, *id).transpose()).collect::<Result<Vec<_>>>()?;
+    Ok((count, list))
+}
+
+// ---------------------------------------------------------------- events
+
+fn event_selection(scope: &Scope) -> (String, Vec<Value>) {
+    let mut p = Vec::new();
+    let mut w = base_where(scope, &mut p);
+    match &scope.filter {
+        Filter::Country(c) => {
+            p.push(Value::Text(c.as_str().into()));
+            w.push_str(&format!(" AND t.id IN (SELECT event_id FROM event_participants WHERE country = ?{})", p.len()));
+        }
+        Filter::Partner(id) => {
+            p.push(Value::Integer(*id));
+            w.push_str(&format!(
+                " AND t.id IN (SELECT event_id FROM event_participants WHERE partner_id = ?{})",
+                p.len()
+            ));
+        }
+        Filter::All | Filter::Item(_) | Filter::Donor(_) => {}
+    }
+    (format!("SELECT t.id FROM events t WHERE {w}"), p)
+}
+
+/// Events by kind, and distinct participating countries.
+pub fn event_totals(conn: &Connection, scope: &Scope) -> Result<(Vec<(EventKind, i64)>, i64)> {
+    let (sel, p) = event_selection(scope);
+    let mut stmt = conn
+        .prepare(&format!("SELECT kind, COUNT(*) FROM events WHERE id IN ({sel}) GROUP BY kind ORDER BY 2 DESC, 1"))?;
+    let rows = stmt.query_map(params_from_iter(p.iter()), |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))?;
+    let mut by_kind = Vec::new();
+    for row in rows {
+        let (k, n) = row?;
+        if let Some(kind) = EventKind::parse(&k) {
+            by_kind.push((kind, n));
+        }
+    }
+    let countries = conn.query_row(
+        &format!("SELECT COUNT(DISTINCT country) FROM event_participants WHERE event_id IN ({sel})"),
+        params_from_iter(p.iter()),
+        |r| r.get(0),
+    )?;
+    Ok((by_kind, countries))
+}
+
+pub fn events(conn: &Connection, scope: &Scope, limit: usize, offset: usize) -> Result<(i64, Vec<Event>)> {
+    let (sel, p) = event_selection(scope);
+    let count: i64 =
+        conn.query_row(&format!("SELECT COUNT(*) FROM ({sel})"), params_from_iter(p.iter()), |r| r.get(0))?;
+    let ids = ids_page(conn, &format!("{sel} ORDER BY t.date DESC, t.id DESC"), &p, limit, offset)?;
+    let list = ids.iter().filter_map(|id| records::get_event(conn, *id).transpose()).collect::<Result<Vec<_>>>()?;
+    Ok((count, list))
+}
+
+// ---------------------------------------------------------------- receptions
+
+fn reception_selection(scope: &Scope) -> (String, Vec<Value>) {
+    let mut p = Vec::new();
+    let mut w = base_where(scope, &mut p);
+    if let Filter::Country(c) = &scope.filter {
+        p.push(Value::Text(c.as_str().into()));
+        w.push_str(&format!(
+            " AND t.id IN (SELECT reception_id FROM reception_countries WHERE country = ?{})",
+            p.len()
+        ));
+    }
+    (format!("SELECT t.id FROM receptions t WHERE {w}"), p)
+}
+
+/// (receptions, guests counted, distinct countries).
+pub fn reception_totals(conn: &Connection, scope: &Scope) -> Result<(i64, i64, i64)> {
+    let (sel, p) = reception_selection(scope);
+    let (n, guests): (i64, i64) = conn.query_row(
+        &format!("SELECT COUNT(*), COALESCE(SUM(count), 0) FROM receptions WHERE id IN ({sel})"),
+        params_from_iter(p.iter()),
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
+    let countries = conn.query_row(
+        &format!("SELECT COUNT(DISTINCT country) FROM reception_countries WHERE reception_id IN ({sel})"),
+        params_from_iter(p.iter()),
+        |r| r.get(0),
+    )?;
+    Ok((n, guests, countries))
+}
+
+pub fn receptions(conn: &Connection, scope: &Scope, limit: usize, offset: usize) -> Result<(i64, Vec<Reception>)> {
+    let (sel, p) = reception_selection(scope);
+    let count: i64 =
+        conn.query_row(&format!("SELECT COUNT(*) FROM ({sel})"), params_from_iter(p.iter()), |r| r.get(0))?;
+    let ids = ids_page(conn, &format!("{sel} ORDER BY t.date DESC, t.id DESC"), &p, limit, offset)?;
+    let list = ids.iter().filter_map(|id| records::get_reception(conn, *id).transpose()).collect::<Result<Vec<_>>>()?;
+    Ok((count, list))
+}
+
+// ---------------------------------------------------------------- countries
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct CountryLine {
+    pub country: String,
+    pub donations: i64,
+    pub cny_fen: i64,
+    pub usd_cents: i64,
+    pub recipients: i64,
+    pub shared: i64,
+    pub letters: i64,
+    pub events: i64,
+}
+
+/// One line per country with any activity in scope (the scope's filter is ignored).
+pub fn countries(conn: &Connection, scope: &Scope) -> Result<Vec<CountryLine>> {
+    let scope = Scope { filter: Filter::All, ..scope.clone() };
+    let mut map: std::collections::BTreeMap<String, CountryLine> = Default::default();
+    let (sel, p) = donation_selection(&scope);
+    let sql = format!(
+        "WITH dc AS (SELECT DISTINCT r.country, r.donation_id FROM donation_recipients r WHERE r.donation_id IN ({sel})),
+              multi AS (SELECT donation_id FROM donation_recipients WHERE donation_id IN ({sel}) GROUP BY donation_id HAVING COUNT(DISTINCT country) > 1)
+         SELECT dc.country, COUNT(*), COALESCE(SUM(d.cny_fen), 0), COALESCE(SUM(d.usd_cents), 0),
+                (SELECT COUNT(DISTINCT COALESCE('p' || r2.partner_id, 'c' || r2.country)) FROM donation_recipients r2
+                  WHERE r2.country = dc.country AND r2.donation_id IN ({sel})),
+                SUM(dc.donation_id IN (SELECT donation_id FROM multi))
+         FROM dc JOIN donations d ON d.id = dc.donation_id GROUP BY dc.country"
+    );
+    let mut stmt = conn.prepare(&sql)?;
+    let rows = stmt.query_map(params_from_iter(p.iter()), |r| {
+        Ok(CountryLine {
+            country: r.get(0)?,
+            donations: r.get(1)?,
+            cny_fen: r.get(2)?,
+            usd_cents: r.get(3)?,
+            recipients: r.get(4)?,
+            shared: r.get(5)?,
+            ..Default::default()
+        })
+    })?;
+    for row in rows {
+        let line = row?;
+        map.insert(line.country.clone(), line);
+    }
+    let (sel, p) = letter_selection(&scope);
+    let mut stmt = conn.prepare(&format!(
+        "SELECT pa.country, COUNT(DISTINCT lp.letter_id) FROM letter_partners lp JOIN partners pa ON pa.id = lp.partner_id
+         WHERE lp.letter_id IN ({sel}) GROUP BY pa.country"
+    ))?;
+    for row in stmt.query_map(params_from_iter(p.iter()), |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))? {
+        let (c, n) = row?;
+        map.entry(c.clone()).or_insert_with(|| CountryLine { country: c, ..Default::default() }).letters = n;
+    }
+    let (sel, p) = event_selection(&scope);
+    let mut stmt = conn.prepare(&format!(
+        "SELECT country, COUNT(DISTINCT event_id) FROM event_participants WHERE country IS NOT NULL AND event_id IN ({sel}) GROUP BY country"
+    ))?;
+    for row in stmt.query_map(params_from_iter(p.iter()), |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))? {
+        let (c, n) = row?;
+        map.entry(c.clone()).or_insert_with(|| CountryLine { country: c, ..Default::default() }).events = n;
+    }
+    let mut v: Vec<CountryLine> = map.into_values().collect();
+    v.sort_by(|a, b| b.cny_fen.cmp(&a.cny_fen).then(b.donations.cmp(&a.donations)).then(a.country.cmp(&b.country)));
+    Ok(v)
+}
+
+// ---------------------------------------------------------------- partners
+
+/// Partners whose name or alias normalises exactly to `norm` (not deleted).
+pub fn partners_by_norm(conn: &Connection, norm: &str) -> Result<Vec<i64>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT DISTINCT n.partner_id FROM partner_names n JOIN partners p ON p.id = n.partner_id
+         WHERE n.norm = ?1 AND p.deleted_at IS NULL ORDER BY n.partner_id",
+    )?;
+    let rows = stmt.query_map([norm], |r| r.get(0))?;
+    Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+}
+
+/// Every (partner id, normalised name) pair, for fuzzy matching.
+pub fn partner_names(conn: &Connection) -> Result<Vec<(i64, String, String)>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT n.partner_id, n.norm, n.name FROM partner_names n JOIN partners p ON p.id = n.partner_id WHERE p.deleted_at IS NULL",
+    )?;
+    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+    Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct PartnerLine {
+    pub partner: Partner,
+    pub donations: i64,
+    pub cny_fen: i64,
+    pub letters: i64,
+    pub events: i64,
+}
+
+/// Partners (optionally of one country or kind) with a one-line tally each, by name.
+pub fn partners(
+    conn: &Connection,
+    staff: bool,
+    country: Option<CountryCode>,
+    kind: Option<PartnerKind>,
+    limit: usize,
+) -> Result<(i64, Vec<PartnerLine>)> {
+    let internal = if staff { "" } else { " AND x.internal = 0" };
+    let sql = format!(
+        "SELECT p.id,
+           (SELECT COUNT(DISTINCT r.donation_id) FROM donation_recipients r JOIN donations x ON x.id = r.donation_id
+             WHERE r.partner_id = p.id AND x.deleted_at IS NULL{internal}),
+           (SELECT COALESCE(SUM(x.cny_fen), 0) FROM donations x WHERE x.deleted_at IS NULL{internal}
+             AND x.id IN (SELECT donation_id FROM donation_recipients WHERE partner_id = p.id)),
+           (SELECT COUNT(DISTINCT lp.letter_id) FROM letter_partners lp JOIN letters x ON x.id = lp.letter_id
+             WHERE lp.partner_id = p.id AND x.deleted_at IS NULL{internal}),
+           (SELECT COUNT(DISTINCT ep.event_id) FROM event_participants ep JOIN events x ON x.id = ep.event_id
+             WHERE ep.partner_id = p.id AND x.deleted_at IS NULL{internal})
+         FROM partners p WHERE p.deleted_at IS NULL AND (?1 IS NULL OR p.country = ?1) AND (?2 IS NULL OR p.kind = ?2)
+         ORDER BY p.country, p.name"
+    );
+    let c = country.map(|c| c.as_str().to_string());
+    let k = kind.map(|k| k.as_str().to_string());
+    let mut stmt = conn.prepare(&sql)?;
+    let rows = stmt
+        .query_map(rusqlite::params![c, k], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, i64>(1)?,
+                r.get::<_, i64>(2)?,
+                r.get::<_, i64>(3)?,
+                r.get::<_, i64>(4)?,
+            ))
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let total = rows.len() as i64;
+    let mut out = Vec::new();
+    for (id, donations, cny_fen, letters, events) in rows.into_iter().take(limit) {
+        if let Some(partner) = records::get_partner(conn, id)? {
+            out.push(PartnerLine { partner, donations, cny_fen, letters, events });
+        }
+    }
+    Ok((total, out))
+}
+
+/// Distinct donors whose name contains `text` (case-insensitive).
+pub fn donors_like(conn: &Connection, text: &str) -> Result<Vec<String>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT DISTINCT donor FROM donations WHERE deleted_at IS NULL AND donor LIKE ?1 ESCAPE '\\' ORDER BY donor LIMIT 10",
+    )?;
+    let rows = stmt.query_map([like_pattern(text)], |r| r.get(0))?;
+    Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+}
+
+/// Whether any donation has an item with this key.
+pub fn item_exists(conn: &Connection, key: &str) -> Result<bool> {
+    Ok(conn.query_row("SELECT EXISTS(SELECT 1 FROM donation_items WHERE item_key = ?1)", [key], |r| r.get(0))?)
+}
+
+/// Item keys and names, for suggestions.
+pub fn item_names(conn: &Connection) -> Result<Vec<(String, String)>> {
+    let mut stmt =
+        conn.prepare_cached("SELECT item_key, MAX(item) FROM donation_items GROUP BY item_key LIMIT 2000")?;
+    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+}
+
+fn like_pattern(text: &str) -> String {
+    let mut s = String::from("%");
+    for c in text.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            s.push('\\');
+        }
+        s.push(c);
+    }
+    s.push('%');
+    s
+}
+
+/// Records whose names, notes or quotes contain `text` (case-insensitive for ASCII), newest first.
+pub fn search(conn: &Connection, text: &str, staff: bool, limit: usize) -> Result<Vec<RecordId>> {
+    let pat = like_pattern(text);
+    let internal = if staff { "" } else { " AND t.internal = 0" };
+    let sql = format!(
+        "SELECT 'D', t.id, t.date FROM donations t WHERE t.deleted_at IS NULL{internal} AND (t.donor LIKE ?1 ESCAPE '\\' OR t.note LIKE ?1 ESCAPE '\\' OR t.fund LIKE ?1 ESCAPE '\\'
+            OR t.id IN (SELECT donation_id FROM donation_items WHERE item LIKE ?1 ESCAPE '\\')
+            OR t.id IN (SELECT r.donation_id FROM donation_recipients r JOIN partner_names n ON n.partner_id = r.partner_id WHERE n.name LIKE ?1 ESCAPE '\\'))
+         UNION ALL
+         SELECT 'L', t.id, t.date FROM letters t WHERE t.deleted_at IS NULL{internal} AND (t.quote LIKE ?1 ESCAPE '\\' OR t.author LIKE ?1 ESCAPE '\\'
+            OR t.signatories LIKE ?1 ESCAPE '\\' OR t.note LIKE ?1 ESCAPE '\\'
+            OR t.id IN (SELECT lp.letter_id FROM letter_partners lp JOIN partner_names n ON n.partner_id = lp.partner_id WHERE n.name LIKE ?1 ESCAPE '\\'))
+         UNION ALL
+         SELECT 'E', t.id, t.date FROM events t WHERE t.deleted_at IS NULL{internal} AND (t.topic LIKE ?1 ESCAPE '\\' OR t.host LIKE ?1 ESCAPE '\\' OR t.note LIKE ?1 ESCAPE '\\'
+            OR t.id IN (SELECT event_id FROM event_participants WHERE name LIKE ?1 ESCAPE '\\')
+            OR t.id IN (SELECT ep.event_id FROM event_participants ep JOIN partner_names n ON n.partner_id = ep.partner_id WHERE n.name LIKE ?1 ESCAPE '\\'))
+         UNION ALL
+         SELECT 'R', t.id, t.date FROM receptions t WHERE t.deleted_at IS NULL{internal} AND (t.place LIKE ?1 ESCAPE '\\' OR t.guests LIKE ?1 ESCAPE '\\' OR t.note LIKE ?1 ESCAPE '\\')
+         UNION ALL
+         SELECT 'P', p.id, '9999' FROM partners p WHERE p.deleted_at IS NULL AND (p.note LIKE ?1 ESCAPE '\\'
+            OR p.id IN (SELECT partner_id FROM partner_names WHERE name LIKE ?1 ESCAPE '\\'))
+         ORDER BY 3 DESC, 2 DESC LIMIT {limit}"
+    );
+    let mut stmt = conn.prepare(&sql)?;
+    let rows = stmt.query_map([pat], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (k, id) = row?;
+        if let Some(rid) = RecordId::parse(&format!("{k}-{id}")) {
+            out.push(rid);
+        }
+    }
+    Ok(out)
+}

@@ -1,0 +1,3 @@
+//! Transports: adapters between a network (or a terminal) and the core's Request/Reply.
+
+pub mod console;
