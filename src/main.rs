@@ -6,7 +6,7 @@ use amity::domain::UserKey;
 use amity::transport::console;
 use anyhow::{Context, bail};
 use clap::{Args, Parser, Subcommand};
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 
 #[derive(Parser)]
@@ -130,7 +130,8 @@ fn main() -> anyhow::Result<()> {
                 req = req.as_user(user);
             }
             let reply = console::ask(&core, &req);
-            println!("{}", reply.plain());
+            // A closed pipe (e.g. `| head`) is not an error worth a panic.
+            let _ = writeln!(std::io::stdout(), "{}", reply.plain());
             if !reply.is_ok() {
                 std::process::exit(2);
             }

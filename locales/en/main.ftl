@@ -160,6 +160,13 @@ donations-summary = { $count ->
         [one] one country
        *[other] { $n_countries } countries
     }.
+donations-summary-unvalued = { $count ->
+        [one] One donation
+       *[other] { $count } donations
+    } in kind, with no declared value, to { $recipients } in { $n_countries ->
+        [one] one country
+       *[other] { $n_countries } countries
+    }.
 donations-usd-missing = { $count ->
         [one] One valued donation has
        *[other] { $count } valued donations have
@@ -255,14 +262,55 @@ partners-count = { $count ->
        *[other] { $count } partners.
     }
 partners-how-to-add = Add one with /partner add NAME | COUNTRY | KIND
-partner-tally = { $n_donations } donations ({ $money }) · { $n_letters } letters · { $n_events } events
+partner-tally = { $n_donations ->
+        [one] one donation
+       *[other] { $n_donations } donations
+    } ({ $money }) · { $n_letters ->
+        [one] one letter
+       *[other] { $n_letters } letters
+    } · { $n_events ->
+        [one] one event
+       *[other] { $n_events } events
+    }
 partner-aka = also: { $names }
 partner-since = since { $year }
 countries-none = No activity recorded.
-country-donations = { $count } donations, { $money }, { $n_recipients } recipients
+country-donations = { $count ->
+        [one] one donation
+       *[other] { $count } donations
+    }, { $money }, { $n_recipients ->
+        [one] one recipient
+       *[other] { $n_recipients } recipients
+    }
 country-shared = { $count } shared
-country-letters = { $count } letters
-country-events = { $count } events
+country-letters = { $count ->
+        [one] one letter
+       *[other] { $count } letters
+    }
+country-events = { $count ->
+        [one] one event
+       *[other] { $count } events
+    }
+event-kinds-video-conference = { $count ->
+        [one] one video conference
+       *[other] { $count } video conferences
+    }
+event-kinds-webinar = { $count ->
+        [one] one webinar
+       *[other] { $count } webinars
+    }
+event-kinds-video-message = { $count ->
+        [one] one video message
+       *[other] { $count } video messages
+    }
+event-kinds-visit = { $count ->
+        [one] one visit
+       *[other] { $count } visits
+    }
+event-kinds-other = { $count ->
+        [one] one other
+       *[other] { $count } others
+    }
 countries-shared-note = “shared”: a donation given jointly to several countries appears under each of them with its full value; /totals counts it once.
 search-none = Nothing found.
 search-more = Only the newest { $n_shown } are shown; search for something more specific.
@@ -322,3 +370,81 @@ action-create = created
 action-edit = edited
 action-delete = deleted
 action-undo = undone
+
+## Guided entry (/add)
+add-choose-kind = What would you like to log?
+add-kind-donation = Donation
+add-kind-letter = Letter
+add-kind-event = Event
+add-kind-reception = Reception
+add-kind-partner = Partner
+err-add-kind = “{ $input }” is not something I can log. Choose: donation, letter, event, reception or partner — e.g. /add donation
+add-nothing-to-cancel = There is no entry in progress.
+add-cancelled = Cancelled; nothing was saved.
+add-fix-and-save = Nothing was saved. Edit the entry and save again, or cancel.
+add-edit-which = Which field?
+add-use-buttons = Choose Save, Edit or Cancel.
+add-progress = { $kind } · question { $n_step } of { $n_steps }
+add-none = none
+add-default = Send . for the default: { $value }
+add-no-default = This question has no default; please answer it.
+err-add-bar = The | character separates fields; please leave it out of your answer.
+add-card-title = New { $kind } — please check
+add-card-command = The same in one line: { $command }
+btn-today = Today
+btn-yesterday = Yesterday
+btn-skip = Skip
+btn-default = Default
+btn-cancel = Cancel
+btn-save = Save
+btn-edit = Edit
+add-ask-date = Date? (e.g. 2020-03-23)
+add-ask-recipient = To whom? A partner or a country; several separated by commas.
+add-ask-items = What was given? e.g. 45,000 masks; 500 sets protective suits — or - for none.
+add-ask-value = Declared value? e.g. ¥38,500 or 5,000 USD; a bare number asks the currency next; - for not valued.
+add-ask-currency = Which currency?
+add-ask-donor = Who gave it (which body of the province)?
+add-ask-status = Status?
+add-ask-direction = Sent or received?
+add-ask-partners = Which partner(s)? Several separated by commas.
+add-ask-signed = Signed by (titles, separated by commas)?
+add-ask-from = From whom (name and title)?
+add-ask-quote = A quote from the letter? (- for none)
+add-ask-letter-kind = What kind of letter?
+add-ask-event-kind = What kind of event?
+add-ask-participants = Who took part? Partners, countries or names, separated by commas.
+add-ask-topic = Topic?
+add-ask-host = Hosted by? (- for none)
+add-ask-place = Where?
+add-ask-count = How many guests?
+add-ask-guests = Who were the guests?
+add-ask-countries = From which countries? (comma-separated, - for none)
+add-ask-name = The partner's name?
+add-ask-country = Its country?
+add-ask-partner-kind = What kind of partner?
+add-ask-aliases = Other names? (comma-separated, - for none)
+add-field-date = Date
+add-field-recipient = Recipient
+add-field-items = Items
+add-field-value = Value
+add-field-currency = Currency
+add-field-donor = Donor
+add-field-status = Status
+add-field-direction = Direction
+add-field-partners = Partners
+add-field-signed = Signed by
+add-field-from = From
+add-field-quote = Quote
+add-field-letter-kind = Kind
+add-field-event-kind = Kind
+add-field-participants = Participants
+add-field-topic = Topic
+add-field-host = Host
+add-field-place = Place
+add-field-count = Guests
+add-field-guests = Who
+add-field-countries = Countries
+add-field-name = Name
+add-field-country = Country
+add-field-partner-kind = Kind
+add-field-aliases = Other names

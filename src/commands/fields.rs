@@ -153,7 +153,8 @@ impl Ctx<'_> {
 mod tests {
     use super::*;
 
-    const KEYS: Keys = &[("donor", &["donor", "捐赠方"]), ("from", &["from"]), ("reply to", &["reply to", "in reply to", "回复"])];
+    const KEYS: Keys =
+        &[("donor", &["donor", "捐赠方"]), ("from", &["from"]), ("reply to", &["reply to", "in reply to", "回复"])];
 
     #[test]
     fn forms_split_fields_options_and_flags() {

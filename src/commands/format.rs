@@ -52,9 +52,13 @@ impl Fmt {
         }
     }
 
+    /// The list separator of this language.
+    pub fn sep(&self) -> &'static str {
+        if self.lang == Lang::Zh { "、" } else { ", " }
+    }
+
     pub fn parties(&self, ps: &[Party]) -> String {
-        let sep = if self.lang == Lang::Zh { "、" } else { ", " };
-        ps.iter().map(|p| self.party(p)).collect::<Vec<_>>().join(sep)
+        ps.iter().map(|p| self.party(p)).collect::<Vec<_>>().join(self.sep())
     }
 
     pub fn int(&self, n: i64) -> String {

@@ -121,6 +121,9 @@ pub struct Ctx<'a> {
     pub store: &'a mut Store,
     pub now: DateTime<Utc>,
     pub today: NaiveDate,
+    /// Set by the guided dialogue when it saves: the dialogue is cleared in the same transaction as
+    /// the entry, so a crash can never leave a saved entry with a dialogue ready to save it again.
+    pub finish_dialogue: bool,
 }
 
 impl std::ops::Deref for Ctx<'_> {
@@ -146,6 +149,11 @@ impl Ctx<'_> {
         CmdError::Invalid(self.t(id, args))
     }
 
+    /// The chat, unique across transports.
+    pub fn chat_key(&self) -> String {
+        format!("{}:{}", self.req.transport, self.req.chat)
+    }
+
     pub fn staff(&self) -> bool {
         self.role.is_staff()
     }
@@ -158,8 +166,12 @@ impl Ctx<'_> {
     /// `f` returns the reply; its plain text is stored for redeliveries.
     pub fn write(&mut self, f: impl FnOnce(&rusqlite::Transaction<'_>) -> Result<Reply, CmdError>) -> CmdResult {
         let key = self.req.update_id.as_ref().map(|u| format!("{}:{u}", self.req.transport));
+        let finish = self.finish_dialogue.then(|| (self.chat_key(), self.req.user.as_str().to_string()));
         let out = self.store.write(key.as_deref(), |tx| {
             let reply = f(tx)?;
+            if let (Some((chat, user)), Outcome::Done) = (&finish, reply.outcome) {
+                crate::store::dialogues::clear(tx, chat, user)?;
+            }
             if reply.outcome != Outcome::Done {
                 // Refusals and errors found inside the transaction roll it back.
                 return Err(CmdError::Reply(reply));
@@ -227,11 +239,12 @@ impl Core {
             store,
             now,
             today: now.with_timezone(&self.tz).date_naive(),
+            finish_dialogue: false,
         };
         let result = if req.text.len() > MAX_INPUT {
             Err(ctx.invalid("err-too-long", &[("max", MAX_INPUT.to_string())]))
         } else {
-            spec::dispatch(&mut ctx)
+            crate::store::at_time(now, || spec::dispatch(&mut ctx))
         };
         match result {
             Ok(r) => r,

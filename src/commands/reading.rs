@@ -93,12 +93,13 @@ fn donation_summary(ctx: &Ctx<'_>, t: &DonationTotals, r: &mut Reply) {
             (t.direct_countries > 0).then(|| ctx.t("recipients-country", &[("count", t.direct_countries.to_string())])),
         )
         .collect();
+    let id = if t.valued == 0 { "donations-summary-unvalued" } else { "donations-summary" };
     r.line(ctx.t(
-        "donations-summary",
+        id,
         &[
             ("count", t.count.to_string()),
             ("money", money),
-            ("recipients", kinds.join(", ")),
+            ("recipients", kinds.join(ctx.sep())),
             ("n_countries", t.countries.to_string()),
         ],
     ));
@@ -109,7 +110,7 @@ fn donation_summary(ctx: &Ctx<'_>, t: &DonationTotals, r: &mut Reply) {
         ));
     }
     let unvalued = t.count - t.valued;
-    if unvalued > 0 {
+    if unvalued > 0 && t.valued > 0 {
         r.note(ctx.t("donations-unvalued", &[("count", unvalued.to_string())]));
     }
     if !t.items.is_empty() {
@@ -192,11 +193,13 @@ fn event_summary(ctx: &Ctx<'_>, by_kind: &[(EventKind, i64)], countries: i64, r:
         return;
     }
     let total: i64 = by_kind.iter().map(|(_, n)| n).sum();
-    let kinds: Vec<String> =
-        by_kind.iter().map(|(k, n)| format!("{} {}", ctx.int(*n), ctx.word("event-kind", k.as_str()))).collect();
+    let kinds: Vec<String> = by_kind
+        .iter()
+        .map(|(k, n)| ctx.t(&format!("event-kinds-{}", k.as_str()), &[("count", n.to_string())]))
+        .collect();
     r.line(ctx.t(
         "events-summary",
-        &[("count", total.to_string()), ("kinds", kinds.join(", ")), ("n_countries", countries.to_string())],
+        &[("count", total.to_string()), ("kinds", kinds.join(ctx.sep())), ("n_countries", countries.to_string())],
     ));
 }
 
@@ -451,6 +454,7 @@ pub fn countries(ctx: &mut Ctx<'_>, args: &str) -> CmdResult {
         let mut parts = vec![format!("{name} ({})", l.country)];
         if l.donations > 0 {
             let money = match ctx.lang {
+                _ if l.cny_fen == 0 => ctx.t("value-none", &[]),
                 Lang::En => crate::domain::money::fmt_cny(from_minor(l.cny_fen)),
                 Lang::Zh => crate::domain::money::fmt_wan(from_minor(l.cny_fen)),
             };

@@ -11,8 +11,9 @@ pub fn render_plain(r: &Reply) -> String {
         match b {
             Block::Heading(s) | Block::Text(s) | Block::Note(s) => out.push_str(s),
             Block::Item(s) => {
+                // Continuation lines of an entry are indented under its bullet.
                 out.push_str("• ");
-                out.push_str(s);
+                out.push_str(&s.replace('\n', "\n  "));
             }
         }
         out.push('\n');

@@ -27,3 +27,13 @@ pub fn clear(tx: &Connection, chat: &str, user: &str) -> Result<()> {
     tx.execute("DELETE FROM dialogues WHERE chat_key = ?1 AND user_key = ?2", params![chat, user])?;
     Ok(())
 }
+
+/// Names of the partners most recently given to, newest first (for the guided dialogue's buttons).
+pub fn recent_partners(conn: &Connection, limit: usize) -> Result<Vec<String>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT p.name FROM donation_recipients r JOIN partners p ON p.id = r.partner_id
+         WHERE p.deleted_at IS NULL GROUP BY p.id ORDER BY MAX(r.donation_id) DESC LIMIT ?1",
+    )?;
+    let rows = stmt.query_map([limit as i64], |r| r.get(0))?;
+    Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+}

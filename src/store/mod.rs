@@ -152,9 +152,27 @@ pub enum WriteOutcome<T> {
     Duplicate(String),
 }
 
-/// The current time, UTC, as stored.
+thread_local! {
+    /// The core's clock while it handles a request (see [`at_time`]).
+    static NOW: std::cell::Cell<Option<DateTime<Utc>>> = const { std::cell::Cell::new(None) };
+}
+
+/// The current time, UTC, as stored: the core's clock while it handles a request, so that stored
+/// timestamps (history, creation) agree with the time the command saw (the undo window compares them).
 pub fn now_utc() -> String {
-    Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+    NOW.with(|n| n.get()).unwrap_or_else(Utc::now).to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+}
+
+/// Runs `f` with [`now_utc`] answering `now` (on this thread).
+pub fn at_time<T>(now: DateTime<Utc>, f: impl FnOnce() -> T) -> T {
+    struct Restore(Option<DateTime<Utc>>);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            NOW.with(|n| n.set(self.0));
+        }
+    }
+    let _restore = Restore(NOW.with(|n| n.replace(Some(now))));
+    f()
 }
 
 pub fn parse_ts(s: &str) -> Option<DateTime<Utc>> {
