@@ -208,7 +208,7 @@ recipients-embassy = { $count } { $count ->
 recipients-country = { $count } { $count ->
         [one] country
        *[other] countries
-    } directly
+    } with no partner named
 letters-none = No letters.
 letters-sent-summary = Sent: { $count ->
         [one] one letter
@@ -319,7 +319,10 @@ rates-none = No rates recorded. Add one: /rate USD 7.0835 2020-01-01
 rate-line = 1 { $currency } = { $rate } CNY from { $date }
 rate-saved = Rate saved: 1 { $currency } = { $rate } CNY from { $date }.
 rate-replaced = It replaces { $rate } for the same day.
-rate-filled = USD amounts filled in for { $count } donations: { $ids }.
+rate-filled = USD amounts filled in for { $count ->
+        [one] one donation
+       *[other] { $count } donations
+    }: { $ids }.
 rate-fixed-note = Donations already valued keep the amounts fixed when they were recorded.
 staff-added = { $id } is now { $role }.
 staff-updated = { $id } is now { $role } (changed).

@@ -129,6 +129,11 @@ impl Reply {
     pub fn plain(&self) -> String {
         super::text::render_plain(self)
     }
+
+    /// The reply as plain-text messages of at most `limit` UTF-16 units each, split at line boundaries.
+    pub fn messages(&self, limit: usize) -> Vec<String> {
+        super::text::split(&self.plain(), limit)
+    }
 }
 
 impl Default for Reply {

@@ -39,7 +39,10 @@ pub fn chat(
         req.text = text;
         let reply = core.handle(&req);
         last_buttons = reply.buttons.iter().flatten().map(|b| b.data.clone()).collect();
-        writeln!(out, "{}\n", reply.plain())?;
+        // Long replies arrive as several messages, as they would on a chat network.
+        for msg in reply.messages(core.config().reply.max_message_len) {
+            writeln!(out, "{msg}\n")?;
+        }
     }
     Ok(())
 }
