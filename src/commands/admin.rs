@@ -256,8 +256,13 @@ fn apply_edit(
 ) -> Result<(), CmdError> {
     let u = "usage-edit";
     let kind = rec.id().kind;
-    let bad_field =
-        || ctx.invalid("err-edit-field", &[("field", field.to_string()), ("fields", fields_of(kind).to_string())]);
+    let bad_field = || {
+        ctx.bad_field(
+            u,
+            "FIELD",
+            ctx.t("err-edit-field", &[("field", field.to_string()), ("fields", fields_of(kind).to_string())]),
+        )
+    };
     let opt_text = |max: usize| -> Result<Option<String>, CmdError> {
         let t = ctx.text(u, field, value, max)?;
         Ok((!t.is_empty() && t != "-").then_some(t))
@@ -435,9 +440,12 @@ pub fn rate(ctx: &mut Ctx<'_>, args: &str) -> CmdResult {
     if parts.len() > 3 {
         return Err(ctx.bad_field(u, "#4", ctx.t("err-extra-field", &[("text", parts[3..].join(" "))])));
     }
-    let currency = ctx.currency(parts[0])?;
+    let currency = ctx.currency(parts[0]).map_err(|e| match e {
+        CmdError::Invalid(reason) => ctx.bad_field(u, "CURRENCY", reason),
+        other => other,
+    })?;
     if currency == Currency::CNY {
-        return Err(ctx.invalid("err-rate-cny", &[]));
+        return Err(ctx.bad_field(u, "CURRENCY", ctx.t("err-rate-cny", &[])));
     }
     let rate = Decimal::from_str(parts[1].trim())
         .ok()

@@ -68,6 +68,11 @@ impl Request {
         self.user = user;
         self
     }
+
+    /// The idempotency key of this update ("telegram:42"), when the transport gave an id.
+    pub fn update_key(&self) -> Option<String> {
+        self.update_id.as_ref().map(|u| format!("{}:{u}", self.transport))
+    }
 }
 
 /// A clock, replaceable in tests.
@@ -165,7 +170,7 @@ impl Ctx<'_> {
     /// Runs a write in one transaction, recording the update id so a redelivery writes nothing.
     /// `f` returns the reply; its plain text is stored for redeliveries.
     pub fn write(&mut self, f: impl FnOnce(&rusqlite::Transaction<'_>) -> Result<Reply, CmdError>) -> CmdResult {
-        let key = self.req.update_id.as_ref().map(|u| format!("{}:{u}", self.req.transport));
+        let key = self.req.update_key();
         let finish = self.finish_dialogue.then(|| (self.chat_key(), self.req.user.as_str().to_string()));
         let out = self.store.write(key.as_deref(), |tx| {
             let reply = f(tx)?;
@@ -228,6 +233,20 @@ impl Core {
     pub fn handle(&self, req: &Request) -> Reply {
         let mut guard = self.store.lock().unwrap_or_else(|p| p.into_inner());
         let store: &mut Store = &mut guard;
+        // A redelivered update that already wrote gets the reply it got then, before anything is
+        // parsed or checked against a ledger it has since changed ("already deleted", or an /undo
+        // that would take back one change more). The write re-checks the key in its transaction.
+        if let Some(key) = req.update_key() {
+            match store.processed_reply(&key) {
+                Ok(Some(text)) => {
+                    let mut r = Reply::text(text);
+                    r.duplicate = true;
+                    return r;
+                }
+                Ok(None) => {}
+                Err(e) => log::error!("reading processed update {key}: {e}"),
+            }
+        }
         let now = (self.clock)();
         let role = self.role_of(store, &req.user);
         let lang = self.lang_of(store, req);

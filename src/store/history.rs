@@ -129,7 +129,8 @@ pub fn last_undoable(conn: &Connection, actor: &str) -> Result<Option<Change>> {
 /// Whether a later change by someone else touched the same record after `change_id`.
 pub fn touched_since(conn: &Connection, id: RecordId, change_id: i64) -> Result<bool> {
     Ok(conn.query_row(
-        "SELECT EXISTS(SELECT 1 FROM changes WHERE record_kind = ?1 AND record_id = ?2 AND id > ?3)",
+        "SELECT EXISTS(SELECT 1 FROM changes WHERE record_kind = ?1 AND record_id = ?2 AND id > ?3
+           AND actor != (SELECT actor FROM changes WHERE id = ?3))",
         params![id.kind.as_str(), id.id, change_id],
         |r| r.get(0),
     )?)
