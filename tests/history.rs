@@ -205,3 +205,16 @@ fn the_same_update_writes_once() {
     assert_eq!(bot.send(&bad).outcome, Outcome::Invalid);
     assert_eq!(bot.count("SELECT COUNT(*) FROM processed_updates WHERE update_key = 'telegram:60'"), 0);
 }
+
+#[test]
+fn a_partner_that_records_name_cannot_be_deleted_or_undone_away() {
+    let bot = spawn_core();
+    bot.ok("/partner add Lyon | France | friendship");
+    bot.ok("/donation 2020-03-01 | Lyon | 500 masks");
+    let r = bot.invalid("/delete P-1 duplicate");
+    assert!(r.contains("P-1") && r.contains("one record"), "{r}");
+    // Undo takes back the donation first, then the partner.
+    bot.ok("/undo");
+    bot.ok("/undo");
+    assert_eq!(bot.count("SELECT COUNT(*) FROM partners WHERE deleted_at IS NULL"), 0);
+}

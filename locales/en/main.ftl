@@ -120,6 +120,10 @@ err-already-deleted = { $id } is already deleted. /history { $id } shows what ha
 err-edit-deleted = { $id } is deleted; /undo (if it was you) or ask an admin to restore it.
 err-edit-field = “{ $field }” is not a field I can change here. Fields: { $fields }
 err-edit-no-change = { $id } already has that value; nothing changed.
+err-partner-in-use = { $id } is named by { $count ->
+        [one] one record
+       *[other] { $count } records
+    } (donations, letters or events); delete or change those first, so that none points at a missing partner.
 err-nothing-to-undo = You have no change to undo.
 err-undo-too-old = Your last change ({ $id }) is more than { $hours } hours old; use /edit or /delete instead.
 err-undo-touched = { $id } was changed by someone after your change; use /history { $id } and /edit instead.

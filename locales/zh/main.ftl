@@ -120,6 +120,7 @@ err-already-deleted = { $id } 已删除。/历史 { $id } 可查看经过。
 err-edit-deleted = { $id } 已删除；如是您删除的可用 /撤销，否则请管理员恢复。
 err-edit-field = 这里不能修改“{ $field }”。可修改的字段：{ $fields }
 err-edit-no-change = { $id } 已是该值，未作更改。
+err-partner-in-use = 仍有 { $count } 条记录（捐赠、信函或活动）引用 { $id }；请先删除或修改这些记录，以免它们指向不存在的伙伴。
 err-nothing-to-undo = 您没有可撤销的更改。
 err-undo-too-old = 您最近的更改（{ $id }）已超过 { $hours } 小时，请改用 /修改 或 /删除。
 err-undo-touched = 在您之后有人修改过 { $id }；请用 /历史 { $id } 查看后再 /修改。

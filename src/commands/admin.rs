@@ -51,6 +51,7 @@ pub fn delete(ctx: &mut Ctx<'_>, args: &str) -> CmdResult {
     if deleted {
         return Err(ctx.invalid("err-already-deleted", &[("id", id.to_string())]));
     }
+    partner_unused(ctx, id)?;
     let actor = ctx.actor().to_string();
     let f = ctx.f;
     ctx.write(|tx| {
@@ -71,6 +72,9 @@ pub fn undo(ctx: &mut Ctx<'_>, _args: &str) -> CmdResult {
             "err-undo-too-old",
             &[("id", change.record.to_string()), ("hours", ctx.cfg.access.undo_window_hours.to_string())],
         ));
+    }
+    if change.action == Action::Create {
+        partner_unused(ctx, change.record)?;
     }
     if history::touched_since(ctx.store.conn(), change.record, change.id)? {
         return Err(ctx.invalid("err-undo-touched", &[("id", change.record.to_string())]));
@@ -128,6 +132,17 @@ pub fn undo(ctx: &mut Ctx<'_>, _args: &str) -> CmdResult {
         let echo = current.as_ref().map(|r| f.echo(r)).unwrap_or_default();
         Ok(Reply::text(f.t(what, &[("id", id.to_string()), ("echo", echo)])))
     })
+}
+
+/// A partner that live records still name cannot disappear: those records would point at nothing.
+fn partner_unused(ctx: &Ctx<'_>, id: RecordId) -> Result<(), CmdError> {
+    if id.kind == RecordKind::Partner {
+        let n = records::partner_references(ctx.store.conn(), id.id)?;
+        if n > 0 {
+            return Err(ctx.invalid("err-partner-in-use", &[("id", id.to_string()), ("count", n.to_string())]));
+        }
+    }
+    Ok(())
 }
 
 pub fn history(ctx: &mut Ctx<'_>, args: &str) -> CmdResult {

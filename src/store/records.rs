@@ -566,3 +566,17 @@ pub fn created(conn: &Connection, id: RecordId) -> Result<Option<(String, String
         })
         .optional()?)
 }
+
+/// How many live (not deleted) records name this partner: donations, letters, events.
+pub fn partner_references(conn: &Connection, partner_id: i64) -> Result<i64> {
+    Ok(conn.query_row(
+        "SELECT (SELECT COUNT(DISTINCT r.donation_id) FROM donation_recipients r JOIN donations x ON x.id = r.donation_id
+                  WHERE r.partner_id = ?1 AND x.deleted_at IS NULL)
+              + (SELECT COUNT(DISTINCT l.letter_id) FROM letter_partners l JOIN letters x ON x.id = l.letter_id
+                  WHERE l.partner_id = ?1 AND x.deleted_at IS NULL)
+              + (SELECT COUNT(DISTINCT e.event_id) FROM event_participants e JOIN events x ON x.id = e.event_id
+                  WHERE e.partner_id = ?1 AND x.deleted_at IS NULL)",
+        [partner_id],
+        |r| r.get(0),
+    )?)
+}
