@@ -266,16 +266,11 @@ partners-count = { $count ->
        *[other] { $count } partners.
     }
 partners-how-to-add = Add one with /partner add NAME | COUNTRY | KIND
-partner-tally = { $n_donations ->
+tally-donations = { $count ->
         [one] one donation
-       *[other] { $n_donations } donations
-    } ({ $money }) · { $n_letters ->
-        [one] one letter
-       *[other] { $n_letters } letters
-    } · { $n_events ->
-        [one] one event
-       *[other] { $n_events } events
+       *[other] { $count } donations
     }
+tally-nothing = nothing recorded yet
 partner-aka = also: { $names }
 partner-since = since { $year }
 countries-none = No activity recorded.

@@ -71,7 +71,11 @@ fn help_list(ctx: &Ctx<'_>, r: &mut Reply) {
             }
         }
         if role == crate::domain::Role::Staff {
-            r.item(format!("/partner add — {}", ctx.t("help-partner-add", &[])));
+            let name = match ctx.lang {
+                Lang::Zh => "/伙伴 添加 (/partner add)",
+                Lang::En => "/partner add",
+            };
+            r.item(format!("{name} — {}", ctx.t("help-partner-add", &[])));
         }
         r.gap();
     }
@@ -353,21 +357,7 @@ pub fn partners(ctx: &mut Ctx<'_>, args: &str) -> CmdResult {
     for l in &lines {
         let mut s = ctx.partner_entry(&l.partner);
         s.push('\n');
-        s.push_str(&ctx.t(
-            "partner-tally",
-            &[
-                ("n_donations", l.donations.to_string()),
-                (
-                    "money",
-                    match ctx.lang {
-                        Lang::En => crate::domain::money::fmt_cny(from_minor(l.cny_fen)),
-                        Lang::Zh => crate::domain::money::fmt_wan(from_minor(l.cny_fen)),
-                    },
-                ),
-                ("n_letters", l.letters.to_string()),
-                ("n_events", l.events.to_string()),
-            ],
-        ));
+        s.push_str(&partner_tally(ctx, l));
         r.item(s);
     }
     more_line(ctx, &mut r, total, lines.len());
@@ -375,6 +365,32 @@ pub fn partners(ctx: &mut Ctx<'_>, args: &str) -> CmdResult {
         r.note(ctx.t("partners-how-to-add", &[]));
     }
     Ok(r)
+}
+
+/// "2 donations (CNY 5,000) · one letter": only what there is.
+fn partner_tally(ctx: &Ctx<'_>, l: &reports::PartnerLine) -> String {
+    let mut parts = Vec::new();
+    if l.donations > 0 {
+        let mut d = ctx.t("tally-donations", &[("count", l.donations.to_string())]);
+        if l.cny_fen > 0 {
+            let money = match ctx.lang {
+                Lang::En => crate::domain::money::fmt_cny(from_minor(l.cny_fen)),
+                Lang::Zh => crate::domain::money::fmt_wan(from_minor(l.cny_fen)),
+            };
+            d.push_str(&format!(" ({money})"));
+        }
+        parts.push(d);
+    }
+    if l.letters > 0 {
+        parts.push(ctx.t("country-letters", &[("count", l.letters.to_string())]));
+    }
+    if l.events > 0 {
+        parts.push(ctx.t("country-events", &[("count", l.events.to_string())]));
+    }
+    if parts.is_empty() {
+        return ctx.t("tally-nothing", &[]);
+    }
+    parts.join(" · ")
 }
 
 pub fn partner(ctx: &mut Ctx<'_>, args: &str) -> CmdResult {
