@@ -14,6 +14,10 @@ pub struct Config {
     pub database: Database,
     pub access: Access,
     pub reply: ReplyCfg,
+    pub telegram: crate::transport::telegram::TelegramCfg,
+    /// `[[digest]]` tables: scheduled summaries (see `digest::spec`).
+    #[serde(rename = "digest")]
+    pub digests: Vec<crate::digest::DigestCfg>,
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -116,6 +120,8 @@ impl Config {
         if self.reply.max_list_items == 0 {
             bail!("reply.max_list_items must be at least 1");
         }
+        self.telegram.check()?;
+        crate::digest::spec::specs(self)?;
         Ok(())
     }
 

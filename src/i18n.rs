@@ -39,8 +39,10 @@ macro_rules! ftl_files {
     };
 }
 
-const EN: &[(&str, &str)] = ftl_files!("en": "main.ftl", "country.ftl", "money.ftl", "period.ftl");
-const ZH: &[(&str, &str)] = ftl_files!("zh": "main.ftl", "country.ftl", "money.ftl", "period.ftl");
+const EN: &[(&str, &str)] =
+    ftl_files!("en": "main.ftl", "country.ftl", "money.ftl", "period.ftl", "telegram.ftl", "digest.ftl");
+const ZH: &[(&str, &str)] =
+    ftl_files!("zh": "main.ftl", "country.ftl", "money.ftl", "period.ftl", "telegram.ftl", "digest.ftl");
 
 type Bundle = FluentBundle<FluentResource>;
 

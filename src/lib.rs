@@ -7,6 +7,7 @@
 pub mod commands;
 pub mod config;
 pub mod demo;
+pub mod digest;
 pub mod domain;
 pub mod i18n;
 pub mod render;

@@ -47,6 +47,16 @@ enum Command {
         #[arg(required = true, num_args = 1.., allow_hyphen_values = true)]
         text: Vec<String>,
     },
+    /// Serve Telegram chats (token from TELOXIDE_TOKEN or [telegram] token_file) until SIGTERM or Ctrl-C.
+    Serve {
+        #[command(flatten)]
+        common: Common,
+    },
+    /// Scheduled digests: preview one, send one now, or run the scheduler for console digests.
+    Digest {
+        #[command(subcommand)]
+        action: DigestAction,
+    },
     /// Load the seed article's records into a database that has none.
     Demo {
         #[command(flatten)]
@@ -61,6 +71,40 @@ enum Command {
     CheckConfig {
         #[arg(long)]
         config: PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
+enum DigestAction {
+    /// Print what the digest would send at a moment (default now) and write its chart to a PNG file.
+    Preview {
+        name: String,
+        #[command(flatten)]
+        common: Common,
+        /// "2024-06-03 09:00" (in the digest's time zone), "2024-06-03", or RFC 3339.
+        #[arg(long)]
+        at: Option<String>,
+        /// Where the chart PNG is written (default: the system's temp directory).
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Send the digest now, recorded like a scheduled one (console targets at once; others queued for `serve`).
+    Send {
+        name: String,
+        #[command(flatten)]
+        common: Common,
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Run the scheduler for `target = "console"` digests, printing them here, until killed.
+    Run {
+        #[command(flatten)]
+        common: Common,
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Seconds between ticks.
+        #[arg(long, default_value_t = 20)]
+        interval: u64,
     },
 }
 
@@ -134,6 +178,33 @@ fn main() -> anyhow::Result<()> {
             let _ = writeln!(std::io::stdout(), "{}", reply.plain());
             if !reply.is_ok() {
                 std::process::exit(2);
+            }
+        }
+        Command::Serve { common } => amity::transport::telegram::run(open(load_config(&common, None)?)?)?,
+        Command::Digest { action } => {
+            let tmp = || std::env::temp_dir().join("amity-digests");
+            match action {
+                DigestAction::Preview { name, common, at, out } => {
+                    let core = open(load_config(&common, None)?)?;
+                    amity::digest::cli::preview(
+                        &core,
+                        &name,
+                        at.as_deref(),
+                        &out.unwrap_or_else(tmp),
+                        std::io::stdout(),
+                    )?;
+                }
+                DigestAction::Send { name, common, out } => {
+                    amity::digest::cli::send(&open(load_config(&common, None)?)?, &name, out.unwrap_or_else(tmp))?;
+                }
+                DigestAction::Run { common, out, interval } => {
+                    let core = open(load_config(&common, None)?)?;
+                    amity::digest::cli::run(
+                        &core,
+                        out.unwrap_or_else(tmp),
+                        std::time::Duration::from_secs(interval.max(1)),
+                    )?;
+                }
             }
         }
         Command::Demo { common } => {

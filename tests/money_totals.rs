@@ -134,3 +134,20 @@ fn unvalued_and_usd_missing_are_said_not_hidden() {
     assert!(out.contains("no declared value"), "{out}");
     assert!(out.contains("no USD amount"), "{out}");
 }
+
+#[test]
+fn totals_follow_every_change_even_from_another_process() {
+    // /totals answers are memoised until the database changes: a write through the bot, or a commit by
+    // another connection (another amity process on the same file), must both show at once.
+    let bot = spawn_core();
+    bot.ok("/donation 2020-03-23 | Germany | 500 masks | 1000 CNY");
+    assert!(bot.ok("/totals").contains("CNY 1,000"));
+    assert!(bot.ok("/totals").contains("CNY 1,000"), "a repeated answer is the same");
+    bot.ok("/donation 2020-03-24 | France | 500 masks | 2000 CNY");
+    assert!(bot.ok("/totals").contains("CNY 3,000"), "our own write shows");
+    let other = bot.conn();
+    other
+        .execute("UPDATE donations SET deleted_at = '2020-07-01T00:00:00Z', deleted_reason = 'x' WHERE id = 1", [])
+        .unwrap();
+    assert!(bot.ok("/totals").contains("CNY 2,000"), "another connection's commit shows");
+}

@@ -4,6 +4,7 @@
 
 mod add;
 mod admin;
+mod digest;
 mod fields;
 mod format;
 mod logging;
@@ -11,7 +12,8 @@ mod reading;
 mod resolve;
 mod spec;
 
-pub use spec::{COMMANDS, CommandSpec};
+pub use format::Fmt;
+pub use spec::{COMMANDS, CommandSpec, find as find_command, split_command};
 
 use crate::config::Config;
 use crate::domain::{Role, UserKey};

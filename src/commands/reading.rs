@@ -146,11 +146,12 @@ fn audience_note(ctx: &Ctx<'_>, r: &mut Reply) {
 pub fn totals(ctx: &mut Ctx<'_>, args: &str) -> CmdResult {
     let period = if args.trim().is_empty() { Period::all() } else { ctx.period(args)? };
     let scope = Scope::with_period(ctx.staff(), &period, Filter::All);
-    let conn = ctx.store.conn();
-    let d = reports::donation_totals(conn, &scope)?;
-    let l = reports::letter_totals(conn, &scope)?;
-    let (ev, ev_countries) = reports::event_totals(conn, &scope)?;
-    let (rn, guests, rc) = reports::reception_totals(conn, &scope)?;
+    let d = ctx.store.cached(format!("donation_totals:{scope:?}"), |c| reports::donation_totals(c, &scope))?;
+    let l = ctx.store.cached(format!("letter_totals:{scope:?}"), |c| reports::letter_totals(c, &scope))?;
+    let (ev, ev_countries) =
+        ctx.store.cached(format!("event_totals:{scope:?}"), |c| reports::event_totals(c, &scope))?;
+    let (rn, guests, rc) =
+        ctx.store.cached(format!("reception_totals:{scope:?}"), |c| reports::reception_totals(c, &scope))?;
     let mut r = Reply::new();
     r.heading(ctx.t("totals-title", &[("period", ctx.period_text(&period))]));
     r.gap();
@@ -243,7 +244,7 @@ pub fn donations(ctx: &mut Ctx<'_>, args: &str) -> CmdResult {
     let filter = ctx.resolve_filter(&filter_text, "/donations", true)?;
     let scope = Scope::with_period(ctx.staff(), &period, filter.clone());
     let conn = ctx.store.conn();
-    let totals = reports::donation_totals(conn, &scope)?;
+    let totals = ctx.store.cached(format!("donation_totals:{scope:?}"), |c| reports::donation_totals(c, &scope))?;
     let (count, list) = reports::donations(conn, &scope, ctx.cfg.reply.max_list_items, 0)?;
     let mut r = Reply::new();
     r.heading(title(ctx, "title-donations", &filter, &period)?);
@@ -268,7 +269,7 @@ pub fn letters(ctx: &mut Ctx<'_>, args: &str) -> CmdResult {
     let filter = ctx.resolve_filter(&filter_text, "/letters", false)?;
     let scope = Scope::with_period(ctx.staff(), &period, filter.clone());
     let conn = ctx.store.conn();
-    let totals = reports::letter_totals(conn, &scope)?;
+    let totals = ctx.store.cached(format!("letter_totals:{scope:?}"), |c| reports::letter_totals(c, &scope))?;
     let (count, list) = reports::letters(conn, &scope, ctx.cfg.reply.max_list_items, 0)?;
     let mut r = Reply::new();
     r.heading(title(ctx, "title-letters", &filter, &period)?);
@@ -288,7 +289,8 @@ pub fn events(ctx: &mut Ctx<'_>, args: &str) -> CmdResult {
     let filter = ctx.resolve_filter(&filter_text, "/events", false)?;
     let scope = Scope::with_period(ctx.staff(), &period, filter.clone());
     let conn = ctx.store.conn();
-    let (by_kind, countries) = reports::event_totals(conn, &scope)?;
+    let (by_kind, countries) =
+        ctx.store.cached(format!("event_totals:{scope:?}"), |c| reports::event_totals(c, &scope))?;
     let (count, list) = reports::events(conn, &scope, ctx.cfg.reply.max_list_items, 0)?;
     let mut r = Reply::new();
     r.heading(title(ctx, "title-events", &filter, &period)?);
@@ -307,7 +309,8 @@ pub fn receptions(ctx: &mut Ctx<'_>, args: &str) -> CmdResult {
     let period = if args.trim().is_empty() { Period::all() } else { ctx.period(args)? };
     let scope = Scope::with_period(ctx.staff(), &period, Filter::All);
     let conn = ctx.store.conn();
-    let (n, guests, countries) = reports::reception_totals(conn, &scope)?;
+    let (n, guests, countries) =
+        ctx.store.cached(format!("reception_totals:{scope:?}"), |c| reports::reception_totals(c, &scope))?;
     let (count, list) = reports::receptions(conn, &scope, ctx.cfg.reply.max_list_items, 0)?;
     let mut r = Reply::new();
     r.heading(title(ctx, "title-receptions", &Filter::All, &period)?);
@@ -405,7 +408,7 @@ pub fn partner(ctx: &mut Ctx<'_>, args: &str) -> CmdResult {
     let scope = Scope::all(ctx.staff());
     let scope = Scope { filter: Filter::Partner(p.id), ..scope };
     let conn = ctx.store.conn();
-    let totals = reports::donation_totals(conn, &scope)?;
+    let totals = ctx.store.cached(format!("donation_totals:{scope:?}"), |c| reports::donation_totals(c, &scope))?;
     let (dn, dl) = reports::donations(conn, &scope, ctx.cfg.reply.max_list_items, 0)?;
     let (ln, ll) = reports::letters(conn, &scope, ctx.cfg.reply.max_list_items, 0)?;
     let (en, el) = reports::events(conn, &scope, ctx.cfg.reply.max_list_items, 0)?;
@@ -458,7 +461,7 @@ pub fn partner(ctx: &mut Ctx<'_>, args: &str) -> CmdResult {
 pub fn countries(ctx: &mut Ctx<'_>, args: &str) -> CmdResult {
     let period = if args.trim().is_empty() { Period::all() } else { ctx.period(args)? };
     let scope = Scope::with_period(ctx.staff(), &period, Filter::All);
-    let lines = reports::countries(ctx.store.conn(), &scope)?;
+    let lines = ctx.store.cached(format!("countries:{scope:?}"), |c| reports::countries(c, &scope))?;
     let mut r = Reply::new();
     r.heading(title(ctx, "title-countries", &Filter::All, &period)?);
     if lines.is_empty() {

@@ -1,7 +1,7 @@
 //! The command table: every command's names (English and Chinese), who may use it, whether it writes,
 //! and its handler. `/help` is generated from this table, so it always matches what exists.
 
-use super::{ChatKind, CmdError, CmdResult, Ctx, add, admin, logging, reading};
+use super::{ChatKind, CmdError, CmdResult, Ctx, add, admin, digest, logging, reading};
 use crate::domain::Role;
 
 pub struct CommandSpec {
@@ -48,6 +48,7 @@ pub static COMMANDS: &[CommandSpec] = &[
     cmd!("rate", ["汇率"], ["rates"], Staff, false, admin::rate),
     cmd!("cancel", ["取消"], [], Everyone, false, add::cancel),
     cmd!("staff", ["员工"], [], Admin, true, admin::staff),
+    cmd!("digest", ["摘要"], ["digests"], Admin, false, digest::digest),
 ];
 
 /// Finds a command by any of its names (case-insensitive, without the leading / or !).

@@ -4,11 +4,13 @@
 //! update never writes twice.
 
 pub mod dialogues;
+pub mod digests;
 pub mod history;
 pub mod people;
 pub mod rates;
 pub mod records;
 pub mod reports;
+pub mod telegram;
 
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
@@ -16,7 +18,11 @@ use std::path::Path;
 
 /// The migrations, in order. Each runs once, in its own transaction, and is recorded in
 /// `schema_migrations`.
-pub const MIGRATIONS: &[(i64, &str, &str)] = &[(1, "ledger", include_str!("../../migrations/0001_ledger.sql"))];
+pub const MIGRATIONS: &[(i64, &str, &str)] = &[
+    (1, "ledger", include_str!("../../migrations/0001_ledger.sql")),
+    (2, "digests", include_str!("../../migrations/0002_digests.sql")),
+    (3, "telegram", include_str!("../../migrations/0003_telegram.sql")),
+];
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -32,7 +38,19 @@ pub type Result<T> = std::result::Result<T, StoreError>;
 
 pub struct Store {
     conn: Connection,
+    cache: std::cell::RefCell<ReadCache>,
 }
+
+/// Answers of expensive reads (totals over the whole ledger), kept until the database changes: a write
+/// through this connection (`total_changes`) or a commit by another process (`PRAGMA data_version`).
+#[derive(Default)]
+struct ReadCache {
+    stamp: (u64, i64),
+    entries: std::collections::HashMap<String, Box<dyn std::any::Any + Send>>,
+}
+
+/// Most answers kept at once; the cache is emptied when full.
+const CACHE_ENTRIES: usize = 256;
 
 impl std::fmt::Debug for Store {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -52,7 +70,9 @@ impl Store {
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "FULL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
-        let mut store = Store { conn };
+        // Reads of a large ledger go through the page cache without a system call per page.
+        conn.pragma_update(None, "mmap_size", 1i64 << 30)?;
+        let mut store = Store { conn, cache: Default::default() };
         store.migrate()?;
         Ok(store)
     }
@@ -87,6 +107,36 @@ impl Store {
 
     pub fn schema_version(&self) -> Result<i64> {
         Ok(self.conn.query_row("SELECT COALESCE(MAX(version), 0) FROM schema_migrations", [], |r| r.get(0))?)
+    }
+
+    /// Memoises a read until the database changes. `key` must name the query and all its parameters.
+    pub fn cached<T: Clone + Send + 'static>(
+        &self,
+        key: String,
+        f: impl FnOnce(&Connection) -> Result<T>,
+    ) -> Result<T> {
+        let data_version: i64 = self.conn.query_row("PRAGMA data_version", [], |r| r.get(0))?;
+        let stamp = (self.conn.total_changes(), data_version);
+        {
+            let mut cache = self.cache.borrow_mut();
+            if cache.stamp != stamp {
+                cache.entries.clear();
+                cache.stamp = stamp;
+            }
+            if let Some(v) = cache.entries.get(&key).and_then(|b| b.downcast_ref::<T>()) {
+                return Ok(v.clone());
+            }
+        }
+        let value = f(&self.conn)?;
+        let mut cache = self.cache.borrow_mut();
+        // Only keep it if nothing changed while computing (the stamp is re-read cheaply).
+        if cache.stamp == (self.conn.total_changes(), data_version) {
+            if cache.entries.len() >= CACHE_ENTRIES {
+                cache.entries.clear();
+            }
+            cache.entries.insert(key, Box::new(value.clone()));
+        }
+        Ok(value)
     }
 
     /// Read access (queries outside a write transaction).

@@ -60,6 +60,15 @@ fn base_where(scope: &Scope, params: &mut Vec<Value>) -> String {
 
 /// Selection of donation ids in scope, as SQL and its parameters.
 pub fn donation_selection(scope: &Scope) -> (String, Vec<Value>) {
+    let (w, p) = donation_where(scope);
+    (format!("SELECT t.id FROM donations t WHERE {w}"), p)
+}
+
+/// The `WHERE` conditions of [`donation_selection`] (on `donations` aliased `t`), and its parameters.
+/// Aggregates over a million donations filter with these directly (`FROM donations t WHERE …`, or a
+/// join on `t.id`) rather than through `id IN (selection)`, which first builds a temporary index of
+/// every selected id: the same rows, in about half the time.
+fn donation_where(scope: &Scope) -> (String, Vec<Value>) {
     let mut p = Vec::new();
     let mut w = base_where(scope, &mut p);
     match &scope.filter {
@@ -87,7 +96,7 @@ pub fn donation_selection(scope: &Scope) -> (String, Vec<Value>) {
             w.push_str(&format!(" AND t.donor = ?{}", p.len()));
         }
     }
-    (format!("SELECT t.id FROM donations t WHERE {w}"), p)
+    (w, p)
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -124,12 +133,13 @@ impl DonationTotals {
 
 pub fn donation_totals(conn: &Connection, scope: &Scope) -> Result<DonationTotals> {
     let (sel, p) = donation_selection(scope);
+    let (w, _) = donation_where(scope);
     let mut t = DonationTotals::default();
     conn.query_row(
         &format!(
-            "SELECT COUNT(*), COUNT(value), COALESCE(SUM(cny_fen), 0), COALESCE(SUM(usd_cents), 0),
-                    COALESCE(SUM(value IS NOT NULL AND usd_cents IS NULL), 0)
-             FROM donations WHERE id IN ({sel})"
+            "SELECT COUNT(*), COUNT(t.value), COALESCE(SUM(t.cny_fen), 0), COALESCE(SUM(t.usd_cents), 0),
+                    COALESCE(SUM(t.value IS NOT NULL AND t.usd_cents IS NULL), 0)
+             FROM donations t WHERE {w}"
         ),
         params_from_iter(p.iter()),
         |r| {
@@ -144,10 +154,23 @@ pub fn donation_totals(conn: &Connection, scope: &Scope) -> Result<DonationTotal
     if t.count == 0 {
         return Ok(t);
     }
-    let mut stmt = conn.prepare(&format!(
-        "SELECT p.kind, COUNT(DISTINCT r.partner_id) FROM donation_recipients r JOIN partners p ON p.id = r.partner_id
-         WHERE r.donation_id IN ({sel}) GROUP BY p.kind ORDER BY 2 DESC, 1"
-    ))?;
+    // Distinct recipients. Over a bounded period the date index narrows the donations first; over all
+    // time it is far cheaper to ask, per partner and per country, whether any donation in scope exists
+    // (thousands of index probes instead of a pass over every recipient row).
+    let unbounded = scope.from.is_none() && scope.to.is_none();
+    let by_kind_sql = if unbounded {
+        format!(
+            "SELECT p.kind, COUNT(*) FROM partners p WHERE EXISTS (SELECT 1 FROM donation_recipients r
+               JOIN donations t ON t.id = r.donation_id WHERE r.partner_id = p.id AND {w})
+             GROUP BY p.kind ORDER BY 2 DESC, 1"
+        )
+    } else {
+        format!(
+            "SELECT p.kind, COUNT(DISTINCT r.partner_id) FROM donation_recipients r JOIN partners p ON p.id = r.partner_id
+             WHERE r.donation_id IN ({sel}) GROUP BY p.kind ORDER BY 2 DESC, 1"
+        )
+    };
+    let mut stmt = conn.prepare(&by_kind_sql)?;
     let rows = stmt.query_map(params_from_iter(p.iter()), |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))?;
     for row in rows {
         let (k, n) = row?;
@@ -155,22 +178,32 @@ pub fn donation_totals(conn: &Connection, scope: &Scope) -> Result<DonationTotal
             t.partners_by_kind.push((kind, n));
         }
     }
-    conn.query_row(
-        &format!(
-            "SELECT COUNT(DISTINCT CASE WHEN partner_id IS NULL THEN country END), COUNT(DISTINCT country)
-             FROM donation_recipients WHERE donation_id IN ({sel})"
-        ),
-        params_from_iter(p.iter()),
-        |r| {
-            t.direct_countries = r.get(0)?;
-            t.countries = r.get(1)?;
-            Ok(())
-        },
-    )?;
+    let countries_sql = if unbounded {
+        let codes: Vec<String> = crate::domain::country::all().map(|c| format!("('{c}')")).collect();
+        format!(
+            "WITH c(code) AS (VALUES {})
+             SELECT COALESCE(SUM(EXISTS (SELECT 1 FROM donation_recipients r JOIN donations t ON t.id = r.donation_id
+                                 WHERE r.country = c.code AND r.partner_id IS NULL AND {w})), 0),
+                    COALESCE(SUM(EXISTS (SELECT 1 FROM donation_recipients r JOIN donations t ON t.id = r.donation_id
+                                 WHERE r.country = c.code AND {w})), 0)
+             FROM c",
+            codes.join(",")
+        )
+    } else {
+        format!(
+            "SELECT COUNT(DISTINCT CASE WHEN r.partner_id IS NULL THEN r.country END), COUNT(DISTINCT r.country)
+             FROM donation_recipients r JOIN donations t ON t.id = r.donation_id WHERE {w}"
+        )
+    };
+    conn.query_row(&countries_sql, params_from_iter(p.iter()), |r| {
+        t.direct_countries = r.get(0)?;
+        t.countries = r.get(1)?;
+        Ok(())
+    })?;
     t.shared = conn.query_row(
         &format!(
-            "SELECT COUNT(*) FROM (SELECT donation_id FROM donation_recipients WHERE donation_id IN ({sel})
-             GROUP BY donation_id HAVING COUNT(*) > 1)"
+            "SELECT COUNT(*) FROM (SELECT r.donation_id FROM donation_recipients r JOIN donations t ON t.id = r.donation_id
+             WHERE {w} GROUP BY r.donation_id HAVING COUNT(*) > 1)"
         ),
         params_from_iter(p.iter()),
         |r| r.get(0),

@@ -1,0 +1,173 @@
+//! Load benchmark of the Telegram transport (a benchmark, not a test: it prints figures, asserts none).
+//!
+//! N users in M group chats send commands as fast as the bot answers them (each chat has one message
+//! in flight: the next user of the chat speaks when the previous answer arrived), through the fake Bot
+//! API server of the tests with no rate limits. Two bots are measured the same way, each in its own
+//! process (this binary runs itself again) so that peak memory is each one's own:
+//! - `amity`: the real `serve` answering `/totals` over a database (AMITY_BENCH_DB, e.g. one made by
+//!   `cargo run --release --example gen_bench_db`, else the demo records);
+//! - `echo`: a minimal teloxide echo bot (Dispatcher, one endpoint), the framework's own floor.
+//!
+//! ```sh
+//! cargo bench --bench telegram_load                       # 200 users in 20 chats, 20 s per bot
+//! BENCH_USERS=200 BENCH_CHATS=50 BENCH_SECS=30 AMITY_BENCH_DB=big.db cargo bench --bench telegram_load
+//! ```
+//! Peak memory (VmHWM) includes the fake server and load generator, which are the same in both runs.
+
+#[path = "../tests/telegram/fake.rs"]
+mod fake;
+
+use fake::{Fake, TOKEN};
+use serde_json::json;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+fn env_num(name: &str, default: u64) -> u64 {
+    std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
+}
+
+fn main() {
+    if let Ok(role) = std::env::var("AMITY_BENCH_ROLE") {
+        let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
+        rt.block_on(run(&role));
+        return;
+    }
+    if std::env::args().any(|a| a == "--list") {
+        return;
+    }
+    let exe = std::env::current_exe().unwrap();
+    println!(
+        "telegram load: {} users in {} chats, {} s each",
+        env_num("BENCH_USERS", 200),
+        env_num("BENCH_CHATS", 20),
+        env_num("BENCH_SECS", 20)
+    );
+    let mut results = Vec::new();
+    for role in ["echo", "amity"] {
+        let out = std::process::Command::new(&exe).env("AMITY_BENCH_ROLE", role).output().unwrap();
+        let text = String::from_utf8_lossy(&out.stdout).to_string();
+        print!("{text}");
+        if !out.status.success() {
+            eprintln!("{}", String::from_utf8_lossy(&out.stderr));
+        }
+        let rate: f64 = text
+            .split("updates/s=")
+            .nth(1)
+            .and_then(|s| s.split_whitespace().next())
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(0.0);
+        let mem: f64 = text
+            .split("peak_kb=")
+            .nth(1)
+            .and_then(|s| s.split_whitespace().next())
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(0.0);
+        results.push((rate, mem));
+    }
+    if let [(er, em), (ar, am)] = results[..]
+        && er > 0.0
+        && em > 0.0
+    {
+        println!("amity/echo: throughput {:.0}%, peak memory {:.2}x", 100.0 * ar / er, am / em);
+    }
+}
+
+async fn run(role: &str) {
+    let users = env_num("BENCH_USERS", 200) as i64;
+    let chats = env_num("BENCH_CHATS", 20).max(1) as i64;
+    let secs = env_num("BENCH_SECS", 20);
+    let fake = Arc::new(Fake::start().await);
+    let _keep = match role {
+        "echo" => {
+            start_echo(&fake.url);
+            None
+        }
+        _ => Some(start_amity(&fake.url)),
+    };
+    let text = if role == "echo" { "hello" } else { "/totals" };
+    let deadline = Instant::now() + Duration::from_secs(secs);
+    let mut tasks = Vec::new();
+    for c in 0..chats {
+        let fake = fake.clone();
+        let chat_id = -1_000_000_000_000 - c;
+        let members: Vec<i64> = (0..users).filter(|u| u % chats == c).map(|u| 10_000 + u).collect();
+        tasks.push(tokio::spawn(async move {
+            let mut lat = Vec::new();
+            let mut turn = 0usize;
+            while Instant::now() < deadline && !members.is_empty() {
+                let user = members[turn % members.len()];
+                turn += 1;
+                let before = fake.sent_count(chat_id);
+                let t0 = Instant::now();
+                fake.inject(json!({"message": {"message_id": turn, "date": 1_700_000_000,
+                    "chat": {"id": chat_id, "type": "supergroup", "title": "load"},
+                    "from": {"id": user, "is_bot": false, "first_name": "U", "language_code": "en"},
+                    "text": text}}));
+                while fake.sent_count(chat_id) <= before {
+                    tokio::time::sleep(Duration::from_micros(200)).await;
+                    if t0.elapsed() > Duration::from_secs(30) {
+                        return lat;
+                    }
+                }
+                lat.push(t0.elapsed());
+            }
+            lat
+        }));
+    }
+    let start = Instant::now();
+    let mut all = Vec::new();
+    for t in tasks {
+        all.extend(t.await.unwrap());
+    }
+    let elapsed = start.elapsed().as_secs_f64();
+    all.sort();
+    let pct = |p: f64| all.get(((all.len() as f64 - 1.0) * p) as usize).copied().unwrap_or_default();
+    let peak = std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines().find(|l| l.starts_with("VmHWM:")).map(|l| l.split_whitespace().nth(1).unwrap_or("0").to_string())
+        })
+        .unwrap_or_default();
+    println!(
+        "{role:>6}: answered={} updates/s={:.0} p50={:.2}ms p99={:.2}ms peak_kb={peak}",
+        all.len(),
+        all.len() as f64 / elapsed,
+        pct(0.5).as_secs_f64() * 1000.0,
+        pct(0.99).as_secs_f64() * 1000.0,
+    );
+    std::process::exit(0);
+}
+
+fn start_amity(url: &str) -> tempfile::TempDir {
+    use amity::transport::telegram::{Hooks, Options, Token, serve};
+    let dir = tempfile::tempdir().unwrap();
+    let mut cfg = amity::Config::default();
+    cfg.database.path = match std::env::var("AMITY_BENCH_DB") {
+        Ok(p) => p.into(),
+        Err(_) => dir.path().join("bench.db"),
+    };
+    cfg.telegram.poll_timeout_secs = 10;
+    cfg.telegram.per_chat_per_second = 1_000_000;
+    cfg.telegram.per_group_per_minute = 1_000_000;
+    cfg.telegram.overall_per_second = 1_000_000;
+    cfg.telegram.set_commands = false;
+    let core = amity::Core::open(cfg).unwrap();
+    if !amity::demo::has_records(&core) {
+        amity::demo::load(&core).unwrap();
+    }
+    let opts = Options { token: Token::new(TOKEN), api_url: Some(url.to_string()) };
+    tokio::spawn(serve(Arc::new(core), opts, Hooks::default(), std::future::pending()));
+    dir
+}
+
+fn start_echo(url: &str) {
+    use teloxide::prelude::*;
+    let bot = Bot::new(TOKEN).set_api_url(url.parse().unwrap());
+    let handler = Update::filter_message().endpoint(|bot: Bot, msg: Message| async move {
+        bot.send_message(msg.chat.id, msg.text().unwrap_or("?").to_string()).await?;
+        respond(())
+    });
+    tokio::spawn(async move {
+        Dispatcher::builder(bot, handler).build().dispatch().await;
+    });
+}

@@ -1,0 +1,340 @@
+//! The `[[digest]]` tables of the configuration, and their checked form [`DigestSpec`]. Every setting is
+//! checked when the config is loaded; an error names the digest and the setting.
+
+use super::schedule::Schedule;
+use crate::domain::UserKey;
+use crate::i18n::Lang;
+use anyhow::{Context, bail};
+use serde::Deserialize;
+use std::time::Duration;
+
+/// One `[[digest]]` table, as written.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DigestCfg {
+    /// Unique; used in `/digest preview NAME` and as the outbox key.
+    pub name: String,
+    /// `telegram:@channel`, `telegram:-1001234567890`, `matrix:!room:server`, or `console`.
+    pub target: String,
+    /// Cron (5 fields, or 6 with seconds first), evaluated in `timezone`.
+    pub schedule: String,
+    /// IANA time zone; default: the office's.
+    #[serde(default)]
+    pub timezone: Option<String>,
+    /// "en" or "zh"; default: the office's default language.
+    #[serde(default)]
+    pub language: Option<String>,
+    /// "public" (public records only) or "staff" (everything).
+    #[serde(default = "default_audience")]
+    pub audience: String,
+    /// Which parts to include, in this order; default: all.
+    #[serde(default)]
+    pub sections: Option<Vec<String>>,
+    /// Skip a period with nothing new instead of saying so in one line.
+    #[serde(default)]
+    pub skip_empty: bool,
+    /// After downtime: "latest" sends only the latest missed period, "each" sends every missed one.
+    #[serde(default = "default_catch_up")]
+    pub catch_up: String,
+    /// How long a failed send is retried (e.g. "30m", "6h", "2d") before it is recorded as failed.
+    #[serde(default = "default_retry_for")]
+    pub retry_for: String,
+}
+
+fn default_audience() -> String {
+    "public".into()
+}
+fn default_catch_up() -> String {
+    "latest".into()
+}
+fn default_retry_for() -> String {
+    "6h".into()
+}
+
+/// Where a digest (or a failure report) goes.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Target {
+    /// A Telegram channel or group: `@name` or a numeric chat id.
+    Telegram(String),
+    /// A Matrix room id `!room:server` (or alias `#room:server`).
+    Matrix(String),
+    /// The terminal (`amity digest run`, tests).
+    Console,
+    /// A person's private chat, for failure reports to admins.
+    User(UserKey),
+}
+
+impl Target {
+    pub fn parse(s: &str) -> Option<Target> {
+        let s = s.trim();
+        if s == "console" {
+            return Some(Target::Console);
+        }
+        if let Some(t) = s.strip_prefix("telegram:") {
+            let ok = if let Some(name) = t.strip_prefix('@') {
+                (5..=32).contains(&name.len()) && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+            } else {
+                t.parse::<i64>().is_ok()
+            };
+            return ok.then(|| Target::Telegram(t.to_string()));
+        }
+        if let Some(t) = s.strip_prefix("matrix:") {
+            let ok =
+                (t.starts_with('!') || t.starts_with('#')) && t[1..].contains(':') && !t.contains(char::is_whitespace);
+            return ok.then(|| Target::Matrix(t.to_string()));
+        }
+        None
+    }
+
+    /// The stored form (`telegram:@x`, `matrix:!r:s`, `console`, `user:tg:1`).
+    pub fn key(&self) -> String {
+        match self {
+            Target::Telegram(c) => format!("telegram:{c}"),
+            Target::Matrix(r) => format!("matrix:{r}"),
+            Target::Console => "console".into(),
+            Target::User(u) => format!("user:{u}"),
+        }
+    }
+}
+
+impl std::fmt::Display for Target {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.key())
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Audience {
+    Public,
+    Staff,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CatchUp {
+    Latest,
+    Each,
+}
+
+/// The parts of a digest, in the order the config lists them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Section {
+    Donations,
+    Letters,
+    Events,
+    Receptions,
+    Late,
+    Totals,
+    Chart,
+}
+
+impl Section {
+    pub const ALL: [Section; 7] = [
+        Section::Donations,
+        Section::Letters,
+        Section::Events,
+        Section::Receptions,
+        Section::Late,
+        Section::Totals,
+        Section::Chart,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Section::Donations => "donations",
+            Section::Letters => "letters",
+            Section::Events => "events",
+            Section::Receptions => "receptions",
+            Section::Late => "late",
+            Section::Totals => "totals",
+            Section::Chart => "chart",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Section> {
+        Section::ALL.into_iter().find(|x| x.as_str() == s.trim().to_lowercase())
+    }
+}
+
+/// A checked digest: everything parsed, nothing left to fail later.
+#[derive(Clone, Debug)]
+pub struct DigestSpec {
+    pub name: String,
+    pub target: Target,
+    pub schedule: Schedule,
+    pub lang: Lang,
+    pub audience: Audience,
+    pub sections: Vec<Section>,
+    pub skip_empty: bool,
+    pub catch_up: CatchUp,
+    pub retry_for: Duration,
+}
+
+impl DigestSpec {
+    pub fn has(&self, s: Section) -> bool {
+        self.sections.contains(&s)
+    }
+
+    pub fn staff(&self) -> bool {
+        self.audience == Audience::Staff
+    }
+
+    /// Checks one table. `office_tz` and `office_lang` are the defaults.
+    pub fn from_cfg(c: &DigestCfg, office_tz: &str, office_lang: &str) -> anyhow::Result<DigestSpec> {
+        let name = c.name.trim();
+        if name.is_empty() || name.len() > 40 || !name.chars().all(|ch| ch.is_alphanumeric() || "-_".contains(ch)) {
+            bail!("digest.name {:?}: use letters, digits, - and _ (at most 40)", c.name);
+        }
+        let at = |setting: &str| format!("digest {name:?}: {setting}");
+        let target = Target::parse(&c.target).with_context(|| {
+            format!(
+                "{} {:?} is not a target: use telegram:@channel, telegram:-1001234567890, matrix:!room:server or console",
+                at("target"),
+                c.target
+            )
+        })?;
+        if matches!(target, Target::User(_)) {
+            bail!("{} {:?}: not a channel", at("target"), c.target);
+        }
+        let tz_name = c.timezone.as_deref().unwrap_or(office_tz);
+        let tz: chrono_tz::Tz = tz_name.parse().map_err(|_| {
+            anyhow::anyhow!("{} {tz_name:?} is not an IANA time zone such as \"Asia/Shanghai\"", at("timezone"))
+        })?;
+        let schedule = Schedule::new(&c.schedule, tz).map_err(|e| {
+            anyhow::anyhow!(
+                "{} {:?} is not a cron schedule ({e}); e.g. \"0 9 * * MON\" for Mondays at 09:00",
+                at("schedule"),
+                c.schedule
+            )
+        })?;
+        let lang_s = c.language.as_deref().unwrap_or(office_lang);
+        let lang = Lang::parse(lang_s)
+            .with_context(|| format!("{} must be \"en\" or \"zh\", not {lang_s:?}", at("language")))?;
+        let audience = match c.audience.trim() {
+            "public" => Audience::Public,
+            "staff" => Audience::Staff,
+            other => bail!("{} must be \"public\" or \"staff\", not {other:?}", at("audience")),
+        };
+        let sections = match &c.sections {
+            None => Section::ALL.to_vec(),
+            Some(list) => {
+                let mut v = Vec::new();
+                for s in list {
+                    let sec = Section::parse(s).with_context(|| {
+                        format!(
+                            "{} {s:?} is not a section; choose from {}",
+                            at("sections"),
+                            Section::ALL.map(|x| x.as_str()).join(", ")
+                        )
+                    })?;
+                    if !v.contains(&sec) {
+                        v.push(sec);
+                    }
+                }
+                if v.is_empty() {
+                    bail!("{} is empty", at("sections"));
+                }
+                v
+            }
+        };
+        let catch_up = match c.catch_up.trim() {
+            "latest" => CatchUp::Latest,
+            "each" => CatchUp::Each,
+            other => bail!("{} must be \"latest\" or \"each\", not {other:?}", at("catch_up")),
+        };
+        let retry_for = parse_duration(&c.retry_for).with_context(|| {
+            format!("{} {:?} is not a duration such as \"30m\", \"6h\" or \"2d\"", at("retry_for"), c.retry_for)
+        })?;
+        Ok(DigestSpec {
+            name: name.to_string(),
+            target,
+            schedule,
+            lang,
+            audience,
+            sections,
+            skip_empty: c.skip_empty,
+            catch_up,
+            retry_for,
+        })
+    }
+}
+
+/// Checks every `[[digest]]` of a config: each valid, names unique.
+pub fn specs(cfg: &crate::Config) -> anyhow::Result<Vec<DigestSpec>> {
+    let mut out: Vec<DigestSpec> = Vec::new();
+    for c in &cfg.digests {
+        let s = DigestSpec::from_cfg(c, &cfg.office.timezone, &cfg.office.default_language)?;
+        if out.iter().any(|o| o.name == s.name) {
+            bail!("digest.name {:?} is used twice; each digest needs its own name", s.name);
+        }
+        out.push(s);
+    }
+    Ok(out)
+}
+
+/// `90s`, `30m`, `6h`, `2d` (a number and a unit).
+pub fn parse_duration(s: &str) -> Option<Duration> {
+    let s = s.trim();
+    let split = s.find(|c: char| !c.is_ascii_digit())?;
+    let (n, unit) = s.split_at(split);
+    let n: u64 = n.parse().ok()?;
+    let secs = match unit.trim() {
+        "s" => n,
+        "m" | "min" => n * 60,
+        "h" => n * 3600,
+        "d" => n * 86_400,
+        _ => return None,
+    };
+    (secs > 0).then(|| Duration::from_secs(secs))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cfg(extra: &str) -> DigestCfg {
+        toml::from_str(&format!(
+            "name = \"weekly\"\ntarget = \"telegram:@shanxi_outreach\"\nschedule = \"0 9 * * MON\"\n{extra}"
+        ))
+        .unwrap()
+    }
+
+    #[test]
+    fn targets_parse() {
+        assert_eq!(Target::parse("telegram:@shanxi_outreach"), Some(Target::Telegram("@shanxi_outreach".into())));
+        assert_eq!(Target::parse("telegram:-1001234567890"), Some(Target::Telegram("-1001234567890".into())));
+        assert_eq!(Target::parse("matrix:!abc:example.org"), Some(Target::Matrix("!abc:example.org".into())));
+        assert_eq!(Target::parse("console"), Some(Target::Console));
+        for bad in ["telegram:@ab", "telegram:chan", "slack:#x", "matrix:room", ""] {
+            assert_eq!(Target::parse(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn bad_settings_name_the_setting() {
+        let e = |extra: &str| DigestSpec::from_cfg(&cfg(extra), "Asia/Shanghai", "en").unwrap_err().to_string();
+        assert!(e("timezone = \"Mars/Base\"").contains("timezone"));
+        assert!(e("language = \"de\"").contains("language"));
+        assert!(e("audience = \"all\"").contains("audience"));
+        assert!(e("catch_up = \"all\"").contains("catch_up"));
+        assert!(e("retry_for = \"soon\"").contains("retry_for"));
+        assert!(e("sections = [\"gossip\"]").contains("sections"));
+        let mut c = cfg("");
+        c.schedule = "0 9 * *".into();
+        assert!(DigestSpec::from_cfg(&c, "Asia/Shanghai", "en").unwrap_err().to_string().contains("schedule"));
+        c = cfg("");
+        c.target = "telegram:nope".into();
+        assert!(DigestSpec::from_cfg(&c, "Asia/Shanghai", "en").unwrap_err().to_string().contains("target"));
+    }
+
+    #[test]
+    fn defaults_come_from_the_office() {
+        let s = DigestSpec::from_cfg(&cfg(""), "Asia/Shanghai", "zh").unwrap();
+        assert_eq!(s.lang, Lang::Zh);
+        assert_eq!(s.schedule.tz(), chrono_tz::Asia::Shanghai);
+        assert_eq!(s.audience, Audience::Public);
+        assert_eq!(s.catch_up, CatchUp::Latest);
+        assert_eq!(s.sections.len(), Section::ALL.len());
+        assert_eq!(s.retry_for, Duration::from_secs(6 * 3600));
+        assert_eq!(parse_duration("30m"), Some(Duration::from_secs(1800)));
+    }
+}

@@ -1,0 +1,80 @@
+//! The Telegram transport's records: the updates received (an inbox until each is answered, then a
+//! note that it was, so a redelivery is never answered twice) and long button data kept under short
+//! keys (Telegram's `callback_data` holds at most 64 bytes).
+
+use super::{Result, now_utc};
+use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, params};
+
+/// Records a batch of received updates in one transaction and returns the ids that were new (not
+/// received before, whether answered or still pending).
+pub fn receive(conn: &Connection, bot_id: i64, batch: &[(i64, String)]) -> Result<Vec<i64>> {
+    let tx = Transaction::new_unchecked(conn, TransactionBehavior::Immediate)?;
+    let mut fresh = Vec::new();
+    {
+        let mut stmt = tx.prepare_cached(
+            "INSERT OR IGNORE INTO telegram_updates (bot_id, update_id, body, received_at) VALUES (?1, ?2, ?3, ?4)",
+        )?;
+        let now = now_utc();
+        for (id, body) in batch {
+            if stmt.execute(params![bot_id, id, body, now])? > 0 {
+                fresh.push(*id);
+            }
+        }
+    }
+    tx.commit()?;
+    Ok(fresh)
+}
+
+/// Updates received but not yet answered (after a crash), oldest first.
+pub fn pending(conn: &Connection, bot_id: i64) -> Result<Vec<(i64, String)>> {
+    let mut stmt = conn.prepare(
+        "SELECT update_id, body FROM telegram_updates WHERE bot_id = ?1 AND answered_at IS NULL ORDER BY update_id",
+    )?;
+    let rows = stmt.query_map([bot_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+}
+
+/// Whether an update was answered already.
+pub fn is_answered(conn: &Connection, bot_id: i64, update_id: i64) -> Result<bool> {
+    let at: Option<Option<String>> = conn
+        .query_row(
+            "SELECT answered_at FROM telegram_updates WHERE bot_id = ?1 AND update_id = ?2",
+            params![bot_id, update_id],
+            |r| r.get(0),
+        )
+        .optional()?;
+    Ok(matches!(at, Some(Some(_))))
+}
+
+/// Notes that an update was answered (its body is no longer needed).
+pub fn mark_answered(conn: &Connection, bot_id: i64, update_id: i64) -> Result<()> {
+    conn.execute(
+        "UPDATE telegram_updates SET answered_at = ?3, body = '' WHERE bot_id = ?1 AND update_id = ?2",
+        params![bot_id, update_id, now_utc()],
+    )?;
+    Ok(())
+}
+
+/// Forgets answered updates received before `before` (RFC 3339) and buttons created before
+/// `buttons_before`. Telegram keeps an unconfirmed update for at most 24 hours.
+pub fn prune(conn: &Connection, before: &str, buttons_before: &str) -> Result<usize> {
+    let n =
+        conn.execute("DELETE FROM telegram_updates WHERE answered_at IS NOT NULL AND received_at < ?1", [before])?;
+    let m = conn.execute("DELETE FROM telegram_buttons WHERE created_at < ?1", [buttons_before])?;
+    Ok(n + m)
+}
+
+/// Keeps button data under a key.
+pub fn put_button(conn: &Connection, key: &str, data: &str) -> Result<()> {
+    conn.execute(
+        "INSERT INTO telegram_buttons (key, data, created_at) VALUES (?1, ?2, ?3)
+         ON CONFLICT(key) DO UPDATE SET data = excluded.data, created_at = excluded.created_at",
+        params![key, data, now_utc()],
+    )?;
+    Ok(())
+}
+
+/// The data kept under a button key.
+pub fn button(conn: &Connection, key: &str) -> Result<Option<String>> {
+    Ok(conn.query_row("SELECT data FROM telegram_buttons WHERE key = ?1", [key], |r| r.get(0)).optional()?)
+}

@@ -1,0 +1,101 @@
+//! The Telegram transport: `amity serve` answers private chats, groups, supergroups and channels
+//! through the Bot API (teloxide), by long polling.
+//!
+//! - [`inbound`]: updates → the core's requests (who, where, which text; `/cmd@thisbot`; forwarded
+//!   messages and anonymous senders can never write).
+//! - [`outbound`]: replies → HTML messages within 4096 characters, inline keyboards, files.
+//! - `runner`: the long-running part: polling, one lane per chat, flood control (teloxide's
+//!   `Throttle`), retries with bounded backoff, panic isolation, graceful shutdown.
+//! - `menu`: the command menu (`setMyCommands`) per scope and language.
+//!
+//! Delivery guarantees, in short: every update received is written to SQLite
+//! (`telegram_updates`) before its offset is confirmed to Telegram, and marked answered once its
+//! answer was sent, so a crash or `kill -9` loses no update (the unanswered ones are answered after
+//! the next start) and a redelivered update is never answered twice. Writes are idempotent in the core
+//! (the update id is recorded in the write's transaction), so nothing is ever logged twice.
+//!
+//! The bot token comes from `TELOXIDE_TOKEN` or the config's token file, and is never printed (the
+//! [`Token`] type hides it; teloxide's `Bot`, whose `Debug` shows it, is never printed either).
+//! `TELOXIDE_API_URL` points the bot at another Bot API server.
+
+pub mod inbound;
+mod menu;
+pub mod outbound;
+mod runner;
+mod settings;
+
+pub use inbound::Me;
+pub use settings::{TelegramCfg, Token};
+
+use crate::commands::{Core, Request};
+use crate::render::Reply;
+use std::future::Future;
+use std::sync::Arc;
+
+/// Replaces the core's `handle` (tests use it to make a handler panic or return a file).
+pub type Handler = Arc<dyn Fn(&Core, &Request) -> Reply + Send + Sync>;
+
+/// Test seams; `Hooks::default()` in production.
+#[derive(Clone, Default)]
+pub struct Hooks {
+    pub handler: Option<Handler>,
+}
+
+/// How to reach the Bot API.
+#[derive(Clone, Debug)]
+pub struct Options {
+    pub token: Token,
+    /// The Bot API server (default: Telegram's), e.g. `http://127.0.0.1:8081/`.
+    pub api_url: Option<String>,
+}
+
+impl Options {
+    /// From the environment and the config: `TELOXIDE_TOKEN` or the token file, `TELOXIDE_API_URL`.
+    pub fn from_env(cfg: &TelegramCfg) -> anyhow::Result<Options> {
+        let api_url = std::env::var("TELOXIDE_API_URL").ok().filter(|u| !u.trim().is_empty());
+        Ok(Options { token: cfg.token()?, api_url })
+    }
+}
+
+/// `amity serve`: runs the bot until SIGTERM or Ctrl-C, then finishes in-flight work, confirms the
+/// update offset and returns.
+pub fn run(core: Core) -> anyhow::Result<()> {
+    let opts = Options::from_env(&core.config().telegram)?;
+    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    rt.block_on(serve(Arc::new(core), opts, Hooks::default(), shutdown_signal()))
+}
+
+/// Runs the bot until `shutdown` completes (the function `amity serve` runs; tests call it with their
+/// own Bot API server and shutdown trigger).
+pub async fn serve(
+    core: Arc<Core>,
+    opts: Options,
+    hooks: Hooks,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> anyhow::Result<()> {
+    runner::serve(core, opts, hooks, shutdown).await
+}
+
+/// Completes at SIGTERM or Ctrl-C.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => log::info!("Ctrl-C: shutting down"),
+        _ = term => log::info!("SIGTERM: shutting down"),
+    }
+}

@@ -1,0 +1,122 @@
+//! The core's [`Reply`] → Telegram messages: HTML (parse mode `HTML`) with every user-supplied
+//! character escaped, headings in bold and notes in italics; long replies split at line boundaries
+//! into messages within Telegram's 4096 characters (the plain text is split first, then each part is
+//! escaped, because Telegram counts the text after parsing); buttons as an inline keyboard whose
+//! `callback_data` fits Telegram's 64 bytes (longer data is kept in SQLite under a short key).
+
+use crate::render::text::split;
+use crate::render::{Block, Reply};
+use std::collections::HashSet;
+use std::hash::{Hash, Hasher};
+
+/// Telegram's limit for one message's text, in UTF-16 code units.
+pub const TELEGRAM_MAX_LEN: usize = 4096;
+/// Telegram's limit for `callback_data`, in bytes.
+pub const MAX_CALLBACK_DATA: usize = 64;
+/// Callback data that starts with this is a key into the stored button data.
+pub const BUTTON_KEY_PREFIX: &str = "~b:";
+
+/// Escapes text for Telegram's HTML parse mode.
+pub fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// The reply's text as HTML messages, each within `limit` characters once parsed.
+pub fn html_messages(reply: &Reply, limit: usize) -> Vec<String> {
+    let limit = limit.min(TELEGRAM_MAX_LEN);
+    let mut bold: HashSet<&str> = HashSet::new();
+    let mut italic: HashSet<&str> = HashSet::new();
+    for b in &reply.blocks {
+        match b {
+            Block::Heading(s) => bold.extend(s.lines().filter(|l| !l.trim().is_empty())),
+            Block::Note(s) => italic.extend(s.lines().filter(|l| !l.trim().is_empty())),
+            _ => {}
+        }
+    }
+    // The buttons become a keyboard, so they are not listed in the text.
+    let text = Reply { buttons: Vec::new(), attachments: Vec::new(), ..reply.clone() }.plain();
+    split(&text, limit)
+        .into_iter()
+        .map(|chunk| {
+            chunk
+                .split('\n')
+                .map(|line| {
+                    if bold.contains(line) {
+                        format!("<b>{}</b>", escape(line))
+                    } else if italic.contains(line) {
+                        format!("<i>{}</i>", escape(line))
+                    } else {
+                        escape(line)
+                    }
+                })
+                .collect::<Vec<_>>()
+                .join("\n")
+        })
+        .collect()
+}
+
+/// The callback data for a button: the data itself when it fits, else a key under which the caller
+/// stores the data (returned as the second value).
+pub fn callback_data(data: &str) -> (String, Option<String>) {
+    if data.len() <= MAX_CALLBACK_DATA && !data.starts_with(BUTTON_KEY_PREFIX) {
+        return (data.to_string(), None);
+    }
+    let mut h = std::hash::DefaultHasher::new();
+    data.hash(&mut h);
+    let key = format!("{:016x}", h.finish());
+    (format!("{BUTTON_KEY_PREFIX}{key}"), Some(key))
+}
+
+/// The stored-data key in callback data, if it is one.
+pub fn button_key(callback: &str) -> Option<&str> {
+    callback.strip_prefix(BUTTON_KEY_PREFIX)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::render::text::utf16_len;
+
+    #[test]
+    fn html_is_escaped_and_headings_bold() {
+        let mut r = Reply::new();
+        r.heading("Totals <2020>");
+        r.line("a < b & c > d *not bold* _x_");
+        r.note("fine print");
+        let m = html_messages(&r, 4096);
+        assert_eq!(m, vec!["<b>Totals &lt;2020&gt;</b>\na &lt; b &amp; c &gt; d *not bold* _x_\n<i>fine print</i>"]);
+    }
+
+    #[test]
+    fn long_replies_split_below_the_limit_before_escaping() {
+        let mut r = Reply::new();
+        for i in 0..2000 {
+            r.item(format!("<entry {i}> & more"));
+        }
+        let m = html_messages(&r, 4096);
+        assert!(m.len() > 1);
+        for part in &m {
+            let unescaped = part.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&");
+            assert!(utf16_len(&unescaped) <= 4096);
+        }
+    }
+
+    #[test]
+    fn long_button_data_gets_a_short_key() {
+        let (d, key) = callback_data("save");
+        assert_eq!((d.as_str(), key), ("save", None));
+        let long = "/donations ".to_string() + &"Nordrhein-Westfalen ".repeat(5);
+        let (d, key) = callback_data(&long);
+        assert!(d.len() <= MAX_CALLBACK_DATA);
+        assert_eq!(button_key(&d), key.as_deref());
+    }
+}

@@ -1,0 +1,598 @@
+//! The running bot: long polling, one lane per chat, answers, retries and shutdown.
+//!
+//! - **Polling.** Each batch from `getUpdates` is written to `telegram_updates` (one transaction)
+//!   before the next call confirms its offset, so a crash at any point loses nothing: updates received
+//!   but not answered are answered after the next start. An update already received (redelivered) is
+//!   not handled again.
+//! - **Lanes.** Updates of one chat are handled one at a time, in order; chats run concurrently.
+//! - **Panics.** Each update is handled in its own task: a panic is caught, logged, answered with an
+//!   apology, the update is marked answered (so it cannot crash the bot again after a restart), and
+//!   the lane goes on. The bot never goes deaf and the process does not exit.
+//! - **Flood control.** Sends go through teloxide's `Throttle` (per chat, per group, overall, and
+//!   `429 retry_after` honoured). Network errors and 5xx answers are retried with a growing backoff
+//!   capped at `max_backoff_secs`; polling backs off the same way, so an outage costs little CPU.
+//! - **Shutdown.** On the shutdown signal polling stops, the lanes finish what they hold (within
+//!   `shutdown_grace_secs`), the offset is confirmed with a last `getUpdates`, and `serve` returns.
+
+use super::inbound::{self, Incoming, Mapped, Me};
+use super::outbound;
+use super::{Hooks, Options, menu};
+use crate::commands::{Core, Request};
+use crate::i18n::{Lang, t};
+use crate::render::Reply;
+use crate::store::telegram as tgstore;
+use anyhow::{Context, anyhow};
+use std::collections::HashMap;
+use std::future::{Future, IntoFuture};
+use std::sync::Arc;
+use std::time::Duration;
+use teloxide::adaptors::Throttle;
+use teloxide::adaptors::throttle::{Limits, Settings};
+use teloxide::prelude::*;
+use teloxide::requests::Request as _;
+use teloxide::types::{InlineKeyboardButton, InlineKeyboardMarkup, InputFile, ParseMode, ReplyParameters, Update};
+use teloxide::{ApiError, RequestError};
+use tokio::sync::{mpsc, watch};
+use tokio::task::JoinSet;
+
+pub(super) type TgBot = Throttle<Bot>;
+
+/// Attempts for one outgoing request (about three minutes with the default backoff) before the
+/// update is left for the next start.
+const SEND_ATTEMPTS: u32 = 12;
+
+/// What every handler shares.
+pub(super) struct Shared {
+    pub core: Arc<Core>,
+    pub bot: TgBot,
+    pub me: Me,
+    pub hooks: Hooks,
+    pub max_len: usize,
+    pub max_backoff: Duration,
+    pub token: super::Token,
+    pub stop: watch::Receiver<bool>,
+    pub menus: menu::Menus,
+}
+
+pub(super) async fn serve(
+    core: Arc<Core>,
+    opts: Options,
+    hooks: Hooks,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> anyhow::Result<()> {
+    let cfg = core.config().telegram.clone();
+    let (stop_tx, stop) = watch::channel(false);
+    tokio::spawn(async move {
+        shutdown.await;
+        let _ = stop_tx.send(true);
+    });
+    // The HTTP timeout must outlast a long poll.
+    let client = teloxide::net::default_reqwest_settings()
+        .timeout(Duration::from_secs(u64::from(cfg.poll_timeout_secs) + 10))
+        .build()
+        .context("cannot build the HTTP client")?;
+    let mut bot = Bot::with_client(opts.token.expose(), client);
+    if let Some(url) = &opts.api_url {
+        let parsed = url.parse().map_err(|e| anyhow!("TELOXIDE_API_URL {url:?} is not a URL: {e}"))?;
+        bot = bot.set_api_url(parsed);
+    }
+    let limits = Limits {
+        messages_per_sec_chat: cfg.per_chat_per_second,
+        // teloxide cannot tell a basic group from a private chat here: both get the group limit.
+        messages_per_min_chat: cfg.per_group_per_minute,
+        messages_per_min_channel_or_supergroup: cfg.per_group_per_minute,
+        messages_per_sec_overall: cfg.overall_per_second,
+    };
+    let bot = Throttle::spawn_with_settings(bot, Settings::default().limits(limits));
+    let max_backoff = Duration::from_secs(cfg.max_backoff_secs);
+    let token = opts.token.clone();
+
+    let mut stop_probe = stop.clone();
+    let Some(me) = retrying(&token, max_backoff, &mut stop_probe, "getMe", || bot.get_me().into_future()).await? else {
+        return Ok(());
+    };
+    let me = Me { id: me.id.0 as i64, username: me.username.clone().unwrap_or_default() };
+    log::info!("serving as @{} (id {})", me.username, me.id);
+    // Long polling does not work while a webhook is set.
+    if retrying(&token, max_backoff, &mut stop_probe, "deleteWebhook", || bot.delete_webhook().into_future())
+        .await?
+        .is_none()
+    {
+        return Ok(());
+    }
+
+    let sh = Arc::new(Shared {
+        max_len: core.config().reply.max_message_len.min(outbound::TELEGRAM_MAX_LEN),
+        core,
+        bot,
+        me,
+        hooks,
+        max_backoff,
+        token,
+        stop: stop.clone(),
+        menus: menu::Menus::default(),
+    });
+    if cfg.set_commands {
+        // At start, then every ten minutes (staff may be added with `amity ask` meanwhile).
+        let s = sh.clone();
+        tokio::spawn(async move {
+            let mut stop = s.stop.clone();
+            loop {
+                menu::refresh(&s).await;
+                if nap(Duration::from_secs(600), &mut stop).await {
+                    break;
+                }
+            }
+        });
+    }
+
+    let mut lanes = Lanes::new(sh.clone());
+    // Updates received before a crash and never answered come first.
+    let me_id = sh.me.id;
+    let pending = blocking(&sh, move |c| {
+        let now = chrono::Utc::now();
+        let fmt = |d: chrono::Duration| (now - d).to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+        if let Err(e) = c.with_store_locked(|s| {
+            tgstore::prune(s.conn(), &fmt(chrono::Duration::days(3)), &fmt(chrono::Duration::days(90)))
+        }) {
+            log::warn!("pruning old Telegram records: {e}");
+        }
+        c.with_store_locked(|s| tgstore::pending(s.conn(), me_id))
+    })
+    .await??;
+    if !pending.is_empty() {
+        log::info!("answering {} update(s) received before the last stop", pending.len());
+    }
+    for (id, body) in pending {
+        match serde_json::from_str::<Update>(&body) {
+            Ok(u) => lanes.dispatch(u),
+            Err(e) => {
+                log::warn!("stored update {id} is unreadable ({e}); skipped");
+                mark_answered(&sh, id).await;
+            }
+        }
+    }
+
+    let offset = poll(&sh, &mut lanes, cfg.poll_timeout_secs).await;
+
+    // Shutdown: let the lanes finish, then confirm the offset.
+    let grace = Duration::from_secs(cfg.shutdown_grace_secs);
+    if !lanes.finish(grace).await {
+        log::warn!("shutdown: some updates were not answered in time; they will be answered after the next start");
+    }
+    if let Some(offset) = offset {
+        let confirm = sh.bot.get_updates().offset(offset).limit(1).timeout(0);
+        for attempt in 0..3 {
+            match confirm.send_ref().await {
+                Ok(_) => {
+                    log::info!("offset {offset} confirmed");
+                    break;
+                }
+                Err(e) => {
+                    log::warn!("confirming the offset: {}", sh.token.redact(&e.to_string()));
+                    tokio::time::sleep(backoff(attempt, Duration::from_secs(2))).await;
+                }
+            }
+        }
+    }
+    log::info!("stopped");
+    Ok(())
+}
+
+/// Long polling until the stop signal. Returns the next offset to confirm.
+async fn poll(sh: &Arc<Shared>, lanes: &mut Lanes, timeout: u32) -> Option<i32> {
+    let mut offset: Option<i32> = None;
+    let mut errors = 0u32;
+    let mut stop = sh.stop.clone();
+    loop {
+        if *stop.borrow() {
+            return offset;
+        }
+        let mut req = sh.bot.get_updates().timeout(timeout).limit(100);
+        if let Some(o) = offset {
+            req = req.offset(o);
+        }
+        let res = tokio::select! {
+            r = req.send() => r,
+            _ = stop.changed() => return offset,
+        };
+        let updates = match res {
+            Ok(u) => u,
+            Err(e) => {
+                let wait = match &e {
+                    RequestError::RetryAfter(s) => s.duration(),
+                    _ => backoff(errors, sh.max_backoff),
+                };
+                errors = errors.saturating_add(1);
+                log::warn!("getUpdates failed ({}); retrying in {wait:?}", sh.token.redact(&e.to_string()));
+                if nap(wait, &mut stop).await {
+                    return offset;
+                }
+                continue;
+            }
+        };
+        errors = 0;
+        if updates.is_empty() {
+            continue;
+        }
+        let batch: Vec<(i64, String)> = updates
+            .iter()
+            .map(|u| (i64::from(u.id.0), serde_json::to_string(u).unwrap_or_else(|_| "{}".into())))
+            .collect();
+        let me_id = sh.me.id;
+        // Recorded before the offset moves on: from here a crash cannot lose these updates.
+        let fresh =
+            match blocking(sh, move |c| c.with_store_locked(|s| tgstore::receive(s.conn(), me_id, &batch))).await {
+                Ok(Ok(f)) => f,
+                Ok(Err(e)) => {
+                    log::error!("recording received updates: {e}; fetching them again");
+                    if nap(backoff(errors, sh.max_backoff), &mut stop).await {
+                        return offset;
+                    }
+                    errors = errors.saturating_add(1);
+                    continue;
+                }
+                Err(e) => {
+                    log::error!("recording received updates: {e}");
+                    continue;
+                }
+            };
+        let next = updates.iter().map(|u| u.id.as_offset()).max();
+        offset = next.or(offset);
+        for u in updates {
+            if fresh.contains(&i64::from(u.id.0)) {
+                lanes.dispatch(u);
+            } else {
+                log::info!("update {} received again; already handled", u.id.0);
+            }
+        }
+    }
+}
+
+/// One worker per chat, each handling its chat's updates in order.
+struct Lanes {
+    sh: Arc<Shared>,
+    senders: HashMap<i64, mpsc::UnboundedSender<Update>>,
+    workers: JoinSet<()>,
+}
+
+impl Lanes {
+    fn new(sh: Arc<Shared>) -> Lanes {
+        Lanes { sh, senders: HashMap::new(), workers: JoinSet::new() }
+    }
+
+    fn dispatch(&mut self, u: Update) {
+        let lane = inbound::lane(&u);
+        // Reap workers that ended (none should, but a closed lane is reopened).
+        while let Some(r) = self.workers.try_join_next() {
+            if let Err(e) = r {
+                log::error!("a chat lane ended: {e}");
+            }
+        }
+        let u = match self.senders.get(&lane) {
+            Some(tx) => match tx.send(u) {
+                Ok(()) => return,
+                Err(mpsc::error::SendError(u)) => u,
+            },
+            None => u,
+        };
+        let (tx, rx) = mpsc::unbounded_channel();
+        let _ = tx.send(u);
+        self.senders.insert(lane, tx);
+        self.workers.spawn(worker(self.sh.clone(), rx));
+    }
+
+    /// Closes every lane and waits up to `grace` for them to drain. True when all finished.
+    async fn finish(mut self, grace: Duration) -> bool {
+        self.senders.clear();
+        let all = async { while self.workers.join_next().await.is_some() {} };
+        if tokio::time::timeout(grace, all).await.is_ok() {
+            return true;
+        }
+        self.workers.abort_all();
+        false
+    }
+}
+
+async fn worker(sh: Arc<Shared>, mut rx: mpsc::UnboundedReceiver<Update>) {
+    while let Some(u) = rx.recv().await {
+        let id = i64::from(u.id.0);
+        let mapped = inbound::map(&u, &sh.me);
+        let chat = match &mapped {
+            Mapped::Handle(inc) => Some(inc.chat_id),
+            _ => None,
+        };
+        // Its own task, so that a panic anywhere in handling is caught here.
+        let res = tokio::spawn(process(sh.clone(), id, mapped)).await;
+        if let Err(e) = res {
+            if e.is_panic() {
+                log::error!("handling update {id} panicked; the bot goes on");
+                if let Some(chat) = chat {
+                    let lang = Lang::parse(&sh.core.config().office.default_language).unwrap_or(Lang::En);
+                    let text = outbound::escape(&t(lang, "tg-internal-error", &[]));
+                    let msg = sh.bot.send_message(chat, text).parse_mode(ParseMode::Html);
+                    let _ = send_retrying(&sh, || msg.send_ref()).await;
+                }
+                // Never again: a poisoned update must not crash the bot after every restart.
+                mark_answered(&sh, id).await;
+            } else {
+                log::error!("handling update {id} was cancelled: {e}");
+            }
+        }
+    }
+}
+
+/// Handles one update: asks the core, sends the answer, notes that it was answered.
+async fn process(sh: Arc<Shared>, id: i64, mapped: Mapped) {
+    let inc = match mapped {
+        Mapped::Ignore(why) => {
+            log::debug!("update {id} ignored: {why}");
+            mark_answered(&sh, id).await;
+            return;
+        }
+        Mapped::AnswerOnly(q) => {
+            let a = sh.bot.answer_callback_query(q);
+            let _ = send_retrying(&sh, || a.send_ref()).await;
+            mark_answered(&sh, id).await;
+            return;
+        }
+        Mapped::Handle(inc) => *inc,
+    };
+    if let Some((q, _)) = &inc.callback {
+        // Stops the button's spinner at once; the answer follows.
+        let a = sh.bot.answer_callback_query(q.clone());
+        if let Err(e) = send_retrying(&sh, || a.send_ref()).await {
+            log::warn!("answerCallbackQuery: {}", sh.token.redact(&e.to_string()));
+        }
+    }
+    let mut req = inc.req.clone();
+    let reply = match resolve_button(&sh, &mut req).await {
+        Some(r) => r,
+        None => {
+            let core = sh.core.clone();
+            let handler = sh.hooks.handler.clone();
+            let r = req.clone();
+            match tokio::task::spawn_blocking(move || match handler {
+                Some(h) => h(&core, &r),
+                None => core.handle(&r),
+            })
+            .await
+            {
+                Ok(reply) => reply,
+                Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
+                Err(e) => {
+                    log::error!("update {id}: {e}");
+                    return;
+                }
+            }
+        }
+    };
+    if reply.duplicate {
+        // Written before but, as far as this bot knows, never answered (a crash in between): the
+        // stored answer is sent now.
+        log::info!("update {id} had already been handled; sending its stored answer");
+    }
+    match deliver(&sh, &inc, &reply).await {
+        Ok(()) => mark_answered(&sh, id).await,
+        Err(e) if is_transient(&e) => {
+            log::warn!(
+                "update {id}: the answer could not be sent ({}); it will be sent after the next start",
+                sh.token.redact(&e.to_string())
+            );
+        }
+        Err(e) => {
+            log::warn!("update {id}: the answer was refused by Telegram ({})", sh.token.redact(&e.to_string()));
+            mark_answered(&sh, id).await;
+        }
+    }
+    if reply.is_ok() && !reply.duplicate && menu::changes_staff(&req.text) {
+        menu::refresh(&sh).await;
+    }
+}
+
+/// A button whose data was kept in SQLite: puts the data back in the request. Returns a reply when
+/// the data is gone.
+async fn resolve_button(sh: &Arc<Shared>, req: &mut Request) -> Option<Reply> {
+    let key = outbound::button_key(&req.text)?.to_string();
+    let data = blocking(sh, move |c| c.with_store_locked(|s| tgstore::button(s.conn(), &key))).await;
+    match data {
+        Ok(Ok(Some(d))) => {
+            req.text = d;
+            None
+        }
+        _ => {
+            let lang = req.lang_hint.as_deref().and_then(Lang::parse).unwrap_or(Lang::En);
+            Some(Reply::invalid(t(lang, "tg-button-expired", &[])))
+        }
+    }
+}
+
+/// Sends a reply: after a button press, the pressed message is edited when the answer is one message;
+/// otherwise new messages (the first one replying to the asker in groups), then the files.
+async fn deliver(sh: &Arc<Shared>, inc: &Incoming, reply: &Reply) -> Result<(), RequestError> {
+    let chunks = outbound::html_messages(reply, sh.max_len);
+    let keyboard = keyboard(sh, reply).await;
+    if let Some((_, Some(msg_id))) = &inc.callback
+        && chunks.len() == 1
+        && reply.attachments.is_empty()
+    {
+        let mut edit = sh.bot.edit_message_text(inc.chat_id, *msg_id, chunks[0].clone()).parse_mode(ParseMode::Html);
+        if let Some(k) = &keyboard {
+            edit = edit.reply_markup(k.clone());
+        }
+        match send_retrying(sh, || edit.send_ref()).await {
+            Ok(_) | Err(RequestError::Api(ApiError::MessageNotModified)) => return Ok(()),
+            Err(e) if is_transient(&e) => return Err(e),
+            Err(e) => log::info!("editing the message failed ({e}); sending a new one"),
+        }
+    }
+    let n = chunks.len();
+    for (i, chunk) in chunks.into_iter().enumerate() {
+        let mut msg = sh.bot.send_message(inc.chat_id, chunk).parse_mode(ParseMode::Html);
+        if i == 0
+            && let Some(r) = inc.reply_to
+        {
+            msg = msg.reply_parameters(ReplyParameters::new(r).allow_sending_without_reply());
+        }
+        if i + 1 == n
+            && let Some(k) = &keyboard
+        {
+            msg = msg.reply_markup(k.clone());
+        }
+        send_retrying(sh, || msg.send_ref()).await?;
+    }
+    for a in &reply.attachments {
+        let file = InputFile::memory(a.bytes.clone()).file_name(a.file_name.clone());
+        if a.mime.starts_with("image/") {
+            let p = sh.bot.send_photo(inc.chat_id, file);
+            send_retrying(sh, || p.send_ref()).await?;
+        } else {
+            let d = sh.bot.send_document(inc.chat_id, file);
+            send_retrying(sh, || d.send_ref()).await?;
+        }
+    }
+    Ok(())
+}
+
+/// The reply's buttons as an inline keyboard; long button data is stored under a short key.
+async fn keyboard(sh: &Arc<Shared>, reply: &Reply) -> Option<InlineKeyboardMarkup> {
+    if reply.buttons.is_empty() {
+        return None;
+    }
+    let mut to_store = Vec::new();
+    let rows: Vec<Vec<InlineKeyboardButton>> = reply
+        .buttons
+        .iter()
+        .map(|row| {
+            row.iter()
+                .map(|b| {
+                    let (data, key) = outbound::callback_data(&b.data);
+                    if let Some(k) = key {
+                        to_store.push((k, b.data.clone()));
+                    }
+                    InlineKeyboardButton::callback(b.label.clone(), data)
+                })
+                .collect()
+        })
+        .collect();
+    if !to_store.is_empty() {
+        let res = blocking(sh, move |c| {
+            c.with_store_locked(|s| to_store.iter().try_for_each(|(k, d)| tgstore::put_button(s.conn(), k, d)))
+        })
+        .await;
+        if !matches!(res, Ok(Ok(()))) {
+            log::error!("storing button data failed; long buttons will say they expired");
+        }
+    }
+    Some(InlineKeyboardMarkup::new(rows))
+}
+
+async fn mark_answered(sh: &Arc<Shared>, id: i64) {
+    let me_id = sh.me.id;
+    match blocking(sh, move |c| c.with_store_locked(|s| tgstore::mark_answered(s.conn(), me_id, id))).await {
+        Ok(Ok(())) => {}
+        Ok(Err(e)) => log::error!("marking update {id} answered: {e}"),
+        Err(e) => log::error!("marking update {id} answered: {e}"),
+    }
+}
+
+/// Runs store work off the async threads.
+async fn blocking<T: Send + 'static>(
+    sh: &Arc<Shared>,
+    f: impl FnOnce(&Core) -> T + Send + 'static,
+) -> Result<T, tokio::task::JoinError> {
+    let core = sh.core.clone();
+    tokio::task::spawn_blocking(move || f(&core)).await
+}
+
+/// Network errors and server errors (5xx) are worth retrying; `429` is retried by `Throttle`.
+pub(super) fn is_transient(e: &RequestError) -> bool {
+    match e {
+        RequestError::Network(_) | RequestError::Io(_) | RequestError::InvalidJson { .. } => true,
+        RequestError::RetryAfter(_) => true,
+        RequestError::Api(ApiError::Unknown(d)) => {
+            let d = d.to_lowercase();
+            ["internal server error", "bad gateway", "service unavailable", "gateway timeout", "timeout"]
+                .iter()
+                .any(|w| d.contains(w))
+        }
+        _ => false,
+    }
+}
+
+/// Sends with retries on transient errors (bounded attempts, growing backoff).
+pub(super) async fn send_retrying<T, Fut>(sh: &Shared, mut f: impl FnMut() -> Fut) -> Result<T, RequestError>
+where
+    Fut: Future<Output = Result<T, RequestError>>,
+{
+    let mut attempt = 0;
+    loop {
+        match f().await {
+            Ok(v) => return Ok(v),
+            Err(e) if is_transient(&e) && attempt + 1 < SEND_ATTEMPTS => {
+                let wait = match &e {
+                    RequestError::RetryAfter(s) => s.duration(),
+                    _ => backoff(attempt, sh.max_backoff),
+                };
+                log::warn!("request failed ({}); retrying in {wait:?}", sh.token.redact(&e.to_string()));
+                tokio::time::sleep(wait).await;
+                attempt += 1;
+            }
+            Err(e) => return Err(e),
+        }
+    }
+}
+
+/// Retries a start-up request until it succeeds; None if stopped first.
+async fn retrying<T, Fut>(
+    token: &super::Token,
+    max: Duration,
+    stop: &mut watch::Receiver<bool>,
+    what: &str,
+    mut f: impl FnMut() -> Fut,
+) -> anyhow::Result<Option<T>>
+where
+    Fut: Future<Output = Result<T, RequestError>>,
+{
+    let mut attempt = 0;
+    loop {
+        let res = tokio::select! {
+            r = f() => r,
+            _ = stop.changed() => return Ok(None),
+        };
+        match res {
+            Ok(v) => return Ok(Some(v)),
+            Err(RequestError::Api(ApiError::InvalidToken)) => {
+                return Err(anyhow!("{what}: the Bot API refused the token (check TELOXIDE_TOKEN or the token file)"));
+            }
+            Err(e) => {
+                let wait = match &e {
+                    RequestError::RetryAfter(s) => s.duration(),
+                    _ => backoff(attempt, max),
+                };
+                log::warn!("{what} failed ({}); retrying in {wait:?}", token.redact(&e.to_string()));
+                if nap(wait, stop).await {
+                    return Ok(None);
+                }
+                attempt += 1;
+            }
+        }
+    }
+}
+
+/// 0.5 s, 1 s, 2 s, … up to `max`.
+pub(super) fn backoff(attempt: u32, max: Duration) -> Duration {
+    let ms = 500u64.saturating_mul(1u64 << attempt.min(16));
+    Duration::from_millis(ms).min(max)
+}
+
+/// Sleeps, waking early at the stop signal. True when stopped.
+async fn nap(d: Duration, stop: &mut watch::Receiver<bool>) -> bool {
+    if *stop.borrow() {
+        return true;
+    }
+    tokio::select! {
+        _ = tokio::time::sleep(d) => *stop.borrow(),
+        _ = stop.changed() => true,
+    }
+}

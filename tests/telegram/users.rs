@@ -1,0 +1,332 @@
+//! What people see: private chats, groups, `/cmd@botname`, buttons and the guided `/add`, who may
+//! write, hostile text, long lists, files, edits, channel posts and the command menus.
+
+use super::*;
+use amity::render::{Attachment, Button, Reply};
+use serde_json::json;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_private_chat_gets_html_answers_in_the_users_language() {
+    let mut app = spawn_app().await;
+    let sent = app.say(STRANGER, private(STRANGER, "/help")).await;
+    assert_eq!(sent[0].params["parse_mode"], "HTML");
+    assert!(sent[0].text().contains("<b>"), "headings are bold: {}", sent[0].text());
+    assert!(visible(sent[0].text()).contains("/totals"));
+
+    // language_code zh → Chinese.
+    let zh = json!({"message": message(user(STRANGER + 1, "zh-hans"), private_chat(STRANGER + 1), "/totals")});
+    let sent = app.say(STRANGER + 1, zh).await;
+    assert!(
+        sent.iter().any(|m| m.text().chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))),
+        "{}",
+        sent[0].text()
+    );
+
+    // Staff log from a private chat; the entry is saved once, with the Telegram user as its author.
+    let sent = app.say(STAFF, private(STAFF, "/donation 2020-03-23 | Germany | 500 protective suits")).await;
+    assert!(visible(sent[0].text()).starts_with("Saved D-"), "{}", sent[0].text());
+    assert_eq!(app.count("SELECT COUNT(*) FROM donations"), 1);
+    assert_eq!(app.count(&format!("SELECT COUNT(*) FROM changes WHERE actor = 'tg:{STAFF}'")), 1);
+    app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn groups_answer_commands_to_this_bot_only() {
+    let mut app = spawn_app().await;
+    let sent = app.say(GROUP, in_group(STRANGER, "/totals@amity_bot 2020")).await;
+    assert!(!sent.is_empty());
+    assert!(sent[0].params["reply_parameters"]["message_id"].is_i64(), "answers in groups reply to the asker");
+    // Another bot's command, chatter, and a bot's message: no answer.
+    let a = app.fake.inject(in_group(STRANGER, "/totals@other_bot"));
+    let b = app.fake.inject(in_group(STRANGER, "nice weather today"));
+    let c = app.fake.inject(json!({"message": message(
+        json!({"id": 5555, "is_bot": true, "first_name": "Other", "username": "other_bot"}), group_chat(GROUP), "/totals")}));
+    for id in [a, b, c] {
+        app.handled(id).await;
+    }
+    assert_eq!(app.answers(GROUP).len(), sent.len(), "nothing more was said in the group");
+    // Plain /totals in a group is for every bot, this one included.
+    assert!(!app.say(GROUP, in_group(STRANGER, "/totals")).await.is_empty());
+    app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn only_staff_by_numeric_id_in_a_private_chat_can_write() {
+    let mut app = spawn_app().await;
+    let before = app.ledger_counts();
+    let donation = "/donation 2020-03-23 | Germany | 500 protective suits";
+
+    // A non-staff id.
+    let sent = app.say(STRANGER, private(STRANGER, donation)).await;
+    assert!(visible(sent[0].text()).contains(&STRANGER.to_string()), "refusal names the id: {}", sent[0].text());
+    // The staff member's username on another id.
+    let impostor = 444_555_666;
+    let mut from = user(impostor, "en");
+    from["username"] = json!(STAFF_USERNAME);
+    let u = json!({"message": message(from, private_chat(impostor), donation)});
+    app.say(impostor, u).await;
+    // A forwarded message from the staff member.
+    let mut m = message(user(STRANGER, "en"), private_chat(STRANGER), donation);
+    m["forward_origin"] = json!({"type": "user", "date": 1_590_000_000, "sender_user": user(STAFF, "en")});
+    app.say(STRANGER, json!({"message": m})).await;
+    // Forwarded by the staff member themselves.
+    let mut m = message(user(STAFF, "en"), private_chat(STAFF), donation);
+    m["forward_origin"] = json!({"type": "hidden_user", "date": 1_590_000_000, "sender_user_name": "Li"});
+    let sent = app.say(STAFF, json!({"message": m})).await;
+    assert!(visible(sent[0].text()).contains("forwarded"), "{}", sent[0].text());
+    // An anonymous group admin (sender_chat is the group, from is GroupAnonymousBot).
+    let mut m = message(
+        json!({"id": 1_087_968_824u64, "is_bot": true, "first_name": "Group", "username": "GroupAnonymousBot"}),
+        group_chat(GROUP),
+        "/donation@amity_bot 2020-03-23 | Germany | 500 protective suits",
+    );
+    m["sender_chat"] = group_chat(GROUP);
+    app.say(GROUP, json!({"message": m})).await;
+    // Staff logging in a group.
+    let sent = app.say(GROUP, in_group(STAFF, donation)).await;
+    assert!(visible(sent[0].text()).contains("private chat"), "{}", sent[0].text());
+    // The guided /add in a group, and its button.
+    app.say(GROUP, in_group(STAFF, "/add donation")).await;
+
+    assert_eq!(before, app.ledger_counts(), "a refused command wrote to the ledger");
+    app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hostile_text_is_escaped_and_shown_verbatim() {
+    let mut app = spawn_app().await;
+    let name = "<b>Bold</b> & Co *star* _under_ `tick` 😀 مرحبا עברית";
+    let sent = app.say(STAFF, private(STAFF, &format!("/partner add {name} | Germany | partner"))).await;
+    let shown = visible(sent[0].text());
+    assert!(shown.contains(name), "not verbatim: {shown}");
+    let stored: String = rusqlite::Connection::open(&app.db)
+        .unwrap()
+        .query_row("SELECT name FROM partners ORDER BY id DESC LIMIT 1", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(stored, name);
+    let sent = app.say(STRANGER, private(STRANGER, "/partners Germany")).await;
+    assert!(sent.iter().any(|m| visible(m.text()).contains(name)));
+
+    // 10,000 characters with markup: the answer is escaped and within Telegram's limit.
+    let long = format!("/search {}", "<i>&amp;</i> 😀 ".repeat(700));
+    let sent = app.say(STRANGER, private(STRANGER, &long)).await;
+    for m in &sent {
+        let v = visible(m.text());
+        assert!(v.encode_utf16().count() <= 4096);
+    }
+    // The fake server refuses malformed HTML and over-long messages, so every answer went through.
+    assert!(app.fake.requests().iter().all(|r| r.method != "sendmessage" || r.ok()));
+    app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn long_lists_are_split_below_4096_at_line_boundaries() {
+    let mut app = spawn_with(|c| c.reply.max_list_items = 1000, Hooks::default()).await;
+    for i in 0..250 {
+        let r = app.core.handle(&Request::console(format!(
+            "/partner add Partner city number {i:03} with a long name | Germany | partner"
+        )));
+        assert!(r.is_ok(), "{}", r.plain());
+    }
+    let sent = app.say(STRANGER, private(STRANGER, "/partners")).await;
+    assert!(sent.len() >= 3, "expected several messages, got {}", sent.len());
+    let all: Vec<String> = sent.iter().map(|m| visible(m.text())).collect();
+    for part in &all {
+        assert!(part.encode_utf16().count() <= 4096);
+    }
+    let joined = all.join("\n");
+    for i in 0..250 {
+        assert!(joined.contains(&format!("Partner city number {i:03} with a long name")), "missing partner {i}");
+    }
+    app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn guided_add_with_buttons_edits_the_question_and_saves_once() {
+    let mut app = spawn_app().await;
+    let sent = app.say(STAFF, private(STAFF, "/add")).await;
+    let kinds = buttons(&sent[0]);
+    assert!(kinds.iter().any(|(_, d)| d == "donation"), "{kinds:?}");
+    let mut msg_id = sent[0].message_id.unwrap();
+    // Press "donation": the callback is answered and the question message is edited.
+    let mut step = app.say(STAFF, press(STAFF, private_chat(STAFF), msg_id, "donation")).await;
+    assert_eq!(app.fake.calls("answercallbackquery").len(), 1);
+    assert_eq!(step[0].method, "editmessagetext");
+    assert_eq!(step[0].params["message_id"], json!(msg_id));
+    // Answer each question: typed text where there is no button, else the first button (the
+    // default), until the confirmation card, then Save.
+    let mut typed = 0;
+    for _ in 0..15 {
+        let last = step.last().unwrap().clone();
+        msg_id = last.message_id.unwrap();
+        let bs = buttons(&last);
+        if let Some((_, save)) = bs.iter().find(|(_, d)| d == "save") {
+            step = app.say(STAFF, press(STAFF, private_chat(STAFF), msg_id, save)).await;
+            break;
+        }
+        let text = visible(last.text()).to_lowercase();
+        let choice = bs.iter().find(|(_, d)| d != "cancel");
+        step = if text.contains("whom") || text.contains("recipient") {
+            typed += 1;
+            app.say(STAFF, private(STAFF, "Germany")).await
+        } else if text.contains("item") || text.contains("what was given") {
+            typed += 1;
+            app.say(STAFF, private(STAFF, "500 masks")).await
+        } else if let Some((_, d)) = choice {
+            app.say(STAFF, press(STAFF, private_chat(STAFF), msg_id, d)).await
+        } else {
+            typed += 1;
+            app.say(STAFF, private(STAFF, ".")).await
+        };
+    }
+    assert!(typed >= 1);
+    let last = visible(step.last().unwrap().text());
+    assert!(last.contains("Saved D-"), "the card was not saved: {last}");
+    assert_eq!(step.last().unwrap().method, "editmessagetext", "Save edits the card");
+    assert_eq!(app.count("SELECT COUNT(*) FROM donations"), 1);
+    assert_eq!(app.count("SELECT COUNT(*) FROM dialogues"), 0);
+    app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn long_button_data_survives_the_64_byte_limit() {
+    let long = format!("/donations {}", "Nordrhein-Westfalen und Umgebung ".repeat(4));
+    let seen = Arc::new(std::sync::Mutex::new(Vec::<String>::new()));
+    let s = seen.clone();
+    let data = long.clone();
+    let hooks = Hooks {
+        handler: Some(Arc::new(move |core: &Core, req: &Request| {
+            s.lock().unwrap().push(req.text.clone());
+            if req.text == "/which" {
+                let mut r = Reply::text("Which one?");
+                r.button_row(vec![Button { label: "NRW".into(), data: data.clone() }]);
+                r
+            } else {
+                core.handle(req)
+            }
+        })),
+    };
+    let mut app = spawn_with(|_| {}, hooks).await;
+    let sent = app.say(STRANGER, private(STRANGER, "/which")).await;
+    let bs = buttons(&sent[0]);
+    assert_eq!(bs.len(), 1);
+    assert!(bs[0].1.len() <= 64, "callback_data over 64 bytes: {}", bs[0].1);
+    app.say(STRANGER, press(STRANGER, private_chat(STRANGER), 1, &bs[0].1)).await;
+    assert_eq!(seen.lock().unwrap().last(), Some(&long), "the button's full data came back to the core");
+    app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn files_are_sent_as_photos_and_documents() {
+    let hooks = Hooks {
+        handler: Some(Arc::new(|core: &Core, req: &Request| {
+            if req.text == "/chart" {
+                let mut r = Reply::text("Your chart & data");
+                r.attachments.push(Attachment {
+                    file_name: "chart.png".into(),
+                    mime: "image/png".into(),
+                    bytes: vec![137, 80, 78, 71],
+                });
+                r.attachments.push(Attachment {
+                    file_name: "donations.csv".into(),
+                    mime: "text/csv".into(),
+                    bytes: b"a,b\n1,2\n".to_vec(),
+                });
+                r
+            } else {
+                core.handle(req)
+            }
+        })),
+    };
+    let mut app = spawn_with(|_| {}, hooks).await;
+    app.say(STAFF, private(STAFF, "/chart")).await;
+    let photo = app.fake.wait_for("a photo", |r| r.iter().any(|x| x.method == "sendphoto")).await;
+    let _ = photo;
+    let docs = app.fake.wait_for("a document", |r| r.iter().any(|x| x.method == "senddocument")).await;
+    let p = app.fake.calls("sendphoto");
+    assert_eq!(p[0].chat(), Some(STAFF));
+    assert_eq!(attached(&p[0], "photo")["file_name"], "chart.png");
+    let d: Vec<_> = docs.into_iter().filter(|x| x.method == "senddocument").collect();
+    assert_eq!(attached(&d[0], "document")["file_name"], "donations.csv");
+    assert_eq!(attached(&d[0], "document")["size"], 8);
+    app.stop().await;
+}
+
+/// The uploaded file a field names (`attach://<part>`, or the part itself).
+fn attached(r: &fake::Recorded, field: &str) -> serde_json::Value {
+    match r.params[field].as_str().and_then(|s| s.strip_prefix("attach://")) {
+        Some(part) => r.params[part].clone(),
+        None => r.params[field].clone(),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn edited_messages_and_channel_chatter_are_not_answered() {
+    let mut app = spawn_app().await;
+    let before = app.ledger_counts();
+    let edited = json!({"edited_message": message(user(STAFF, "en"), private_chat(STAFF),
+        "/donation 2020-03-23 | Germany | 600 protective suits")});
+    let e = app.fake.inject(edited);
+    let channel = json!({"id": -1_009_999, "type": "channel", "title": "Office news"});
+    let post = json!({"channel_post": {"message_id": 7, "date": 1_700_000_000, "chat": channel,
+        "sender_chat": channel, "text": "Our delegation arrived"}});
+    let p = app.fake.inject(post);
+    app.handled(e).await;
+    app.handled(p).await;
+    assert!(app.answers(STAFF).is_empty() && app.answers(-1_009_999).is_empty());
+    // A command posted in a channel reads, but can never write.
+    let post = json!({"channel_post": {"message_id": 8, "date": 1_700_000_000, "chat": channel,
+        "sender_chat": channel, "text": "/donation 2020-03-23 | Germany | 5 masks"}});
+    let sent = app.say(-1_009_999, post).await;
+    assert!(!visible(sent[0].text()).starts_with("Saved"));
+    assert_eq!(before, app.ledger_counts());
+    app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn command_menus_per_scope_and_language() {
+    let mut app = spawn_app().await;
+    let reqs = app.fake.wait_for("menus", |r| r.iter().filter(|x| x.method == "setmycommands").count() >= 6).await;
+    let menus: Vec<_> = reqs.iter().filter(|x| x.method == "setmycommands").collect();
+    let names = |r: &fake::Recorded| -> Vec<String> {
+        r.params["commands"].as_array().unwrap().iter().map(|c| c["command"].as_str().unwrap().to_string()).collect()
+    };
+    let everyone: Vec<_> =
+        menus.iter().filter(|m| m.params.get("scope").is_none_or(|s| s["type"] == "default")).collect();
+    assert_eq!(everyone.len(), 2, "default scope in en and zh");
+    assert!(everyone.iter().any(|m| m.params["language_code"] == "zh"));
+    for m in &everyone {
+        let n = names(m);
+        assert!(n.contains(&"totals".to_string()) && !n.contains(&"donation".to_string()), "{n:?}");
+    }
+    let staff: Vec<_> = menus
+        .iter()
+        .filter(|m| m.params["scope"]["type"] == "chat" && m.params["scope"]["chat_id"] == json!(STAFF))
+        .collect();
+    assert_eq!(staff.len(), 2);
+    assert!(names(staff[0]).contains(&"donation".to_string()) && !names(staff[0]).contains(&"staff".to_string()));
+    let admin: Vec<_> = menus
+        .iter()
+        .filter(|m| m.params["scope"]["type"] == "chat" && m.params["scope"]["chat_id"] == json!(ADMIN))
+        .collect();
+    assert!(names(admin[0]).contains(&"staff".to_string()));
+    // Chinese descriptions.
+    let zh = staff.iter().find(|m| m.params["language_code"] == "zh").unwrap();
+    assert!(zh.params["commands"][0]["description"].as_str().unwrap().chars().any(|c| c > '\u{2e80}'));
+
+    // An admin adds staff in chat: that person's menu follows; removing them deletes it.
+    let newcomer = 246_810;
+    app.say(ADMIN, private(ADMIN, &format!("/staff add {newcomer} staff"))).await;
+    app.fake
+        .wait_for("the new staff member's menu", |r| {
+            r.iter().any(|x| x.method == "setmycommands" && x.params["scope"]["chat_id"] == json!(newcomer))
+        })
+        .await;
+    app.say(ADMIN, private(ADMIN, &format!("/staff remove {newcomer}"))).await;
+    app.fake
+        .wait_for("the menu deleted", |r| {
+            r.iter().any(|x| x.method == "deletemycommands" && x.params["scope"]["chat_id"] == json!(newcomer))
+        })
+        .await;
+    app.stop().await;
+}
