@@ -4,6 +4,9 @@
 use crate::domain::money::{self, Currency};
 use crate::domain::*;
 use crate::i18n::{Lang, t};
+use crate::render::Reply;
+use crate::store::records::from_minor;
+use crate::store::reports::DonationTotals;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
@@ -228,6 +231,64 @@ impl Fmt {
             Record::Letter(l) => self.letter_entry(l),
             Record::Event(e) => self.event_entry(e),
             Record::Reception(x) => self.reception_entry(x),
+        }
+    }
+
+    /// The article-style summary of a donation total: money, recipients by kind, countries.
+    pub fn donation_summary(&self, t: &DonationTotals, r: &mut Reply, max_items: usize) {
+        if t.count == 0 {
+            r.line(self.t("donations-none", &[]));
+            return;
+        }
+        let money = self.cny_usd(from_minor(t.cny_fen), (t.usd_missing == 0).then(|| from_minor(t.usd_cents)));
+        let kinds: Vec<String> = t
+            .partners_by_kind
+            .iter()
+            .map(|(k, n)| self.t(&format!("recipients-{}", k.as_str()), &[("count", n.to_string())]))
+            .chain(
+                (t.direct_countries > 0)
+                    .then(|| self.t("recipients-country", &[("count", t.direct_countries.to_string())])),
+            )
+            .collect();
+        let id = if t.valued == 0 { "donations-summary-unvalued" } else { "donations-summary" };
+        r.line(self.t(
+            id,
+            &[
+                ("count", t.count.to_string()),
+                ("money", money),
+                ("recipients", kinds.join(self.sep())),
+                ("n_countries", t.countries.to_string()),
+            ],
+        ));
+        if t.usd_missing > 0 {
+            r.note(self.t(
+                "donations-usd-missing",
+                &[("count", t.usd_missing.to_string()), ("usd", money::fmt_usd(from_minor(t.usd_cents)))],
+            ));
+        }
+        let unvalued = t.count - t.valued;
+        if unvalued > 0 && t.valued > 0 {
+            r.note(self.t("donations-unvalued", &[("count", unvalued.to_string())]));
+        }
+        if !t.items.is_empty() {
+            let items: Vec<String> = t
+                .items
+                .iter()
+                .take(max_items)
+                .map(|i| {
+                    money::fmt_item(&ItemLine {
+                        quantity: i.quantity as u64,
+                        unit: i.unit.clone(),
+                        item: i.item.clone(),
+                    })
+                })
+                .collect();
+            let more = t.items.len().saturating_sub(max_items);
+            let mut line = self.t("donations-items", &[("items", items.join("; "))]);
+            if more > 0 {
+                line.push_str(&format!(" {}", self.t("and-more", &[("count", more.to_string())])));
+            }
+            r.line(line);
         }
     }
 

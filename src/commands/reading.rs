@@ -8,7 +8,7 @@ use crate::domain::*;
 use crate::i18n::Lang;
 use crate::render::Reply;
 use crate::store::records::from_minor;
-use crate::store::reports::{self, DonationTotals, Filter, Scope};
+use crate::store::reports::{self, Filter, Scope};
 
 pub fn start(ctx: &mut Ctx<'_>, _args: &str) -> CmdResult {
     let mut r = Reply::new();
@@ -82,63 +82,6 @@ fn help_list(ctx: &Ctx<'_>, r: &mut Reply) {
     r.note(ctx.t("help-more", &[]));
 }
 
-/// The article-style summary of a donation total: money, recipients by kind, countries.
-fn donation_summary(ctx: &Ctx<'_>, t: &DonationTotals, r: &mut Reply) {
-    if t.count == 0 {
-        r.line(ctx.t("donations-none", &[]));
-        return;
-    }
-    let money = ctx.cny_usd(from_minor(t.cny_fen), (t.usd_missing == 0).then(|| from_minor(t.usd_cents)));
-    let kinds: Vec<String> = t
-        .partners_by_kind
-        .iter()
-        .map(|(k, n)| ctx.t(&format!("recipients-{}", k.as_str()), &[("count", n.to_string())]))
-        .chain(
-            (t.direct_countries > 0).then(|| ctx.t("recipients-country", &[("count", t.direct_countries.to_string())])),
-        )
-        .collect();
-    let id = if t.valued == 0 { "donations-summary-unvalued" } else { "donations-summary" };
-    r.line(ctx.t(
-        id,
-        &[
-            ("count", t.count.to_string()),
-            ("money", money),
-            ("recipients", kinds.join(ctx.sep())),
-            ("n_countries", t.countries.to_string()),
-        ],
-    ));
-    if t.usd_missing > 0 {
-        r.note(ctx.t(
-            "donations-usd-missing",
-            &[("count", t.usd_missing.to_string()), ("usd", crate::domain::money::fmt_usd(from_minor(t.usd_cents)))],
-        ));
-    }
-    let unvalued = t.count - t.valued;
-    if unvalued > 0 && t.valued > 0 {
-        r.note(ctx.t("donations-unvalued", &[("count", unvalued.to_string())]));
-    }
-    if !t.items.is_empty() {
-        let items: Vec<String> = t
-            .items
-            .iter()
-            .take(12)
-            .map(|i| {
-                crate::domain::money::fmt_item(&ItemLine {
-                    quantity: i.quantity as u64,
-                    unit: i.unit.clone(),
-                    item: i.item.clone(),
-                })
-            })
-            .collect();
-        let more = t.items.len().saturating_sub(12);
-        let mut line = ctx.t("donations-items", &[("items", items.join("; "))]);
-        if more > 0 {
-            line.push_str(&format!(" {}", ctx.t("and-more", &[("count", more.to_string())])));
-        }
-        r.line(line);
-    }
-}
-
 fn audience_note(ctx: &Ctx<'_>, r: &mut Reply) {
     r.note(ctx.t(if ctx.staff() { "audience-staff" } else { "audience-public" }, &[]));
 }
@@ -156,7 +99,7 @@ pub fn totals(ctx: &mut Ctx<'_>, args: &str) -> CmdResult {
     r.heading(ctx.t("totals-title", &[("period", ctx.period_text(&period))]));
     r.gap();
     r.heading(ctx.t("section-donations", &[]));
-    donation_summary(ctx, &d, &mut r);
+    ctx.donation_summary(&d, &mut r, 12);
     r.gap();
     r.heading(ctx.t("section-letters", &[]));
     letter_summary(ctx, &l, &mut r);
@@ -248,7 +191,7 @@ pub fn donations(ctx: &mut Ctx<'_>, args: &str) -> CmdResult {
     let (count, list) = reports::donations(conn, &scope, ctx.cfg.reply.max_list_items, 0)?;
     let mut r = Reply::new();
     r.heading(title(ctx, "title-donations", &filter, &period)?);
-    donation_summary(ctx, &totals, &mut r);
+    ctx.donation_summary(&totals, &mut r, 12);
     if totals.shared > 0 && matches!(filter, Filter::Country(_) | Filter::Partner(_)) {
         r.note(ctx.t("donations-shared", &[("count", totals.shared.to_string())]));
     }
@@ -430,7 +373,7 @@ pub fn partner(ctx: &mut Ctx<'_>, args: &str) -> CmdResult {
     }
     r.gap();
     r.heading(ctx.t("section-donations", &[]));
-    donation_summary(ctx, &totals, &mut r);
+    ctx.donation_summary(&totals, &mut r, 12);
     for d in &dl {
         r.item(ctx.donation_entry(d));
     }

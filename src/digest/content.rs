@@ -102,7 +102,7 @@ pub fn build(
             Section::Donations => {
                 r.gap();
                 r.heading(f.t("section-donations", &[]));
-                donation_lines(&f, &d, &mut r);
+                f.donation_summary(&d, &mut r, 8);
                 let (pf, pt) = period.previous();
                 let prev = reports::donation_totals(
                     conn,
@@ -259,48 +259,6 @@ pub fn build(
 fn more(f: &Fmt, r: &mut Reply, total: i64, shown: usize) {
     if total > shown as i64 {
         r.note(f.t("digest-more", &[("count", (total - shown as i64).to_string())]));
-    }
-}
-
-fn donation_lines(f: &Fmt, t: &reports::DonationTotals, r: &mut Reply) {
-    if t.count == 0 {
-        r.line(f.t("donations-none", &[]));
-        return;
-    }
-    let money = f.cny_usd(from_minor(t.cny_fen), (t.usd_missing == 0).then(|| from_minor(t.usd_cents)));
-    let kinds: Vec<String> = t
-        .partners_by_kind
-        .iter()
-        .map(|(k, n)| f.t(&format!("recipients-{}", k.as_str()), &[("count", n.to_string())]))
-        .chain(
-            (t.direct_countries > 0).then(|| f.t("recipients-country", &[("count", t.direct_countries.to_string())])),
-        )
-        .collect();
-    let id = if t.valued == 0 { "donations-summary-unvalued" } else { "donations-summary" };
-    r.line(f.t(
-        id,
-        &[
-            ("count", t.count.to_string()),
-            ("money", money),
-            ("recipients", kinds.join(f.sep())),
-            ("n_countries", t.countries.to_string()),
-        ],
-    ));
-    if !t.items.is_empty() {
-        let items: Vec<String> = t
-            .items
-            .iter()
-            .take(8)
-            .map(|i| {
-                money::fmt_item(&ItemLine { quantity: i.quantity as u64, unit: i.unit.clone(), item: i.item.clone() })
-            })
-            .collect();
-        let mut line = f.t("donations-items", &[("items", items.join("; "))]);
-        let more = t.items.len().saturating_sub(8);
-        if more > 0 {
-            line.push_str(&format!(" {}", f.t("and-more", &[("count", more.to_string())])));
-        }
-        r.line(line);
     }
 }
 

@@ -356,23 +356,39 @@ pub struct MonthValue {
     pub usd_missing: i64,
 }
 
-/// Donations per month up to and including `to` (one pass over the table): the cumulative chart and
-/// the running totals are sums of these.
+/// Donations per month up to and including `to`: the cumulative chart and the running totals are sums
+/// of these. One range query per month on the covering index `donations_month_sums` (a `GROUP BY`
+/// over the whole table would sort every row).
 pub fn monthly(conn: &Connection, staff: bool, to: NaiveDate) -> Result<Vec<MonthValue>> {
+    use chrono::Datelike;
     let internal = if staff { "" } else { " AND internal = 0" };
+    let first: Option<String> =
+        conn.query_row("SELECT MIN(date) FROM donations WHERE deleted_at IS NULL", [], |r| r.get(0))?;
+    let Some(first) = first.as_deref().map(date_from).transpose()? else { return Ok(Vec::new()) };
     let mut stmt = conn.prepare(&format!(
-        "SELECT substr(date, 1, 7), COUNT(*), COALESCE(SUM(cny_fen), 0), COALESCE(SUM(usd_cents), 0),
-                COALESCE(SUM(value IS NOT NULL AND usd_cents IS NULL), 0)
-         FROM donations WHERE deleted_at IS NULL{internal} AND date <= ?1 GROUP BY 1 ORDER BY 1"
+        "SELECT COUNT(*), COALESCE(SUM(cny_fen), 0), COALESCE(SUM(usd_cents), 0),
+                COALESCE(SUM(cny_fen IS NOT NULL AND usd_cents IS NULL), 0)
+         FROM donations WHERE date >= ?1 AND date <= ?2 AND deleted_at IS NULL{internal}"
     ))?;
-    let rows = stmt.query_map([date_sql(to)], |r| {
-        Ok(MonthValue {
-            month: r.get(0)?,
-            count: r.get(1)?,
-            cny_fen: r.get(2)?,
-            usd_cents: r.get(3)?,
-            usd_missing: r.get(4)?,
-        })
-    })?;
-    Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    let mut out = Vec::new();
+    let mut m = first.with_day(1).unwrap_or(first);
+    while m <= to {
+        let next = m.checked_add_months(chrono::Months::new(1)).unwrap_or(to);
+        let end = (next - chrono::Duration::days(1)).min(to);
+        let v = stmt.query_row([date_sql(m), date_sql(end)], |r| {
+            Ok(MonthValue {
+                month: m.format("%Y-%m").to_string(),
+                count: r.get(0)?,
+                cny_fen: r.get(1)?,
+                usd_cents: r.get(2)?,
+                usd_missing: r.get(3)?,
+            })
+        })?;
+        out.push(v);
+        if next <= m {
+            break;
+        }
+        m = next;
+    }
+    Ok(out)
 }
