@@ -67,6 +67,13 @@ enum Command {
         #[command(flatten)]
         common: Common,
     },
+    /// Copy the database to a file while amity may be running (SQLite online backup), then check the copy.
+    Backup {
+        #[command(flatten)]
+        common: Common,
+        /// Where to write the copy (must not exist).
+        out: PathBuf,
+    },
     /// Check a configuration file and exit.
     CheckConfig {
         #[arg(long)]
@@ -215,6 +222,11 @@ fn main() -> anyhow::Result<()> {
             let core = open(load_config(&common, None)?)?;
             let v = core.with_store_locked(|s| s.schema_version())?;
             println!("database {} is at schema version {v}", core.config().database.path.display());
+        }
+        Command::Backup { common, out } => {
+            let cfg = load_config(&common, None)?;
+            let pages = amity::store::backup(&cfg.database.path, &out)?;
+            println!("backed up {} to {} ({pages} pages, integrity ok)", cfg.database.path.display(), out.display());
         }
         Command::CheckConfig { config } => {
             Config::load(&config)?;

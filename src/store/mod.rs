@@ -194,6 +194,27 @@ impl Store {
     }
 }
 
+/// Copies the database at `from` to a new file `to` with SQLite's online backup (safe while another
+/// process writes), then runs `integrity_check` on the copy. Returns the number of pages copied.
+pub fn backup(from: &Path, to: &Path) -> Result<i32> {
+    if to.exists() {
+        return Err(corrupt(format!("{} already exists; choose a new file name", to.display())));
+    }
+    let src = Connection::open_with_flags(from, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)?;
+    src.busy_timeout(std::time::Duration::from_secs(10))?;
+    let mut dst = Connection::open(to)?;
+    let pages = {
+        let backup = rusqlite::backup::Backup::new(&src, &mut dst)?;
+        backup.run_to_completion(256, std::time::Duration::from_millis(5), None)?;
+        backup.progress().pagecount
+    };
+    let check: String = dst.query_row("PRAGMA integrity_check", [], |r| r.get(0))?;
+    if check != "ok" {
+        return Err(corrupt(format!("the copy failed its integrity check: {check}")));
+    }
+    Ok(pages)
+}
+
 /// What a write transaction did.
 #[derive(Debug)]
 pub enum WriteOutcome<T> {
