@@ -43,7 +43,7 @@ fn main() {
         env_num("BENCH_SECS", 20)
     );
     let mut results = Vec::new();
-    for role in ["echo", "amity"] {
+    for role in ["echo", "echo-throttle", "amity"] {
         let out = std::process::Command::new(&exe).env("AMITY_BENCH_ROLE", role).output().unwrap();
         let text = String::from_utf8_lossy(&out.stdout).to_string();
         print!("{text}");
@@ -64,11 +64,14 @@ fn main() {
             .unwrap_or(0.0);
         results.push((rate, mem));
     }
-    if let [(er, em), (ar, am)] = results[..]
+    if let [(er, em), (tr, tm), (ar, am)] = results[..]
         && er > 0.0
         && em > 0.0
+        && tr > 0.0
+        && tm > 0.0
     {
         println!("amity/echo: throughput {:.0}%, peak memory {:.2}x", 100.0 * ar / er, am / em);
+        println!("amity/echo-throttle: throughput {:.0}%, peak memory {:.2}x", 100.0 * ar / tr, am / tm);
     }
 }
 
@@ -77,14 +80,19 @@ async fn run(role: &str) {
     let chats = env_num("BENCH_CHATS", 20).max(1) as i64;
     let secs = env_num("BENCH_SECS", 20);
     let fake = Arc::new(Fake::start().await);
+    fake.state.recording.store(false, std::sync::atomic::Ordering::Relaxed);
     let _keep = match role {
         "echo" => {
-            start_echo(&fake.url);
+            start_echo(&fake.url, false);
+            None
+        }
+        "echo-throttle" => {
+            start_echo(&fake.url, true);
             None
         }
         _ => Some(start_amity(&fake.url)),
     };
-    let text = if role == "echo" { "hello" } else { "/totals" };
+    let text = if role.starts_with("echo") { "hello" } else { "/totals" };
     let deadline = Instant::now() + Duration::from_secs(secs);
     let mut tasks = Vec::new();
     for c in 0..chats {
@@ -160,9 +168,29 @@ fn start_amity(url: &str) -> tempfile::TempDir {
     dir
 }
 
-fn start_echo(url: &str) {
+/// A minimal teloxide echo bot; with `throttle`, behind the same `Throttle` amity uses (limits off).
+fn start_echo(url: &str, throttle: bool) {
+    use teloxide::adaptors::throttle::Limits;
     use teloxide::prelude::*;
     let bot = Bot::new(TOKEN).set_api_url(url.parse().unwrap());
+    if throttle {
+        let limits = Limits {
+            messages_per_sec_chat: 1_000_000,
+            messages_per_min_chat: 1_000_000,
+            messages_per_min_channel_or_supergroup: 1_000_000,
+            messages_per_sec_overall: 1_000_000,
+        };
+        let bot = bot.throttle(limits);
+        let handler =
+            Update::filter_message().endpoint(|bot: teloxide::adaptors::Throttle<Bot>, msg: Message| async move {
+                bot.send_message(msg.chat.id, msg.text().unwrap_or("?").to_string()).await?;
+                respond(())
+            });
+        tokio::spawn(async move {
+            Dispatcher::builder(bot, handler).build().dispatch().await;
+        });
+        return;
+    }
     let handler = Update::filter_message().endpoint(|bot: Bot, msg: Message| async move {
         bot.send_message(msg.chat.id, msg.text().unwrap_or("?").to_string()).await?;
         respond(())

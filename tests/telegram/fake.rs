@@ -89,6 +89,8 @@ pub struct FakeState {
     kill: broadcast::Sender<()>,
     /// Connections refused while down.
     pub refused: AtomicUsize,
+    /// Whether requests are recorded (off for load tests, where only counts matter).
+    pub recording: AtomicBool,
 }
 
 pub struct Fake {
@@ -110,6 +112,7 @@ impl Fake {
             down: AtomicBool::new(false),
             kill,
             refused: AtomicUsize::new(0),
+            recording: AtomicBool::new(true),
         });
         let app = Router::new().route("/{bot}/{method}", axum::routing::any(handle)).with_state(state.clone());
         let listener = tokio::net::TcpListener::bind(("127.0.0.1", port)).await.expect("bind fake server");
@@ -315,6 +318,9 @@ async fn handle(
             Some(Fault::Stall(_)) | None => None,
             Some(f) => Some(format!("{f:?}")),
         };
+        if !st.recording.load(Ordering::Relaxed) {
+            i.requests.clear();
+        }
         i.requests.push(Recorded {
             method: method.clone(),
             params: params.clone(),
