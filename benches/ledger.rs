@@ -5,6 +5,9 @@
 //!
 //!     cargo bench --bench ledger                 # all of them (~2–3 minutes plus a one-off generation)
 //!     cargo bench --bench ledger -- totals       # one group
+//!
+//! Each read is measured warm (repeated between writes: memoised totals) and cold (right after a write,
+//! so every total is computed from the tables).
 //!     scripts/bench-sql                          # the same queries as bare SQL through sqlite3, and the ratios
 //!
 //! The database is generated once (`benches/support/dbgen.rs`) and cached under
@@ -57,7 +60,20 @@ fn reads(c: &mut Criterion) {
         for (who, user) in readers() {
             check(&core, user, text, expect);
             let req = request(user, text);
+            // Warm: answers are memoised until the database changes, as between two writes.
             g.bench_function(who, |b| b.iter(|| black_box(core.handle(&req))));
+            // Cold: a write through the bot before each answer (an exchange rate recorded again), so the
+            // memoised totals are dropped and every total is computed from the tables, as the first
+            // answer after someone logs an entry is.
+            let write = request(dbgen::STAFF_USER, "/rate JPY 0.065 2019-01-01");
+            check(&core, dbgen::STAFF_USER, &write.text, "JPY");
+            g.bench_function(format!("{who}-cold"), |b| {
+                b.iter_batched(
+                    || assert!(core.handle(&write).is_ok()),
+                    |_| black_box(core.handle(&req)),
+                    criterion::BatchSize::PerIteration,
+                )
+            });
         }
         g.finish();
     }

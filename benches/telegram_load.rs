@@ -4,15 +4,25 @@
 //! in flight: the next user of the chat speaks when the previous answer arrived), through the fake Bot
 //! API server of the tests with no rate limits. Two bots are measured the same way, each in its own
 //! process (this binary runs itself again) so that peak memory is each one's own:
-//! - `amity`: the real `serve` answering `/totals` over a database (AMITY_BENCH_DB, e.g. one made by
-//!   `cargo run --release --example gen_bench_db`, else the demo records);
-//! - `echo`: a minimal teloxide echo bot (Dispatcher, one endpoint), the framework's own floor.
+//! - `amity`: the real `serve` answering `/totals` over a database (AMITY_BENCH_DB, e.g. the
+//!   1,000,000-donation file `cargo run --release --example gen_bench_db` prints, else the demo
+//!   records), with `[telegram] throttle = false` (amity's own cost, as the echo bot sends);
+//! - `amity-throttle`: the same behind teloxide's `Throttle` (limits off), for reference;
+//! - `echo`: a minimal teloxide echo bot (Dispatcher, one endpoint), the framework's own floor;
+//! - `echo-throttle`: the echo bot behind `Throttle` (limits off).
+//!
+//! Before serving, the `amity` roles time one `/totals` in the core (`Core::handle`, cold: just after a
+//! write emptied the read cache, and warm) and its rendering to HTML, and print them.
 //!
 //! ```sh
 //! cargo bench --bench telegram_load                       # 200 users in 20 chats, 20 s per bot
 //! BENCH_USERS=200 BENCH_CHATS=50 BENCH_SECS=30 AMITY_BENCH_DB=big.db cargo bench --bench telegram_load
+//! BENCH_ROLES=echo,amity cargo bench --bench telegram_load   # only these
 //! ```
-//! Peak memory (VmHWM) includes the fake server and load generator, which are the same in both runs.
+//! Peak memory includes the fake server and load generator, which are the same in every run. Two
+//! figures: `peak_kb` (VmHWM, which also counts the database file's pages SQLite maps into memory)
+//! and `peak_anon_kb` (anonymous memory, sampled every 20 ms: the process's own heap and stacks); the
+//! ratios use the latter.
 
 #[path = "../tests/telegram/fake.rs"]
 mod fake;
@@ -42,8 +52,9 @@ fn main() {
         env_num("BENCH_CHATS", 20),
         env_num("BENCH_SECS", 20)
     );
-    let mut results = Vec::new();
-    for role in ["echo", "echo-throttle", "amity"] {
+    let roles = std::env::var("BENCH_ROLES").unwrap_or_else(|_| "echo,echo-throttle,amity,amity-throttle".into());
+    let mut results = std::collections::HashMap::new();
+    for role in roles.split(',').map(str::trim).filter(|r| !r.is_empty()) {
         let out = std::process::Command::new(&exe).env("AMITY_BENCH_ROLE", role).output().unwrap();
         let text = String::from_utf8_lossy(&out.stdout).to_string();
         print!("{text}");
@@ -57,21 +68,20 @@ fn main() {
             .and_then(|s| s.parse().ok())
             .unwrap_or(0.0);
         let mem: f64 = text
-            .split("peak_kb=")
+            .split("peak_anon_kb=")
             .nth(1)
             .and_then(|s| s.split_whitespace().next())
             .and_then(|s| s.parse().ok())
             .unwrap_or(0.0);
-        results.push((rate, mem));
+        results.insert(role.to_string(), (rate, mem));
     }
-    if let [(er, em), (tr, tm), (ar, am)] = results[..]
-        && er > 0.0
-        && em > 0.0
-        && tr > 0.0
-        && tm > 0.0
-    {
-        println!("amity/echo: throughput {:.0}%, peak memory {:.2}x", 100.0 * ar / er, am / em);
-        println!("amity/echo-throttle: throughput {:.0}%, peak memory {:.2}x", 100.0 * ar / tr, am / tm);
+    for (a, e) in [("amity", "echo"), ("amity-throttle", "echo-throttle")] {
+        if let (Some((ar, am)), Some((er, em))) = (results.get(a), results.get(e))
+            && *er > 0.0
+            && *em > 0.0
+        {
+            println!("{a}/{e}: throughput {:.0}%, peak anonymous memory {:.2}x", 100.0 * ar / er, am / em);
+        }
     }
 }
 
@@ -90,8 +100,21 @@ async fn run(role: &str) {
             start_echo(&fake.url, true);
             None
         }
-        _ => Some(start_amity(&fake.url)),
+        _ => Some(start_amity(&fake.url, role == "amity-throttle")),
     };
+    // Peak anonymous memory (heap, stacks), sampled: VmHWM also counts the database file's pages
+    // mapped by SQLite (mmap), which are page cache rather than the bot's own memory.
+    let peak_anon = Arc::new(std::sync::atomic::AtomicU64::new(0));
+    {
+        let peak_anon = peak_anon.clone();
+        tokio::spawn(async move {
+            loop {
+                let kb = status_kb("RssAnon:");
+                peak_anon.fetch_max(kb, std::sync::atomic::Ordering::Relaxed);
+                tokio::time::sleep(Duration::from_millis(20)).await;
+            }
+        });
+    }
     let text = if role.starts_with("echo") { "hello" } else { "/totals" };
     let deadline = Instant::now() + Duration::from_secs(secs);
     let mut tasks = Vec::new();
@@ -130,14 +153,10 @@ async fn run(role: &str) {
     let elapsed = start.elapsed().as_secs_f64();
     all.sort();
     let pct = |p: f64| all.get(((all.len() as f64 - 1.0) * p) as usize).copied().unwrap_or_default();
-    let peak = std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines().find(|l| l.starts_with("VmHWM:")).map(|l| l.split_whitespace().nth(1).unwrap_or("0").to_string())
-        })
-        .unwrap_or_default();
+    let peak = status_kb("VmHWM:");
+    let anon = peak_anon.load(std::sync::atomic::Ordering::Relaxed).max(status_kb("RssAnon:"));
     println!(
-        "{role:>6}: answered={} updates/s={:.0} p50={:.2}ms p99={:.2}ms peak_kb={peak}",
+        "{role:>14}: answered={} updates/s={:.0} p50={:.2}ms p99={:.2}ms peak_kb={peak} peak_anon_kb={anon}",
         all.len(),
         all.len() as f64 / elapsed,
         pct(0.5).as_secs_f64() * 1000.0,
@@ -146,7 +165,15 @@ async fn run(role: &str) {
     std::process::exit(0);
 }
 
-fn start_amity(url: &str) -> tempfile::TempDir {
+/// A line of /proc/self/status, in kB.
+fn status_kb(key: &str) -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| s.lines().find(|l| l.starts_with(key)).and_then(|l| l.split_whitespace().nth(1)?.parse().ok()))
+        .unwrap_or(0)
+}
+
+fn start_amity(url: &str, throttle: bool) -> tempfile::TempDir {
     use amity::transport::telegram::{Hooks, Options, Token, serve};
     let dir = tempfile::tempdir().unwrap();
     let mut cfg = amity::Config::default();
@@ -159,12 +186,19 @@ fn start_amity(url: &str) -> tempfile::TempDir {
     cfg.telegram.per_group_per_minute = 1_000_000;
     cfg.telegram.overall_per_second = 1_000_000;
     cfg.telegram.set_commands = false;
+    cfg.telegram.throttle = throttle;
     let core = amity::Core::open(cfg).unwrap();
     if !amity::demo::has_records(&core) {
         amity::demo::load(&core).unwrap();
     }
-    let opts = Options { token: Token::new(TOKEN), api_url: Some(url.to_string()) };
-    tokio::spawn(serve(Arc::new(core), opts, Hooks::default(), std::future::pending()));
+    time_core(&core);
+    let opts = Options { token: Token::new(TOKEN), api_url: Some(url.to_string()), webhook_secret: None };
+    tokio::spawn(async move {
+        if let Err(e) = serve(Arc::new(core), opts, Hooks::default(), std::future::pending()).await {
+            eprintln!("amity serve failed: {e:#}");
+            std::process::exit(1);
+        }
+    });
     dir
 }
 
@@ -198,4 +232,56 @@ fn start_echo(url: &str, throttle: bool) {
     tokio::spawn(async move {
         Dispatcher::builder(bot, handler).build().dispatch().await;
     });
+}
+
+/// Times `/totals` in the core (cold and warm) and its rendering, as `serve` would run them.
+fn time_core(core: &amity::Core) {
+    use amity::transport::telegram::{Me, inbound, outbound};
+    let me = Me { id: fake::BOT_ID, username: fake::BOT_USERNAME.into() };
+    let update = |id: i64, text: &str| -> teloxide::types::Update {
+        // From text: teloxide's `Update` does not deserialize from a `Value`.
+        serde_json::from_str(
+            &json!({"update_id": id, "message": {"message_id": id, "date": 1_700_000_000,
+            "chat": {"id": -1_000_000_000_000i64, "type": "supergroup", "title": "load"},
+            "from": {"id": 10_000, "is_bot": false, "first_name": "U", "language_code": "en"},
+            "text": text, "entities": [{"type": "bot_command", "offset": 0,
+                "length": text.split(' ').next().unwrap_or("").len()}]}})
+            .to_string(),
+        )
+        .unwrap()
+    };
+    let req = |id: i64, text: &str| match inbound::map(&update(id, text), &me) {
+        inbound::Mapped::Handle(inc) => inc.req,
+        inbound::Mapped::Ignore(why) => panic!("{text:?} is not handled: {why} {:?}", update(id, text).kind),
+        inbound::Mapped::AnswerOnly(_) => panic!("{text:?} is not handled"),
+    };
+    let totals = req(1, "/totals");
+    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+    let (mut cold, mut warm, mut render) = (Vec::new(), Vec::new(), Vec::new());
+    let other = core.config().database.path.clone();
+    let other = rusqlite::Connection::open(other).unwrap();
+    for i in 0..5 {
+        // A commit (by another connection, as any write would) empties the read cache.
+        other.pragma_update(None, "user_version", i).unwrap();
+        let t = Instant::now();
+        let r = core.handle(&totals);
+        cold.push(t.elapsed());
+        let t = Instant::now();
+        let r2 = core.handle(&totals);
+        warm.push(t.elapsed());
+        let t = Instant::now();
+        let _ = outbound::html_messages(&r2, outbound::TELEGRAM_MAX_LEN);
+        render.push(t.elapsed());
+        assert!(r.is_ok());
+    }
+    let med = |v: &mut Vec<Duration>| {
+        v.sort();
+        ms(v[v.len() / 2])
+    };
+    println!(
+        "  core /totals (public reader): cold {:.2} ms, warm {:.3} ms; HTML rendering {:.3} ms (medians of 5)",
+        med(&mut cold),
+        med(&mut warm),
+        med(&mut render)
+    );
 }

@@ -509,6 +509,8 @@ pub fn generate(path: &Path) -> anyhow::Result<()> {
         }
     }
     tx.commit()?;
+    // Rows went in directly, not through amity's write path: compute the running sums once.
+    amity::store::records::rebuild_sums(&conn)?;
     conn.pragma_update(None, "journal_mode", "WAL")?;
     drop(conn);
     std::fs::rename(&tmp, path)?;

@@ -225,6 +225,12 @@ impl Core {
         f(&mut guard)
     }
 
+    /// Now, by the core's clock (the one `set_clock` replaces): what `/digest send` and the running
+    /// digest scheduler agree on.
+    pub fn now(&self) -> DateTime<Utc> {
+        (self.clock)()
+    }
+
     /// The office's calendar date now.
     pub fn today(&self) -> NaiveDate {
         (self.clock)().with_timezone(&self.tz).date_naive()

@@ -22,6 +22,7 @@ pub const MIGRATIONS: &[(i64, &str, &str)] = &[
     (1, "ledger", include_str!("../../migrations/0001_ledger.sql")),
     (2, "digests", include_str!("../../migrations/0002_digests.sql")),
     (3, "telegram", include_str!("../../migrations/0003_telegram.sql")),
+    (4, "ledger sums", include_str!("../../migrations/0004_ledger_sums.sql")),
 ];
 
 #[derive(Debug, thiserror::Error)]
@@ -39,6 +40,8 @@ pub type Result<T> = std::result::Result<T, StoreError>;
 pub struct Store {
     conn: Connection,
     cache: std::cell::RefCell<ReadCache>,
+    /// Changes made through [`Store::untracked`] (transport bookkeeping), which no cached read depends on.
+    untracked_changes: std::cell::Cell<u64>,
 }
 
 /// Answers of expensive reads (totals over the whole ledger), kept until the database changes: a write
@@ -72,7 +75,7 @@ impl Store {
         conn.pragma_update(None, "foreign_keys", "ON")?;
         // Reads of a large ledger go through the page cache without a system call per page.
         conn.pragma_update(None, "mmap_size", 1i64 << 30)?;
-        let mut store = Store { conn, cache: Default::default() };
+        let mut store = Store { conn, cache: Default::default(), untracked_changes: Default::default() };
         store.migrate()?;
         Ok(store)
     }
@@ -116,7 +119,7 @@ impl Store {
         f: impl FnOnce(&Connection) -> Result<T>,
     ) -> Result<T> {
         let data_version: i64 = self.conn.query_row("PRAGMA data_version", [], |r| r.get(0))?;
-        let stamp = (self.conn.total_changes(), data_version);
+        let stamp = (self.tracked_changes(), data_version);
         {
             let mut cache = self.cache.borrow_mut();
             if cache.stamp != stamp {
@@ -130,13 +133,28 @@ impl Store {
         let value = f(&self.conn)?;
         let mut cache = self.cache.borrow_mut();
         // Only keep it if nothing changed while computing (the stamp is re-read cheaply).
-        if cache.stamp == (self.conn.total_changes(), data_version) {
+        if cache.stamp == (self.tracked_changes(), data_version) {
             if cache.entries.len() >= CACHE_ENTRIES {
                 cache.entries.clear();
             }
             cache.entries.insert(key, Box::new(value.clone()));
         }
         Ok(value)
+    }
+
+    /// Rows changed through this connection, bookkeeping excluded.
+    fn tracked_changes(&self) -> u64 {
+        self.conn.total_changes().wrapping_sub(self.untracked_changes.get())
+    }
+
+    /// Runs writes that no cached read depends on (a transport's inbox and button keys), so that they
+    /// keep the read cache: without this, every Telegram update received would empty it.
+    pub fn untracked<T>(&self, f: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
+        let before = self.conn.total_changes();
+        let r = f(&self.conn);
+        let after = self.conn.total_changes();
+        self.untracked_changes.set(self.untracked_changes.get().wrapping_add(after.wrapping_sub(before)));
+        r
     }
 
     /// Read access (queries outside a write transaction).

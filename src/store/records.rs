@@ -187,10 +187,52 @@ pub fn insert_donation(tx: &Connection, d: &Donation, actor: &str) -> Result<i64
     )?;
     let id = tx.last_insert_rowid();
     write_donation_children(tx, &Donation { id, ..d.clone() })?;
+    apply_sums(tx, id, 1)?;
     Ok(id)
 }
 
+/// Recomputes the running sums from the tables (after rows were loaded in bulk without amity's write
+/// path, e.g. by the benchmark generator). Runs the backfill part of migration 0004.
+pub fn rebuild_sums(conn: &Connection) -> Result<()> {
+    let migration = include_str!("../../migrations/0004_ledger_sums.sql");
+    let backfill = migration.split_once("-- backfill").map(|(_, b)| b).unwrap_or("");
+    let backfill = backfill.split_once('\n').map(|(_, b)| b).unwrap_or("");
+    conn.execute_batch(&format!("DELETE FROM ledger_sums; DELETE FROM item_sums; {backfill}"))?;
+    Ok(())
+}
+
+/// Adds (`sign` 1) or takes away (-1) one donation's share of the running sums (`ledger_sums`,
+/// `item_sums`), as it is stored now, if it is live. Every write of a donation calls it around the
+/// change, so the sums always equal what a scan of the live donations would give.
+fn apply_sums(tx: &Connection, id: i64, sign: i64) -> Result<()> {
+    tx.execute(
+        "INSERT INTO ledger_sums (internal, donations, valued, cny_fen, usd_cents, usd_missing, shared)
+         SELECT d.internal, ?2, ?2 * (d.value IS NOT NULL), ?2 * COALESCE(d.cny_fen, 0), ?2 * COALESCE(d.usd_cents, 0),
+                ?2 * (d.value IS NOT NULL AND d.usd_cents IS NULL),
+                ?2 * ((SELECT COUNT(*) FROM donation_recipients r WHERE r.donation_id = d.id) > 1)
+         FROM donations d WHERE d.id = ?1 AND d.deleted_at IS NULL
+         ON CONFLICT(internal) DO UPDATE SET donations = donations + excluded.donations, valued = valued + excluded.valued,
+           cny_fen = cny_fen + excluded.cny_fen, usd_cents = usd_cents + excluded.usd_cents,
+           usd_missing = usd_missing + excluded.usd_missing, shared = shared + excluded.shared",
+        params![id, sign],
+    )?;
+    tx.execute(
+        "INSERT INTO item_sums (internal, item_key, unit, quantity, item)
+         SELECT d.internal, i.item_key, COALESCE(i.unit, ''), ?2 * SUM(i.quantity), MAX(i.item)
+         FROM donation_items i JOIN donations d ON d.id = i.donation_id
+         WHERE d.id = ?1 AND d.deleted_at IS NULL GROUP BY d.internal, i.item_key, COALESCE(i.unit, '')
+         ON CONFLICT(internal, item_key, unit) DO UPDATE SET quantity = quantity + excluded.quantity,
+           item = MAX(item, excluded.item)",
+        params![id, sign],
+    )?;
+    if sign < 0 {
+        tx.execute("DELETE FROM item_sums WHERE quantity <= 0", [])?;
+    }
+    Ok(())
+}
+
 fn replace_donation(tx: &Connection, d: &Donation) -> Result<()> {
+    apply_sums(tx, d.id, -1)?;
     let (value, currency, value_date, rate, usd_rate, cny, usd) = donation_value_cols(d);
     tx.execute(
         "UPDATE donations SET date = ?2, donor = ?3, value = ?4, currency = ?5, value_date = ?6, rate = ?7, usd_rate = ?8,
@@ -200,7 +242,8 @@ fn replace_donation(tx: &Connection, d: &Donation) -> Result<()> {
             d.status.as_str(), opt(&d.fund), d.internal, opt(&d.note)
         ],
     )?;
-    write_donation_children(tx, d)
+    write_donation_children(tx, d)?;
+    apply_sums(tx, d.id, 1)
 }
 
 const DONATION_COLS: &str =
@@ -545,6 +588,16 @@ pub fn replace_record(tx: &Connection, rec: &Record) -> Result<()> {
 
 /// Soft-deletes (with a reason) or restores a record.
 pub fn set_deleted(tx: &Connection, id: RecordId, reason: Option<&str>) -> Result<()> {
+    let donation = (id.kind == RecordKind::Donation).then_some(id.id);
+    // The running sums follow live donations only: take it out before it is deleted, put it back after
+    // it is restored (and only if it really was deleted, so a repeated restore counts nothing twice).
+    let was_deleted: bool = match donation {
+        Some(d) => tx.query_row("SELECT deleted_at IS NOT NULL FROM donations WHERE id = ?1", [d], |r| r.get(0))?,
+        None => false,
+    };
+    if let (Some(d), Some(_)) = (donation, reason) {
+        apply_sums(tx, d, -1)?;
+    }
     match reason {
         Some(reason) => tx.execute(
             &format!("UPDATE {} SET deleted_at = ?2, deleted_reason = ?3 WHERE id = ?1", id.kind.table()),
@@ -555,6 +608,9 @@ pub fn set_deleted(tx: &Connection, id: RecordId, reason: Option<&str>) -> Resul
             [id.id],
         )?,
     };
+    if let (Some(d), None, true) = (donation, reason, was_deleted) {
+        apply_sums(tx, d, 1)?;
+    }
     Ok(())
 }
 

@@ -132,6 +132,51 @@ impl DonationTotals {
 }
 
 pub fn donation_totals(conn: &Connection, scope: &Scope) -> Result<DonationTotals> {
+    if scope.from.is_none() && scope.to.is_none() && scope.filter == Filter::All {
+        return ledger_totals(conn, scope.staff);
+    }
+    scanned_donation_totals(conn, scope)
+}
+
+/// The whole ledger's totals: money and items from the running sums kept on every write (migration
+/// 0004), distinct recipients and countries from index probes. Equal to a scan (a test checks).
+fn ledger_totals(conn: &Connection, staff: bool) -> Result<DonationTotals> {
+    let scope = Scope::all(staff);
+    let vis = if staff { "" } else { " WHERE internal = 0" };
+    let mut t = DonationTotals::default();
+    conn.query_row(
+        &format!(
+            "SELECT COALESCE(SUM(donations), 0), COALESCE(SUM(valued), 0), COALESCE(SUM(cny_fen), 0),
+                    COALESCE(SUM(usd_cents), 0), COALESCE(SUM(usd_missing), 0), COALESCE(SUM(shared), 0)
+             FROM ledger_sums{vis}"
+        ),
+        [],
+        |r| {
+            t.count = r.get(0)?;
+            t.valued = r.get(1)?;
+            t.cny_fen = r.get(2)?;
+            t.usd_cents = r.get(3)?;
+            t.usd_missing = r.get(4)?;
+            t.shared = r.get(5)?;
+            Ok(())
+        },
+    )?;
+    if t.count == 0 {
+        return Ok(t);
+    }
+    distinct_recipients(conn, &scope, &mut t)?;
+    let mut stmt = conn.prepare(&format!(
+        "SELECT item_key, NULLIF(unit, ''), SUM(quantity), MAX(item) FROM item_sums{vis}
+         GROUP BY item_key, unit HAVING SUM(quantity) > 0 ORDER BY 3 DESC, 1"
+    ))?;
+    let rows = stmt
+        .query_map([], |r| Ok(ItemTotal { key: r.get(0)?, unit: r.get(1)?, quantity: r.get(2)?, item: r.get(3)? }))?;
+    t.items = rows.collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(t)
+}
+
+/// Totals computed from the tables: any period, any filter.
+pub fn scanned_donation_totals(conn: &Connection, scope: &Scope) -> Result<DonationTotals> {
     let (sel, p) = donation_selection(scope);
     let (w, _) = donation_where(scope);
     let mut t = DonationTotals::default();
@@ -154,10 +199,36 @@ pub fn donation_totals(conn: &Connection, scope: &Scope) -> Result<DonationTotal
     if t.count == 0 {
         return Ok(t);
     }
+    distinct_recipients(conn, scope, &mut t)?;
+    t.shared = conn.query_row(
+        &format!(
+            "SELECT COUNT(*) FROM (SELECT r.donation_id FROM donation_recipients r JOIN donations t ON t.id = r.donation_id
+             WHERE {w} GROUP BY r.donation_id HAVING COUNT(*) > 1)"
+        ),
+        params_from_iter(p.iter()),
+        |r| r.get(0),
+    )?;
+    let mut stmt = conn.prepare(&format!(
+        "SELECT item_key, unit, SUM(quantity), MAX(item) FROM donation_items WHERE donation_id IN ({sel})
+         GROUP BY item_key, unit ORDER BY 3 DESC, 1"
+    ))?;
+    let rows = stmt.query_map(params_from_iter(p.iter()), |r| {
+        Ok(ItemTotal { key: r.get(0)?, unit: r.get(1)?, quantity: r.get(2)?, item: r.get(3)? })
+    })?;
+    t.items = rows.collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(t)
+}
+
+/// Distinct partner recipients by kind, and distinct countries, in scope.
+fn distinct_recipients(conn: &Connection, scope: &Scope, t: &mut DonationTotals) -> Result<()> {
+    let (sel, p) = donation_selection(scope);
+    let (w, _) = donation_where(scope);
     // Distinct recipients. Over a bounded period the date index narrows the donations first; over all
     // time it is far cheaper to ask, per partner and per country, whether any donation in scope exists
     // (thousands of index probes instead of a pass over every recipient row).
-    let unbounded = scope.from.is_none() && scope.to.is_none();
+    // (Only without a filter: under a country or partner filter most probes would find nothing and scan
+    // every donation of every partner, where the filtered join touches only the filter's donations.)
+    let unbounded = scope.from.is_none() && scope.to.is_none() && scope.filter == Filter::All;
     let by_kind_sql = if unbounded {
         format!(
             "SELECT p.kind, COUNT(*) FROM partners p WHERE EXISTS (SELECT 1 FROM donation_recipients r
@@ -200,23 +271,7 @@ pub fn donation_totals(conn: &Connection, scope: &Scope) -> Result<DonationTotal
         t.countries = r.get(1)?;
         Ok(())
     })?;
-    t.shared = conn.query_row(
-        &format!(
-            "SELECT COUNT(*) FROM (SELECT r.donation_id FROM donation_recipients r JOIN donations t ON t.id = r.donation_id
-             WHERE {w} GROUP BY r.donation_id HAVING COUNT(*) > 1)"
-        ),
-        params_from_iter(p.iter()),
-        |r| r.get(0),
-    )?;
-    let mut stmt = conn.prepare(&format!(
-        "SELECT item_key, unit, SUM(quantity), MAX(item) FROM donation_items WHERE donation_id IN ({sel})
-         GROUP BY item_key, unit ORDER BY 3 DESC, 1"
-    ))?;
-    let rows = stmt.query_map(params_from_iter(p.iter()), |r| {
-        Ok(ItemTotal { key: r.get(0)?, unit: r.get(1)?, quantity: r.get(2)?, item: r.get(3)? })
-    })?;
-    t.items = rows.collect::<rusqlite::Result<Vec<_>>>()?;
-    Ok(t)
+    Ok(())
 }
 
 /// Donations in scope, newest first: (total count, the first `limit` after `offset`).

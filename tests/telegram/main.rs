@@ -3,6 +3,7 @@
 //! and through every fault of the issue. Assertions are on the requests the bot made and on the
 //! SQLite file, never on time.
 
+mod digests;
 mod fake;
 mod process;
 mod reliability;
@@ -25,6 +26,8 @@ pub const STRANGER: i64 = 987_654_321;
 pub const ADMIN: i64 = 111_222_333;
 /// A supergroup.
 pub const GROUP: i64 = -1_001_234_567_890;
+/// The webhook's secret token in webhook-mode tests.
+pub const WEBHOOK_SECRET: &str = "s3cret-Webhook_token";
 
 pub struct App {
     pub fake: Fake,
@@ -71,7 +74,11 @@ impl App {
     /// Starts (or restarts) the bot against the fake server.
     pub fn start(&mut self, hooks: Hooks) {
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-        let opts = Options { token: Token::new(TOKEN), api_url: Some(self.fake.url.clone()) };
+        let opts = Options {
+            token: Token::new(TOKEN),
+            api_url: Some(self.fake.url.clone()),
+            webhook_secret: Some(Token::new(WEBHOOK_SECRET)),
+        };
         let core = self.core.clone();
         self.handle = Some(tokio::spawn(telegram::serve(core, opts, hooks, async move {
             let _ = rx.await;

@@ -1,5 +1,6 @@
 //! The Telegram transport: `amity serve` answers private chats, groups, supergroups and channels
-//! through the Bot API (teloxide), by long polling.
+//! through the Bot API (teloxide), by long polling or, with `[telegram] mode = "webhook"`, through a
+//! webhook (`webhook`: an axum server checking Telegram's secret token).
 //!
 //! - [`inbound`]: updates → the core's requests (who, where, which text; `/cmd@thisbot`; forwarded
 //!   messages and anonymous senders can never write).
@@ -7,6 +8,7 @@
 //! - `runner`: the long-running part: polling, one lane per chat, flood control (teloxide's
 //!   `Throttle`), retries with bounded backoff, panic isolation, graceful shutdown.
 //! - `menu`: the command menu (`setMyCommands`) per scope and language.
+//! - [`digest`]: scheduled digests to channels and groups, the scheduler running beside the bot.
 //!
 //! Delivery guarantees, in short: every update received is written to SQLite
 //! (`telegram_updates`) before its offset is confirmed to Telegram, and marked answered once its
@@ -18,14 +20,16 @@
 //! [`Token`] type hides it; teloxide's `Bot`, whose `Debug` shows it, is never printed either).
 //! `TELOXIDE_API_URL` points the bot at another Bot API server.
 
+pub mod digest;
 pub mod inbound;
 mod menu;
 pub mod outbound;
 mod runner;
 mod settings;
+mod webhook;
 
 pub use inbound::Me;
-pub use settings::{TelegramCfg, Token};
+pub use settings::{Mode, TelegramCfg, Token};
 
 use crate::commands::{Core, Request};
 use crate::render::Reply;
@@ -47,13 +51,20 @@ pub struct Options {
     pub token: Token,
     /// The Bot API server (default: Telegram's), e.g. `http://127.0.0.1:8081/`.
     pub api_url: Option<String>,
+    /// Webhook mode: the secret token Telegram must send with every update (never printed).
+    pub webhook_secret: Option<Token>,
 }
 
 impl Options {
-    /// From the environment and the config: `TELOXIDE_TOKEN` or the token file, `TELOXIDE_API_URL`.
+    /// From the environment and the config: `TELOXIDE_TOKEN` or the token file, `TELOXIDE_API_URL`,
+    /// and in webhook mode `AMITY_WEBHOOK_SECRET` or the secret file.
     pub fn from_env(cfg: &TelegramCfg) -> anyhow::Result<Options> {
         let api_url = std::env::var("TELOXIDE_API_URL").ok().filter(|u| !u.trim().is_empty());
-        Ok(Options { token: cfg.token()?, api_url })
+        let webhook_secret = match cfg.mode {
+            Mode::Webhook => Some(cfg.webhook_secret()?),
+            Mode::Polling => None,
+        };
+        Ok(Options { token: cfg.token()?, api_url, webhook_secret })
     }
 }
 
@@ -73,7 +84,11 @@ pub async fn serve(
     hooks: Hooks,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
-    runner::serve(core, opts, hooks, shutdown).await
+    // Scheduled digests run beside the bot and stop with it (see `digest`).
+    let digests = digest::Digests::start(core.clone(), &opts, shutdown)?;
+    let res = runner::serve(core, opts, hooks, digests.stopped()).await;
+    digests.finish().await;
+    res
 }
 
 /// Completes at SIGTERM or Ctrl-C.

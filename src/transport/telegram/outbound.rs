@@ -64,6 +64,16 @@ pub fn html_messages(reply: &Reply, limit: usize) -> Vec<String> {
         .collect()
 }
 
+/// One of [`html_messages`]' messages as the plain text it shows (tags dropped, entities decoded):
+/// what is sent when Telegram refuses the HTML.
+pub fn html_to_plain(html: &str) -> String {
+    let mut out = html.to_string();
+    for tag in ["<b>", "</b>", "<i>", "</i>"] {
+        out = out.replace(tag, "");
+    }
+    out.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+}
+
 /// The callback data for a button: the data itself when it fits, else a key under which the caller
 /// stores the data (returned as the second value).
 pub fn callback_data(data: &str) -> (String, Option<String>) {
@@ -108,6 +118,15 @@ mod tests {
             let unescaped = part.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&");
             assert!(utf16_len(&unescaped) <= 4096);
         }
+    }
+
+    #[test]
+    fn plain_fallback_shows_what_the_html_showed() {
+        let mut r = Reply::new();
+        r.heading("Totals <2020>");
+        r.line("a < b & c > d &amp; <b>");
+        let m = html_messages(&r, 4096);
+        assert_eq!(html_to_plain(&m[0]), "Totals <2020>\na < b & c > d &amp; <b>");
     }
 
     #[test]

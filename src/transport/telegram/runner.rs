@@ -11,12 +11,16 @@
 //! - **Flood control.** Sends go through teloxide's `Throttle` (per chat, per group, overall, and
 //!   `429 retry_after` honoured). Network errors and 5xx answers are retried with a growing backoff
 //!   capped at `max_backoff_secs`; polling backs off the same way, so an outage costs little CPU.
+//! - **Read cache.** The inbox and button writes go through `Store::untracked`: they keep the
+//!   memoised totals (on a large ledger a cold `/totals` takes seconds, a memoised one a fraction of a
+//!   millisecond), which only ledger writes and other processes' commits empty.
 //! - **Shutdown.** On the shutdown signal polling stops, the lanes finish what they hold (within
 //!   `shutdown_grace_secs`), the offset is confirmed with a last `getUpdates`, and `serve` returns.
 
 use super::inbound::{self, Incoming, Mapped, Me};
 use super::outbound;
-use super::{Hooks, Options, menu};
+use super::settings::Mode;
+use super::{Hooks, Options, menu, webhook};
 use crate::commands::{Core, Request};
 use crate::i18n::{Lang, t};
 use crate::render::Reply;
@@ -37,6 +41,25 @@ use tokio::task::JoinSet;
 
 pub(super) type TgBot = Throttle<Bot>;
 
+/// Builds a request with `$b` (the bot) and sends it with retries: through `Throttle`, or directly
+/// when `[telegram] throttle = false`.
+macro_rules! send {
+    ($sh:expr, |$b:ident| $req:expr) => {{
+        let sh: &Shared = &$sh;
+        match &sh.direct {
+            Some($b) => {
+                let r = $req;
+                send_retrying(sh, || r.send_ref()).await
+            }
+            None => {
+                let $b = &sh.bot;
+                let r = $req;
+                send_retrying(sh, || r.send_ref()).await
+            }
+        }
+    }};
+}
+
 /// Attempts for one outgoing request (about three minutes with the default backoff) before the
 /// update is left for the next start.
 const SEND_ATTEMPTS: u32 = 12;
@@ -45,6 +68,8 @@ const SEND_ATTEMPTS: u32 = 12;
 pub(super) struct Shared {
     pub core: Arc<Core>,
     pub bot: TgBot,
+    /// The bot without `Throttle`, when `[telegram] throttle = false`: replies go through it.
+    pub direct: Option<Bot>,
     pub me: Me,
     pub hooks: Hooks,
     pub max_len: usize,
@@ -83,6 +108,7 @@ pub(super) async fn serve(
         messages_per_min_channel_or_supergroup: cfg.per_group_per_minute,
         messages_per_sec_overall: cfg.overall_per_second,
     };
+    let direct = (!cfg.throttle).then(|| bot.clone());
     let bot = Throttle::spawn_with_settings(bot, Settings::default().limits(limits));
     let max_backoff = Duration::from_secs(cfg.max_backoff_secs);
     let token = opts.token.clone();
@@ -93,18 +119,26 @@ pub(super) async fn serve(
     };
     let me = Me { id: me.id.0 as i64, username: me.username.clone().unwrap_or_default() };
     log::info!("serving as @{} (id {})", me.username, me.id);
-    // Long polling does not work while a webhook is set.
-    if retrying(&token, max_backoff, &mut stop_probe, "deleteWebhook", || bot.delete_webhook().into_future())
-        .await?
-        .is_none()
-    {
-        return Ok(());
-    }
+    // Webhook mode: the address is taken before anything else, so a wrong one fails at once.
+    let hook = match cfg.mode {
+        Mode::Webhook => Some(webhook::Hook::bind(&cfg, opts.webhook_secret.clone()).await?),
+        Mode::Polling => {
+            // Long polling does not work while a webhook is set.
+            if retrying(&token, max_backoff, &mut stop_probe, "deleteWebhook", || bot.delete_webhook().into_future())
+                .await?
+                .is_none()
+            {
+                return Ok(());
+            }
+            None
+        }
+    };
 
     let sh = Arc::new(Shared {
         max_len: core.config().reply.max_message_len.min(outbound::TELEGRAM_MAX_LEN),
         core,
         bot,
+        direct,
         me,
         hooks,
         max_backoff,
@@ -153,7 +187,13 @@ pub(super) async fn serve(
         }
     }
 
-    let offset = poll(&sh, &mut lanes, cfg.poll_timeout_secs).await;
+    let offset = match hook {
+        Some(hook) => {
+            hook.run(&sh, &mut lanes).await?;
+            None
+        }
+        None => poll(&sh, &mut lanes, cfg.poll_timeout_secs).await,
+    };
 
     // Shutdown: let the lanes finish, then confirm the offset.
     let grace = Duration::from_secs(cfg.shutdown_grace_secs);
@@ -222,7 +262,9 @@ async fn poll(sh: &Arc<Shared>, lanes: &mut Lanes, timeout: u32) -> Option<i32> 
         let me_id = sh.me.id;
         // Recorded before the offset moves on: from here a crash cannot lose these updates.
         let fresh =
-            match blocking(sh, move |c| c.with_store_locked(|s| tgstore::receive(s.conn(), me_id, &batch))).await {
+            match blocking(sh, move |c| c.with_store_locked(|s| s.untracked(|c| tgstore::receive(c, me_id, &batch))))
+                .await
+            {
                 Ok(Ok(f)) => f,
                 Ok(Err(e)) => {
                     log::error!("recording received updates: {e}; fetching them again");
@@ -250,7 +292,7 @@ async fn poll(sh: &Arc<Shared>, lanes: &mut Lanes, timeout: u32) -> Option<i32> 
 }
 
 /// One worker per chat, each handling its chat's updates in order.
-struct Lanes {
+pub(super) struct Lanes {
     sh: Arc<Shared>,
     senders: HashMap<i64, mpsc::UnboundedSender<Update>>,
     workers: JoinSet<()>,
@@ -261,7 +303,7 @@ impl Lanes {
         Lanes { sh, senders: HashMap::new(), workers: JoinSet::new() }
     }
 
-    fn dispatch(&mut self, u: Update) {
+    pub(super) fn dispatch(&mut self, u: Update) {
         let lane = inbound::lane(&u);
         // Reap workers that ended (none should, but a closed lane is reopened).
         while let Some(r) = self.workers.try_join_next() {
@@ -310,8 +352,7 @@ async fn worker(sh: Arc<Shared>, mut rx: mpsc::UnboundedReceiver<Update>) {
                 if let Some(chat) = chat {
                     let lang = Lang::parse(&sh.core.config().office.default_language).unwrap_or(Lang::En);
                     let text = outbound::escape(&t(lang, "tg-internal-error", &[]));
-                    let msg = sh.bot.send_message(chat, text).parse_mode(ParseMode::Html);
-                    let _ = send_retrying(&sh, || msg.send_ref()).await;
+                    let _ = send!(sh, |b| b.send_message(chat, text.clone()).parse_mode(ParseMode::Html));
                 }
                 // Never again: a poisoned update must not crash the bot after every restart.
                 mark_answered(&sh, id).await;
@@ -331,8 +372,7 @@ async fn process(sh: Arc<Shared>, id: i64, mapped: Mapped) {
             return;
         }
         Mapped::AnswerOnly(q) => {
-            let a = sh.bot.answer_callback_query(q);
-            let _ = send_retrying(&sh, || a.send_ref()).await;
+            let _ = send!(sh, |b| b.answer_callback_query(q.clone()));
             mark_answered(&sh, id).await;
             return;
         }
@@ -340,8 +380,7 @@ async fn process(sh: Arc<Shared>, id: i64, mapped: Mapped) {
     };
     if let Some((q, _)) = &inc.callback {
         // Stops the button's spinner at once; the answer follows.
-        let a = sh.bot.answer_callback_query(q.clone());
-        if let Err(e) = send_retrying(&sh, || a.send_ref()).await {
+        if let Err(e) = send!(sh, |b| b.answer_callback_query(q.clone())) {
             log::warn!("answerCallbackQuery: {}", sh.token.redact(&e.to_string()));
         }
     }
@@ -416,11 +455,27 @@ async fn deliver(sh: &Arc<Shared>, inc: &Incoming, reply: &Reply) -> Result<(), 
         && chunks.len() == 1
         && reply.attachments.is_empty()
     {
-        let mut edit = sh.bot.edit_message_text(inc.chat_id, *msg_id, chunks[0].clone()).parse_mode(ParseMode::Html);
-        if let Some(k) = &keyboard {
-            edit = edit.reply_markup(k.clone());
+        let edit = async |html: bool| {
+            send!(sh, |b| {
+                let text = if html { chunks[0].clone() } else { outbound::html_to_plain(&chunks[0]) };
+                let mut edit = b.edit_message_text(inc.chat_id, *msg_id, text);
+                if html {
+                    edit = edit.parse_mode(ParseMode::Html);
+                }
+                if let Some(k) = &keyboard {
+                    edit = edit.reply_markup(k.clone());
+                }
+                edit
+            })
+        };
+        let mut res = edit(true).await;
+        if let Err(e) = &res
+            && is_parse_error(e)
+        {
+            log::warn!("Telegram refused the reply's HTML ({e}); editing as plain text");
+            res = edit(false).await;
         }
-        match send_retrying(sh, || edit.send_ref()).await {
+        match res {
             Ok(_) | Err(RequestError::Api(ApiError::MessageNotModified)) => return Ok(()),
             Err(e) if is_transient(&e) => return Err(e),
             Err(e) => log::info!("editing the message failed ({e}); sending a new one"),
@@ -428,27 +483,43 @@ async fn deliver(sh: &Arc<Shared>, inc: &Incoming, reply: &Reply) -> Result<(), 
     }
     let n = chunks.len();
     for (i, chunk) in chunks.into_iter().enumerate() {
-        let mut msg = sh.bot.send_message(inc.chat_id, chunk).parse_mode(ParseMode::Html);
-        if i == 0
-            && let Some(r) = inc.reply_to
-        {
-            msg = msg.reply_parameters(ReplyParameters::new(r).allow_sending_without_reply());
+        let send = async |html: bool| {
+            send!(sh, |b| {
+                let text = if html { chunk.clone() } else { outbound::html_to_plain(&chunk) };
+                let mut msg = b.send_message(inc.chat_id, text);
+                if html {
+                    msg = msg.parse_mode(ParseMode::Html);
+                }
+                if i == 0
+                    && let Some(r) = inc.reply_to
+                {
+                    msg = msg.reply_parameters(ReplyParameters::new(r).allow_sending_without_reply());
+                }
+                if i + 1 == n
+                    && let Some(k) = &keyboard
+                {
+                    msg = msg.reply_markup(k.clone());
+                }
+                msg
+            })
+        };
+        match send(true).await {
+            Err(e) if is_parse_error(&e) => {
+                // The same text without markup, rather than no answer at all.
+                log::warn!("Telegram refused the reply's HTML ({e}); sending it as plain text");
+                send(false).await?;
+            }
+            r => {
+                r?;
+            }
         }
-        if i + 1 == n
-            && let Some(k) = &keyboard
-        {
-            msg = msg.reply_markup(k.clone());
-        }
-        send_retrying(sh, || msg.send_ref()).await?;
     }
     for a in &reply.attachments {
         let file = InputFile::memory(a.bytes.clone()).file_name(a.file_name.clone());
         if a.mime.starts_with("image/") {
-            let p = sh.bot.send_photo(inc.chat_id, file);
-            send_retrying(sh, || p.send_ref()).await?;
+            send!(sh, |b| b.send_photo(inc.chat_id, file.clone()))?;
         } else {
-            let d = sh.bot.send_document(inc.chat_id, file);
-            send_retrying(sh, || d.send_ref()).await?;
+            send!(sh, |b| b.send_document(inc.chat_id, file.clone()))?;
         }
     }
     Ok(())
@@ -477,7 +548,9 @@ async fn keyboard(sh: &Arc<Shared>, reply: &Reply) -> Option<InlineKeyboardMarku
         .collect();
     if !to_store.is_empty() {
         let res = blocking(sh, move |c| {
-            c.with_store_locked(|s| to_store.iter().try_for_each(|(k, d)| tgstore::put_button(s.conn(), k, d)))
+            c.with_store_locked(|s| {
+                s.untracked(|c| to_store.iter().try_for_each(|(k, d)| tgstore::put_button(c, k, d)))
+            })
         })
         .await;
         if !matches!(res, Ok(Ok(()))) {
@@ -489,7 +562,7 @@ async fn keyboard(sh: &Arc<Shared>, reply: &Reply) -> Option<InlineKeyboardMarku
 
 async fn mark_answered(sh: &Arc<Shared>, id: i64) {
     let me_id = sh.me.id;
-    match blocking(sh, move |c| c.with_store_locked(|s| tgstore::mark_answered(s.conn(), me_id, id))).await {
+    match blocking(sh, move |c| c.with_store_locked(|s| s.untracked(|c| tgstore::mark_answered(c, me_id, id)))).await {
         Ok(Ok(())) => {}
         Ok(Err(e)) => log::error!("marking update {id} answered: {e}"),
         Err(e) => log::error!("marking update {id} answered: {e}"),
@@ -520,6 +593,18 @@ pub(super) fn is_transient(e: &RequestError) -> bool {
     }
 }
 
+/// Telegram could not parse the message's markup (a 400 about entities).
+fn is_parse_error(e: &RequestError) -> bool {
+    match e {
+        RequestError::Api(ApiError::CantParseEntities(_)) => true,
+        RequestError::Api(ApiError::Unknown(d)) => {
+            let d = d.to_lowercase();
+            d.contains("can't parse entities") || d.contains("entity") || d.contains("unsupported start tag")
+        }
+        _ => false,
+    }
+}
+
 /// Sends with retries on transient errors (bounded attempts, growing backoff).
 pub(super) async fn send_retrying<T, Fut>(sh: &Shared, mut f: impl FnMut() -> Fut) -> Result<T, RequestError>
 where
@@ -544,7 +629,7 @@ where
 }
 
 /// Retries a start-up request until it succeeds; None if stopped first.
-async fn retrying<T, Fut>(
+pub(super) async fn retrying<T, Fut>(
     token: &super::Token,
     max: Duration,
     stop: &mut watch::Receiver<bool>,

@@ -25,6 +25,32 @@ pub struct TelegramCfg {
     pub max_backoff_secs: u64,
     /// Whether to publish the command menu (`setMyCommands`) at start and when staff change.
     pub set_commands: bool,
+    /// How often the digest scheduler checks for digests due (and for `/digest send`), in seconds.
+    pub digest_tick_secs: u64,
+    /// Whether replies go through teloxide's `Throttle` (the flood limits above). Turn it off only for
+    /// benchmarks and local Bot API servers without limits: Telegram's own limits then answer `429`.
+    pub throttle: bool,
+    /// How updates arrive: long polling (default) or a webhook.
+    pub mode: Mode,
+    /// Webhook mode: the address the webhook server listens on, e.g. `127.0.0.1:8443` (behind a
+    /// reverse proxy that terminates TLS).
+    pub webhook_listen: Option<String>,
+    /// Webhook mode: the public HTTPS URL Telegram posts updates to (given to `setWebhook`); the
+    /// server answers on this URL's path.
+    pub webhook_url: Option<String>,
+    /// Webhook mode: a file holding the secret token, used when `AMITY_WEBHOOK_SECRET` is not set.
+    pub webhook_secret_file: Option<PathBuf>,
+}
+
+/// How updates arrive.
+#[derive(Clone, Copy, Debug, Default, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum Mode {
+    /// `getUpdates` long polling (any webhook is deleted at start).
+    #[default]
+    Polling,
+    /// Telegram posts updates to `webhook_url` (set with `setWebhook` at start).
+    Webhook,
 }
 
 impl Default for TelegramCfg {
@@ -38,6 +64,12 @@ impl Default for TelegramCfg {
             shutdown_grace_secs: 30,
             max_backoff_secs: 30,
             set_commands: true,
+            digest_tick_secs: 20,
+            throttle: true,
+            mode: Mode::Polling,
+            webhook_listen: None,
+            webhook_url: None,
+            webhook_secret_file: None,
         }
     }
 }
@@ -52,10 +84,66 @@ impl TelegramCfg {
                 "telegram rate limits (per_chat_per_second, per_group_per_minute, overall_per_second) must be at least 1"
             );
         }
+        if self.digest_tick_secs == 0 {
+            bail!("telegram.digest_tick_secs must be at least 1");
+        }
         if self.max_backoff_secs == 0 {
             bail!("telegram.max_backoff_secs must be at least 1");
         }
+        if self.mode == Mode::Webhook {
+            self.webhook_addr()?;
+            self.webhook_path()?;
+        }
         Ok(())
+    }
+
+    /// Webhook mode: the socket address to listen on.
+    pub fn webhook_addr(&self) -> anyhow::Result<std::net::SocketAddr> {
+        let Some(l) = &self.webhook_listen else {
+            bail!("telegram.mode = \"webhook\" needs telegram.webhook_listen (e.g. \"127.0.0.1:8443\")");
+        };
+        l.trim().parse().with_context(|| format!("telegram.webhook_listen {l:?} is not an address like 127.0.0.1:8443"))
+    }
+
+    /// Webhook mode: the public URL's path (the route the webhook server answers on).
+    pub fn webhook_path(&self) -> anyhow::Result<String> {
+        let Some(u) = &self.webhook_url else {
+            bail!("telegram.mode = \"webhook\" needs telegram.webhook_url (the public https:// URL)");
+        };
+        let u = u.trim();
+        let rest = u
+            .strip_prefix("https://")
+            .or_else(|| u.strip_prefix("http://"))
+            .with_context(|| format!("telegram.webhook_url {u:?} must start with https://"))?;
+        let path = rest.find('/').map_or("/", |i| &rest[i..]);
+        let path = path.split(['?', '#']).next().unwrap_or("/");
+        if rest.is_empty() || rest.starts_with('/') {
+            bail!("telegram.webhook_url {u:?} has no host");
+        }
+        Ok(if path.is_empty() { "/".into() } else { path.to_string() })
+    }
+
+    /// Webhook mode: the secret token Telegram sends in `X-Telegram-Bot-Api-Secret-Token`:
+    /// `AMITY_WEBHOOK_SECRET`, else the first line of `webhook_secret_file`. 1–256 characters of
+    /// `A-Z a-z 0-9 _ -` (Telegram's rule).
+    pub fn webhook_secret(&self) -> anyhow::Result<Token> {
+        let secret = match std::env::var("AMITY_WEBHOOK_SECRET").ok().filter(|s| !s.trim().is_empty()) {
+            Some(s) => s.trim().to_string(),
+            None => {
+                let Some(path) = &self.webhook_secret_file else {
+                    bail!(
+                        "webhook mode needs a secret token: set AMITY_WEBHOOK_SECRET, or name a file in the config ([telegram] webhook_secret_file)"
+                    );
+                };
+                let text = std::fs::read_to_string(path)
+                    .with_context(|| format!("cannot read the webhook secret file {}", path.display()))?;
+                text.lines().next().unwrap_or("").trim().to_string()
+            }
+        };
+        if !valid_secret(&secret) {
+            bail!("the webhook secret token must be 1 to 256 characters of A-Z, a-z, 0-9, _ and -");
+        }
+        Ok(Token(secret))
     }
 
     /// The bot token: `TELOXIDE_TOKEN`, else the first line of `token_file`.
@@ -102,4 +190,9 @@ impl std::fmt::Debug for Token {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("Token(<redacted>)")
     }
+}
+
+/// Telegram's rule for `secret_token`.
+pub fn valid_secret(s: &str) -> bool {
+    (1..=256).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
 }
