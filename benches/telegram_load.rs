@@ -38,6 +38,8 @@ fn env_num(name: &str, default: u64) -> u64 {
 
 fn main() {
     if let Ok(role) = std::env::var("AMITY_BENCH_ROLE") {
+        // RUST_LOG=info shows what the bots do.
+        let _ = pretty_env_logger::try_init();
         let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
         rt.block_on(run(&role));
         return;
@@ -191,6 +193,9 @@ fn start_amity(url: &str, throttle: bool) -> tempfile::TempDir {
     if !amity::demo::has_records(&core) {
         amity::demo::load(&core).unwrap();
     }
+    // Each run's fake server numbers updates from 100 again: forget the previous run's, or they would
+    // be taken for redeliveries and never answered.
+    core.with_store_locked(|s| s.conn().execute("DELETE FROM telegram_updates", [])).unwrap();
     time_core(&core);
     let opts = Options { token: Token::new(TOKEN), api_url: Some(url.to_string()), webhook_secret: None };
     tokio::spawn(async move {

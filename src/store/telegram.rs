@@ -55,6 +55,22 @@ pub fn mark_answered(conn: &Connection, bot_id: i64, update_id: i64) -> Result<(
     Ok(())
 }
 
+/// Notes that several updates were answered, in one transaction (one disk sync for all).
+pub fn mark_answered_many(conn: &Connection, bot_id: i64, update_ids: &[i64]) -> Result<()> {
+    let tx = Transaction::new_unchecked(conn, TransactionBehavior::Immediate)?;
+    {
+        let mut stmt = tx.prepare_cached(
+            "UPDATE telegram_updates SET answered_at = ?3, body = '' WHERE bot_id = ?1 AND update_id = ?2",
+        )?;
+        let now = now_utc();
+        for id in update_ids {
+            stmt.execute(params![bot_id, id, now])?;
+        }
+    }
+    tx.commit()?;
+    Ok(())
+}
+
 /// Forgets answered updates received before `before` (RFC 3339) and buttons created before
 /// `buttons_before`. Telegram keeps an unconfirmed update for at most 24 hours.
 pub fn prune(conn: &Connection, before: &str, buttons_before: &str) -> Result<usize> {

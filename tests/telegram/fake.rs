@@ -80,6 +80,8 @@ struct Inner {
     chats: HashMap<i64, Value>,
     /// Messages sent per chat (answered normally).
     sent: HashMap<i64, usize>,
+    /// HTML texts containing one of these are refused as unparsable (400 "can't parse entities").
+    rejected_html: Vec<String>,
 }
 
 pub struct FakeState {
@@ -180,6 +182,12 @@ impl Fake {
         if down {
             let _ = self.state.kill.send(());
         }
+    }
+
+    /// From now on, sendMessage and editMessageText in HTML whose text contains `fragment` are
+    /// refused with 400 "Bad Request: can't parse entities: …", as Telegram refuses markup it cannot parse.
+    pub fn reject_html(&self, fragment: &str) {
+        self.state.inner.lock().unwrap().rejected_html.push(fragment.to_string());
     }
 
     pub fn requests(&self) -> Vec<Recorded> {
@@ -335,6 +343,12 @@ async fn handle(
     if let Some(id) = response.1 {
         st.inner.lock().unwrap().requests[index].message_id = Some(id);
     }
+    if response.0.status() == StatusCode::BAD_REQUEST
+        && let Some(r) = st.inner.lock().unwrap().requests.get_mut(index)
+    {
+        // Refused: not a message sent.
+        r.fault.get_or_insert_with(|| "400 Bad Request".into());
+    }
     response.0
 }
 
@@ -397,7 +411,7 @@ async fn answer_inner(
             if text_len_after_parse(text, &params) > 4096 {
                 return Err(error(StatusCode::BAD_REQUEST, "Bad Request: message is too long"));
             }
-            if params["parse_mode"] == "HTML" && !valid_html(text) {
+            if params["parse_mode"] == "HTML" && (!valid_html(text) || rejected(st, text)) {
                 return Err(error(StatusCode::BAD_REQUEST, "Bad Request: can't parse entities: unsupported start tag"));
             }
             let mut m = message(st, chat);
@@ -414,9 +428,25 @@ async fn answer_inner(
             let Some(chat) = chat_of(st, &params) else {
                 return Err(error(StatusCode::BAD_REQUEST, "Bad Request: chat not found"));
             };
+            let text = params["text"].as_str().unwrap_or("");
+            if params["parse_mode"] == "HTML" && (!valid_html(text) || rejected(st, text)) {
+                return Err(error(StatusCode::BAD_REQUEST, "Bad Request: can't parse entities: unsupported start tag"));
+            }
             let mut m = message(st, chat);
             m["message_id"] = params["message_id"].clone();
             m["text"] = params["text"].clone();
+            m["edit_date"] = json!(now());
+            Ok(m)
+        }
+        "editmessagereplymarkup" => {
+            let Some(chat) = chat_of(st, &params) else {
+                return Err(error(StatusCode::BAD_REQUEST, "Bad Request: chat not found"));
+            };
+            let mut m = message(st, chat);
+            m["message_id"] = params["message_id"].clone();
+            if let Some(kb) = params.get("reply_markup") {
+                m["reply_markup"] = kb.clone();
+            }
             m["edit_date"] = json!(now());
             Ok(m)
         }
@@ -443,6 +473,10 @@ async fn answer_inner(
         "getwebhookinfo" => Ok(json!({"url": "", "has_custom_certificate": false, "pending_update_count": 0})),
         _ => Err(error(StatusCode::NOT_FOUND, "Not Found: method not found")),
     }
+}
+
+fn rejected(st: &FakeState, text: &str) -> bool {
+    st.inner.lock().unwrap().rejected_html.iter().any(|f| text.contains(f.as_str()))
 }
 
 fn chat_of(st: &FakeState, params: &Value) -> Option<Value> {

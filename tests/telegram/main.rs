@@ -8,6 +8,7 @@ mod fake;
 mod process;
 mod reliability;
 mod users;
+mod webhook;
 
 use amity::transport::telegram::{self, Hooks, Options, Token};
 use amity::{Config, Core, Request};

@@ -155,3 +155,32 @@ async fn a_panicking_handler_does_not_make_the_bot_deaf() {
     assert_eq!(app.count("SELECT COUNT(*) FROM telegram_updates WHERE answered_at IS NULL"), 0);
     app.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_reply_whose_html_telegram_refuses_is_sent_again_as_plain_text() {
+    let hooks = Hooks {
+        handler: Some(Arc::new(|core: &Core, req: &Request| {
+            if req.text == "/odd" {
+                let mut r = amity::render::Reply::new();
+                r.heading("Odd heading");
+                r.line("a < b & c");
+                r
+            } else {
+                core.handle(req)
+            }
+        })),
+    };
+    let mut app = spawn_with(|_| {}, hooks).await;
+    app.fake.reject_html("<b>Odd heading</b>");
+    let sent = app.say(STRANGER, private(STRANGER, "/odd")).await;
+    let tries: Vec<_> = app.fake.requests().into_iter().filter(|r| r.method == "sendmessage").collect();
+    assert_eq!(tries.len(), 2, "refused once, then sent plain");
+    assert!(!tries[0].ok() && tries[0].params["parse_mode"] == "HTML");
+    assert_eq!(sent.len(), 1);
+    assert!(sent[0].params.get("parse_mode").is_none(), "the fallback still asked for HTML");
+    assert_eq!(sent[0].text(), "Odd heading\na < b & c", "the plain text is what the HTML showed");
+    // Other replies are still HTML.
+    let next = app.say(STRANGER, private(STRANGER, "/help")).await;
+    assert_eq!(next[0].params["parse_mode"], "HTML");
+    app.stop().await;
+}

@@ -330,3 +330,23 @@ async fn command_menus_per_scope_and_language() {
         .await;
     app.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_typed_answer_takes_the_buttons_off_the_previous_question() {
+    let mut app = spawn_app().await;
+    let first = app.say(STAFF, private(STAFF, "/add")).await;
+    let q1 = first[0].message_id.unwrap();
+    assert!(!buttons(&first[0]).is_empty());
+    // Typed instead of pressed: the next question is a new message, and the first loses its buttons.
+    let next = app.say(STAFF, private(STAFF, "donation")).await;
+    assert_eq!(next[0].method, "sendmessage");
+    let off = app.fake.calls("editmessagereplymarkup");
+    assert_eq!(off.len(), 1, "{next:?}");
+    assert_eq!(off[0].params["message_id"], json!(q1));
+    assert_eq!(off[0].chat(), Some(STAFF));
+    assert!(buttons(&off[0]).is_empty(), "the buttons were not taken off");
+    // Another command typed meanwhile leaves the current question's buttons alone.
+    app.say(STAFF, private(STAFF, "/totals")).await;
+    assert_eq!(app.fake.calls("editmessagereplymarkup").len(), 1);
+    app.stop().await;
+}

@@ -34,7 +34,9 @@ use teloxide::adaptors::Throttle;
 use teloxide::adaptors::throttle::{Limits, Settings};
 use teloxide::prelude::*;
 use teloxide::requests::Request as _;
-use teloxide::types::{InlineKeyboardButton, InlineKeyboardMarkup, InputFile, ParseMode, ReplyParameters, Update};
+use teloxide::types::{
+    InlineKeyboardButton, InlineKeyboardMarkup, InputFile, MessageId, ParseMode, ReplyParameters, Update,
+};
 use teloxide::{ApiError, RequestError};
 use tokio::sync::{mpsc, watch};
 use tokio::task::JoinSet;
@@ -77,6 +79,10 @@ pub(super) struct Shared {
     pub token: super::Token,
     pub stop: watch::Receiver<bool>,
     pub menus: menu::Menus,
+    /// To the task that notes answered updates (see [`mark_answered`]).
+    pub marks: mpsc::UnboundedSender<(i64, tokio::sync::oneshot::Sender<()>)>,
+    /// The message asking each (chat, user)'s current guided-dialogue question, while it has buttons.
+    pub questions: std::sync::Mutex<HashMap<(i64, String), MessageId>>,
 }
 
 pub(super) async fn serve(
@@ -134,6 +140,8 @@ pub(super) async fn serve(
         }
     };
 
+    let (marks, marks_rx) = mpsc::unbounded_channel();
+    tokio::spawn(marker(core.clone(), me.id, marks_rx));
     let sh = Arc::new(Shared {
         max_len: core.config().reply.max_message_len.min(outbound::TELEGRAM_MAX_LEN),
         core,
@@ -145,6 +153,8 @@ pub(super) async fn serve(
         token,
         stop: stop.clone(),
         menus: menu::Menus::default(),
+        marks,
+        questions: Default::default(),
     });
     if cfg.set_commands {
         // At start, then every ten minutes (staff may be added with `amity ask` meanwhile).
@@ -385,15 +395,23 @@ async fn process(sh: Arc<Shared>, id: i64, mapped: Mapped) {
         }
     }
     let mut req = inc.req.clone();
-    let reply = match resolve_button(&sh, &mut req).await {
-        Some(r) => r,
+    let (reply, in_dialogue) = match resolve_button(&sh, &mut req).await {
+        Some(r) => (r, false),
         None => {
             let core = sh.core.clone();
             let handler = sh.hooks.handler.clone();
             let r = req.clone();
-            match tokio::task::spawn_blocking(move || match handler {
-                Some(h) => h(&core, &r),
-                None => core.handle(&r),
+            match tokio::task::spawn_blocking(move || {
+                let reply = match handler {
+                    Some(h) => h(&core, &r),
+                    None => core.handle(&r),
+                };
+                // Whether a guided dialogue is open now (its question's buttons may be retired later).
+                let chat = format!("{}:{}", r.transport, r.chat);
+                let open = core
+                    .with_store_locked(|s| crate::store::dialogues::load(s.conn(), &chat, r.user.as_str()))
+                    .is_ok_and(|d| d.is_some());
+                (reply, open)
             })
             .await
             {
@@ -412,7 +430,10 @@ async fn process(sh: Arc<Shared>, id: i64, mapped: Mapped) {
         log::info!("update {id} had already been handled; sending its stored answer");
     }
     match deliver(&sh, &inc, &reply).await {
-        Ok(()) => mark_answered(&sh, id).await,
+        Ok(asks) => {
+            retire_question(&sh, &inc, asks, in_dialogue).await;
+            mark_answered(&sh, id).await
+        }
         Err(e) if is_transient(&e) => {
             log::warn!(
                 "update {id}: the answer could not be sent ({}); it will be sent after the next start",
@@ -448,7 +469,8 @@ async fn resolve_button(sh: &Arc<Shared>, req: &mut Request) -> Option<Reply> {
 
 /// Sends a reply: after a button press, the pressed message is edited when the answer is one message;
 /// otherwise new messages (the first one replying to the asker in groups), then the files.
-async fn deliver(sh: &Arc<Shared>, inc: &Incoming, reply: &Reply) -> Result<(), RequestError> {
+/// Returns the message that carries the reply's buttons, if any.
+async fn deliver(sh: &Arc<Shared>, inc: &Incoming, reply: &Reply) -> Result<Option<MessageId>, RequestError> {
     let chunks = outbound::html_messages(reply, sh.max_len);
     let keyboard = keyboard(sh, reply).await;
     if let Some((_, Some(msg_id))) = &inc.callback
@@ -476,12 +498,15 @@ async fn deliver(sh: &Arc<Shared>, inc: &Incoming, reply: &Reply) -> Result<(), 
             res = edit(false).await;
         }
         match res {
-            Ok(_) | Err(RequestError::Api(ApiError::MessageNotModified)) => return Ok(()),
+            Ok(_) | Err(RequestError::Api(ApiError::MessageNotModified)) => {
+                return Ok(keyboard.is_some().then_some(*msg_id));
+            }
             Err(e) if is_transient(&e) => return Err(e),
             Err(e) => log::info!("editing the message failed ({e}); sending a new one"),
         }
     }
     let n = chunks.len();
+    let mut with_buttons = None;
     for (i, chunk) in chunks.into_iter().enumerate() {
         let send = async |html: bool| {
             send!(sh, |b| {
@@ -503,15 +528,16 @@ async fn deliver(sh: &Arc<Shared>, inc: &Incoming, reply: &Reply) -> Result<(), 
                 msg
             })
         };
-        match send(true).await {
+        let sent = match send(true).await {
             Err(e) if is_parse_error(&e) => {
                 // The same text without markup, rather than no answer at all.
                 log::warn!("Telegram refused the reply's HTML ({e}); sending it as plain text");
-                send(false).await?;
+                send(false).await?
             }
-            r => {
-                r?;
-            }
+            r => r?,
+        };
+        if i + 1 == n && keyboard.is_some() {
+            with_buttons = Some(sent.id);
         }
     }
     for a in &reply.attachments {
@@ -522,7 +548,36 @@ async fn deliver(sh: &Arc<Shared>, inc: &Incoming, reply: &Reply) -> Result<(), 
             send!(sh, |b| b.send_document(inc.chat_id, file.clone()))?;
         }
     }
-    Ok(())
+    Ok(with_buttons)
+}
+
+/// When a typed answer moved a guided dialogue on (a new question was asked, or the dialogue ended),
+/// the previous question's buttons are taken off: pressing them would answer a question no longer
+/// asked. Another command typed meanwhile (`/totals`) leaves them. The question asked now, if any, is
+/// remembered (in memory: after a restart old buttons stay, and answer as before).
+async fn retire_question(sh: &Arc<Shared>, inc: &Incoming, asks: Option<MessageId>, in_dialogue: bool) {
+    let key = (inc.chat_id.0, inc.req.user.as_str().to_string());
+    let asks = asks.filter(|_| in_dialogue);
+    let moved_on = asks.is_some() || !in_dialogue;
+    let previous = {
+        let mut q = sh.questions.lock().unwrap_or_else(|p| p.into_inner());
+        if !moved_on {
+            return;
+        }
+        let previous = q.remove(&key);
+        if let Some(m) = asks {
+            q.insert(key, m);
+        }
+        // A pressed question is edited in place: nothing else to retire.
+        previous.filter(|_| inc.callback.is_none())
+    };
+    if let Some(m) = previous
+        && Some(m) != asks
+        && let Err(e) = send!(sh, |b| b.edit_message_reply_markup(inc.chat_id, m))
+        && !matches!(e, RequestError::Api(ApiError::MessageNotModified))
+    {
+        log::info!("taking the buttons off an earlier question failed: {}", sh.token.redact(&e.to_string()));
+    }
 }
 
 /// The reply's buttons as an inline keyboard; long button data is stored under a short key.
@@ -560,12 +615,44 @@ async fn keyboard(sh: &Arc<Shared>, reply: &Reply) -> Option<InlineKeyboardMarku
     Some(InlineKeyboardMarkup::new(rows))
 }
 
+/// Notes that an update was answered; returns once it is on disk. The notes of updates answered at
+/// about the same time share one transaction (one disk sync), which the answers' own order and
+/// guarantees do not notice: each update is still noted before its handler ends.
 async fn mark_answered(sh: &Arc<Shared>, id: i64) {
+    let (ack, done) = tokio::sync::oneshot::channel();
+    if sh.marks.send((id, ack)).is_ok() && done.await.is_ok() {
+        return;
+    }
+    // The noting task is gone (it never should be): one transaction of its own.
     let me_id = sh.me.id;
     match blocking(sh, move |c| c.with_store_locked(|s| s.untracked(|c| tgstore::mark_answered(c, me_id, id)))).await {
         Ok(Ok(())) => {}
         Ok(Err(e)) => log::error!("marking update {id} answered: {e}"),
         Err(e) => log::error!("marking update {id} answered: {e}"),
+    }
+}
+
+/// Notes answered updates: whatever arrived while the previous transaction ran goes into the next.
+async fn marker(core: Arc<Core>, me_id: i64, mut rx: mpsc::UnboundedReceiver<(i64, tokio::sync::oneshot::Sender<()>)>) {
+    while let Some(first) = rx.recv().await {
+        let mut batch = vec![first];
+        while let Ok(m) = rx.try_recv() {
+            batch.push(m);
+        }
+        let ids: Vec<i64> = batch.iter().map(|m| m.0).collect();
+        let core = core.clone();
+        let res = tokio::task::spawn_blocking(move || {
+            core.with_store_locked(|s| s.untracked(|c| tgstore::mark_answered_many(c, me_id, &ids)))
+        })
+        .await;
+        match res {
+            Ok(Ok(())) => {}
+            Ok(Err(e)) => log::error!("marking {} update(s) answered: {e}", batch.len()),
+            Err(e) => log::error!("marking {} update(s) answered: {e}", batch.len()),
+        }
+        for (_, ack) in batch {
+            let _ = ack.send(());
+        }
     }
 }
 
