@@ -334,11 +334,6 @@ pub fn get_donation(conn: &Connection, id: i64) -> Result<Option<Donation>> {
     raw.map(|r| finish_donation(conn, r)).transpose()
 }
 
-/// Loads donations selected by a query returning their ids, in that order.
-pub fn load_donations(conn: &Connection, ids: &[i64]) -> Result<Vec<Donation>> {
-    ids.iter().filter_map(|id| get_donation(conn, *id).transpose()).collect()
-}
-
 // ---------------------------------------------------------------- letters
 
 fn write_letter_children(tx: &Connection, l: &Letter) -> Result<()> {

@@ -276,11 +276,22 @@ fn distinct_recipients(conn: &Connection, scope: &Scope, t: &mut DonationTotals)
 
 /// Donations in scope, newest first: (total count, the first `limit` after `offset`).
 pub fn donations(conn: &Connection, scope: &Scope, limit: usize, offset: usize) -> Result<(i64, Vec<Donation>)> {
-    let (sel, p) = donation_selection(scope);
+    page(conn, donation_selection(scope), limit, offset, records::get_donation)
+}
+
+/// One page of a selection, newest first: (how many in all, the records of the page).
+fn page<T>(
+    conn: &Connection,
+    (sel, p): (String, Vec<Value>),
+    limit: usize,
+    offset: usize,
+    load: fn(&Connection, i64) -> Result<Option<T>>,
+) -> Result<(i64, Vec<T>)> {
     let count: i64 =
         conn.query_row(&format!("SELECT COUNT(*) FROM ({sel})"), params_from_iter(p.iter()), |r| r.get(0))?;
     let ids = ids_page(conn, &format!("{sel} ORDER BY t.date DESC, t.id DESC"), &p, limit, offset)?;
-    Ok((count, records::load_donations(conn, &ids)?))
+    let list = ids.iter().filter_map(|id| load(conn, *id).transpose()).collect::<Result<Vec<_>>>()?;
+    Ok((count, list))
 }
 
 fn ids_page(conn: &Connection, sql: &str, p: &[Value], limit: usize, offset: usize) -> Result<Vec<i64>> {
@@ -358,12 +369,7 @@ pub fn letter_totals(conn: &Connection, scope: &Scope) -> Result<LetterTotals> {
 }
 
 pub fn letters(conn: &Connection, scope: &Scope, limit: usize, offset: usize) -> Result<(i64, Vec<Letter>)> {
-    let (sel, p) = letter_selection(scope);
-    let count: i64 =
-        conn.query_row(&format!("SELECT COUNT(*) FROM ({sel})"), params_from_iter(p.iter()), |r| r.get(0))?;
-    let ids = ids_page(conn, &format!("{sel} ORDER BY t.date DESC, t.id DESC"), &p, limit, offset)?;
-    let list = ids.iter().filter_map(|id| records::get_letter(conn, *id).transpose()).collect::<Result<Vec<_>>>()?;
-    Ok((count, list))
+    page(conn, letter_selection(scope), limit, offset, records::get_letter)
 }
 
 // ---------------------------------------------------------------- events
@@ -410,12 +416,7 @@ pub fn event_totals(conn: &Connection, scope: &Scope) -> Result<(Vec<(EventKind,
 }
 
 pub fn events(conn: &Connection, scope: &Scope, limit: usize, offset: usize) -> Result<(i64, Vec<Event>)> {
-    let (sel, p) = event_selection(scope);
-    let count: i64 =
-        conn.query_row(&format!("SELECT COUNT(*) FROM ({sel})"), params_from_iter(p.iter()), |r| r.get(0))?;
-    let ids = ids_page(conn, &format!("{sel} ORDER BY t.date DESC, t.id DESC"), &p, limit, offset)?;
-    let list = ids.iter().filter_map(|id| records::get_event(conn, *id).transpose()).collect::<Result<Vec<_>>>()?;
-    Ok((count, list))
+    page(conn, event_selection(scope), limit, offset, records::get_event)
 }
 
 // ---------------------------------------------------------------- receptions
@@ -450,12 +451,7 @@ pub fn reception_totals(conn: &Connection, scope: &Scope) -> Result<(i64, i64, i
 }
 
 pub fn receptions(conn: &Connection, scope: &Scope, limit: usize, offset: usize) -> Result<(i64, Vec<Reception>)> {
-    let (sel, p) = reception_selection(scope);
-    let count: i64 =
-        conn.query_row(&format!("SELECT COUNT(*) FROM ({sel})"), params_from_iter(p.iter()), |r| r.get(0))?;
-    let ids = ids_page(conn, &format!("{sel} ORDER BY t.date DESC, t.id DESC"), &p, limit, offset)?;
-    let list = ids.iter().filter_map(|id| records::get_reception(conn, *id).transpose()).collect::<Result<Vec<_>>>()?;
-    Ok((count, list))
+    page(conn, reception_selection(scope), limit, offset, records::get_reception)
 }
 
 // ---------------------------------------------------------------- countries
