@@ -328,17 +328,7 @@ fn apply_edit(
         },
         Record::Letter(l) => match field {
             "date" | "日期" => l.date = date()?,
-            "partner" | "partners" | "伙伴" => {
-                let mut ps = Vec::new();
-                for n in list(value) {
-                    let p = ctx.resolve_partner(&n, super::resolve::Mode::Log, "/partner")?;
-                    ps.push(Party::Partner { id: p.id, name: p.name, country: p.country });
-                }
-                if ps.is_empty() {
-                    return Err(ctx.missing_field(u, "PARTNER"));
-                }
-                l.partners = ps;
-            }
+            "partner" | "partners" | "伙伴" => l.partners = logging::partners_only(ctx, u, value)?,
             "signed" | "signatories" | "署名" => l.signatories = list(value),
             "from" | "author" | "来信人" => l.author = opt_text(MAX_NAME)?,
             "quote" | "引文" => {

@@ -196,7 +196,7 @@ pub fn parties(ctx: &Ctx<'_>, usage: &str, s: &str, allow_named: bool) -> Result
     Ok(out)
 }
 
-fn partners_only(ctx: &Ctx<'_>, usage: &str, s: &str) -> Result<Vec<Party>, CmdError> {
+pub fn partners_only(ctx: &Ctx<'_>, usage: &str, s: &str) -> Result<Vec<Party>, CmdError> {
     let names = list(s);
     if names.is_empty() {
         return Err(ctx.missing_field(usage, "PARTNER"));
