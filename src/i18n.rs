@@ -100,6 +100,11 @@ pub fn t(lang: Lang, id: &str, args: &[(&str, String)]) -> String {
     out.into_owned()
 }
 
+/// Whether a language has a message.
+pub fn has(lang: Lang, id: &str) -> bool {
+    bundle(lang).has_message(id)
+}
+
 /// Every message id of a language (for the catalogue consistency test).
 pub fn message_ids(lang: Lang) -> Vec<String> {
     let files = match lang {

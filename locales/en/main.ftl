@@ -450,3 +450,25 @@ add-field-name = Name
 add-field-country = Country
 add-field-partner-kind = Kind
 add-field-aliases = Other names
+
+## Field names in error messages (as the forms write them)
+field-date = DATE
+field-recipient = RECIPIENT
+field-items = ITEMS
+field-value = VALUE
+field-country = COUNTRY
+field-kind = KIND
+field-name = NAME
+field-partner = PARTNER
+field-participant = PARTICIPANT
+field-topic = TOPIC
+field-place = PLACE
+field-count = COUNT
+field-guests = GUESTS
+field-quote = QUOTE
+field-reason = REASON
+field-id = ID
+field-user-id = USER_ID
+field-rate = RATE
+field-sent-received = sent|received
+field-field--value = FIELD: VALUE

@@ -344,3 +344,25 @@ add-field-name = 名称
 add-field-country = 国家
 add-field-partner-kind = 类型
 add-field-aliases = 其他名称
+
+## 错误消息中的字段名（与格式说明一致）
+field-date = 日期
+field-recipient = 受赠方
+field-items = 物资
+field-value = 金额
+field-country = 国家
+field-kind = 类型
+field-name = 名称
+field-partner = 伙伴
+field-participant = 参与方
+field-topic = 主题
+field-place = 地点
+field-count = 人数
+field-guests = 来宾
+field-quote = 引文
+field-reason = 原因
+field-id = 编号
+field-user-id = 用户ID
+field-rate = 汇率
+field-sent-received = sent|received（发出/收到）
+field-field--value = 字段: 新值

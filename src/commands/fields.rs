@@ -91,12 +91,30 @@ impl Ctx<'_> {
     /// An error about one field of a command, with the command's usage and an example.
     pub fn bad_field(&self, usage: &str, field: &str, reason: String) -> CmdError {
         CmdError::Invalid(
-            self.t("err-field", &[("field", field.to_string()), ("reason", reason), ("usage", self.t(usage, &[]))]),
+            self.t(
+                "err-field",
+                &[("field", self.field_name(field)), ("reason", reason), ("usage", self.t(usage, &[]))],
+            ),
         )
     }
 
+    /// A field's name as the asker's form shows it: `DATE` in English, `日期` in Chinese. Names without
+    /// a translation (`#5`, option keys) stay as they are.
+    fn field_name(&self, field: &str) -> String {
+        let slug: String = field
+            .trim_end_matches(':')
+            .to_lowercase()
+            .chars()
+            .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+            .collect();
+        let id = format!("field-{slug}");
+        if crate::i18n::has(self.lang, &id) { self.t(&id, &[]) } else { field.to_string() }
+    }
+
     pub fn missing_field(&self, usage: &str, field: &str) -> CmdError {
-        CmdError::Invalid(self.t("err-missing-field", &[("field", field.to_string()), ("usage", self.t(usage, &[]))]))
+        CmdError::Invalid(
+            self.t("err-missing-field", &[("field", self.field_name(field)), ("usage", self.t(usage, &[]))]),
+        )
     }
 
     pub fn date(&self, usage: &str, s: &str) -> Result<NaiveDate, CmdError> {
