@@ -40,7 +40,12 @@ fn main() {
     if let Ok(role) = std::env::var("AMITY_BENCH_ROLE") {
         // RUST_LOG=info shows what the bots do.
         let _ = pretty_env_logger::try_init();
-        let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
+        // amity runs on the runtime `amity serve` builds; the echo bots on tokio's default one.
+        let rt = if role.starts_with("amity") {
+            amity::transport::telegram::runtime().unwrap()
+        } else {
+            tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap()
+        };
         rt.block_on(run(&role));
         return;
     }

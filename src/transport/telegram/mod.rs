@@ -72,9 +72,17 @@ impl Options {
 /// update offset and returns.
 pub fn run(core: Core) -> anyhow::Result<()> {
     let opts = Options::from_env(&core.config().telegram)?;
-    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
-    rt.block_on(serve(Arc::new(core), opts, Hooks::default(), shutdown_signal()))
+    runtime()?.block_on(serve(Arc::new(core), opts, Hooks::default(), shutdown_signal()))
 }
+
+/// The runtime `amity serve` runs on. Store work runs on blocking threads and waits for the one store
+/// connection, so more than a few of them only add stacks and context switches: the pool is kept small.
+pub fn runtime() -> std::io::Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread().enable_all().max_blocking_threads(BLOCKING_THREADS).build()
+}
+
+/// Blocking threads for store work (one store connection; the rest queue in the runtime, not in threads).
+pub const BLOCKING_THREADS: usize = 8;
 
 /// Runs the bot until `shutdown` completes (the function `amity serve` runs; tests call it with their
 /// own Bot API server and shutdown trigger).
