@@ -469,7 +469,7 @@ pub fn rate(ctx: &mut Ctx<'_>, args: &str) -> CmdResult {
             "rate-saved",
             &[("currency", currency.to_string()), ("rate", rate.normalize().to_string()), ("date", date.to_string())],
         ));
-        if let Some(p) = prior {
+        if let Some(p) = prior.filter(|p| *p != rate) {
             r.note(f.t("rate-replaced", &[("rate", p.normalize().to_string())]));
         }
         if !filled.is_empty() {

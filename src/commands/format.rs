@@ -7,18 +7,12 @@ use crate::i18n::{Lang, t};
 use crate::render::Reply;
 use crate::store::records::from_minor;
 use crate::store::reports::DonationTotals;
-use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 /// Formatting in one language. `Ctx` dereferences to it, and write transactions use it directly.
 #[derive(Clone, Copy, Debug)]
 pub struct Fmt {
     pub lang: Lang,
-}
-
-/// The one-line echo of any record, for "Saved X-n: …" and history.
-pub fn echo_with(lang: Lang, _today: NaiveDate, _conn: &rusqlite::Connection, rec: &Record) -> String {
-    Fmt { lang }.echo(rec)
 }
 
 impl Fmt {

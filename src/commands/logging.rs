@@ -67,32 +67,17 @@ fn note(ctx: &Ctx<'_>, usage: &str, form: &Form) -> Result<Option<String>, CmdEr
 /// Saves a new record with its history entry; answers "Saved X-n: echo".
 fn save(ctx: &mut Ctx<'_>, rec: Record, notes: Vec<String>) -> CmdResult {
     let actor = ctx.actor().to_string();
-    let lang = ctx.lang;
-    let c: &Ctx<'_> = ctx;
-    let echo_ctx = EchoCtx { lang, today: c.today };
+    let f = ctx.f;
     ctx.write(|tx| {
         let id = records::insert_record(tx, &rec, &actor)?;
         let (stored, _) = records::get_record(tx, id)?.ok_or_else(|| crate::store::corrupt("record vanished"))?;
         history::record(tx, &actor, id, Action::Create, None, Some(&stored), None, None)?;
-        let echo = echo_ctx.echo(tx, &stored);
-        let mut r = Reply::text(crate::i18n::t(lang, "saved", &[("id", id.to_string()), ("echo", echo)]));
+        let mut r = Reply::text(f.t("saved", &[("id", id.to_string()), ("echo", f.echo(&stored))]));
         for n in &notes {
             r.note(n.clone());
         }
         Ok(r)
     })
-}
-
-/// Formats an echo inside a write transaction (where the Ctx's store is borrowed).
-struct EchoCtx {
-    lang: crate::i18n::Lang,
-    today: NaiveDate,
-}
-
-impl EchoCtx {
-    fn echo(&self, conn: &rusqlite::Connection, rec: &Record) -> String {
-        super::format::echo_with(self.lang, self.today, conn, rec)
-    }
 }
 
 pub fn donation(ctx: &mut Ctx<'_>, args: &str) -> CmdResult {
