@@ -1419,10 +1419,12 @@ mod tests {
 
     #[test]
     fn errors_match_fluent_files() {
-        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/locales");
-        for lang in ["en", "zh"] {
-            let src = std::fs::read_to_string(format!("{dir}/{lang}/money.ftl")).unwrap();
-            let msgs = ftl_messages(&src);
+        // Compiled in (not read at run time from a path fixed at build time, which a build cache
+        // shared between clones can leave pointing at a deleted checkout).
+        let files =
+            [("en", include_str!("../../locales/en/money.ftl")), ("zh", include_str!("../../locales/zh/money.ftl"))];
+        for (lang, src) in files {
+            let msgs = ftl_messages(src);
             let errs = all_errors();
             assert_eq!(msgs.len(), errs.len(), "{lang}: one message per variant");
             for e in errs {
