@@ -152,3 +152,30 @@ fn totals_follow_every_change_even_from_another_process() {
     assert!(other.handle(&req("/delete D-1 entered twice")).is_ok());
     assert!(bot.ok("/totals").contains("CNY 2,000"), "another process's commit shows");
 }
+
+#[test]
+fn memoised_answers_are_kept_apart_by_reader_language_and_day() {
+    // Whole reading answers are memoised; one kept for staff must never reach the public, one in
+    // Chinese never an English reader, and "this month" must move with the calendar.
+    let bot = spawn_core();
+    bot.set_now(bot.now() - chrono::Duration::days(20));
+    bot.make_staff(STAFF);
+    bot.ok("/donation 2020-06-10 | Germany | 500 masks | 1000 CNY");
+    bot.ok("/donation 2020-06-11 | Kenya | 5 crates | 7000 CNY | internal");
+    for _ in 0..2 {
+        let staff = bot.ok_as(STAFF, "/totals");
+        assert!(staff.contains("CNY 8,000"), "{staff}");
+        let public = bot.ok_as(STRANGER, "/totals");
+        assert!(public.contains("CNY 1,000") && !public.contains("8,000"), "{public}");
+    }
+    let mut zh = req_as(STRANGER, "/totals");
+    zh.lang_hint = Some("zh".into());
+    let zh_text = bot.send(&zh).plain();
+    assert!(zh_text.contains("合计"), "{zh_text}");
+    assert!(!bot.ok_as(STRANGER, "/totals").contains("合计"), "the English reader still gets English");
+    let june = bot.ok_as(STRANGER, "/totals this month");
+    assert!(june.contains("CNY 1,000"), "{june}");
+    bot.advance(chrono::Duration::days(30));
+    let july = bot.ok_as(STRANGER, "/totals this month");
+    assert!(!july.contains("CNY 1,000"), "a new month, a new answer: {july}");
+}

@@ -255,6 +255,10 @@ impl Core {
                 Err(e) => log::error!("reading processed update {key}: {e}"),
             }
         }
+        store.pinned(|store| self.handle_in(store, req))
+    }
+
+    fn handle_in(&self, store: &mut Store, req: &Request) -> Reply {
         let now = (self.clock)();
         let role = self.role_of(store, &req.user);
         let lang = self.lang_of(store, req);

@@ -3,6 +3,7 @@
 
 use super::{ChatKind, CmdError, CmdResult, Ctx, add, admin, digest, logging, reading};
 use crate::domain::Role;
+use crate::render::{Outcome, Reply};
 
 pub struct CommandSpec {
     pub name: &'static str,
@@ -89,8 +90,28 @@ pub fn dispatch(ctx: &mut Ctx<'_>) -> CmdResult {
         });
     };
     authorize(ctx, spec, args)?;
-    (spec.run)(ctx, args)
+    if !MEMOISED.contains(&spec.name) || (spec.name == "partner" && is_partner_add(args)) {
+        return (spec.run)(ctx, args);
+    }
+    // A reading answer depends only on the ledger, the command, the reader's language and role, the
+    // kind of chat and the day (for "this month" and the like): it is kept until the ledger changes.
+    let key = format!(
+        "reply\u{1f}{}\u{1f}{args}\u{1f}{:?}\u{1f}{:?}\u{1f}{:?}\u{1f}{}",
+        spec.name, ctx.f.lang, ctx.role, ctx.req.chat_kind, ctx.today
+    );
+    if let Some(reply) = ctx.store.memo_get::<Reply>(&key)? {
+        return Ok(reply);
+    }
+    let reply = (spec.run)(ctx, args)?;
+    if reply.outcome == Outcome::Done && reply.attachments.is_empty() {
+        ctx.store.memo_put(key, &reply)?;
+    }
+    Ok(reply)
 }
+
+/// Reading commands whose whole answer is memoised (see [`dispatch`]).
+const MEMOISED: &[&str] =
+    &["totals", "donations", "letters", "events", "receptions", "partners", "partner", "countries"];
 
 /// Role and channel checks, before anything is parsed.
 fn authorize(ctx: &Ctx<'_>, spec: &CommandSpec, args: &str) -> Result<(), CmdError> {

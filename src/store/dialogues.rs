@@ -6,11 +6,8 @@ use rusqlite::{Connection, OptionalExtension, params};
 
 pub fn load(conn: &Connection, chat: &str, user: &str) -> Result<Option<(String, String)>> {
     Ok(conn
-        .query_row(
-            "SELECT state, updated_at FROM dialogues WHERE chat_key = ?1 AND user_key = ?2",
-            params![chat, user],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
+        .prepare_cached("SELECT state, updated_at FROM dialogues WHERE chat_key = ?1 AND user_key = ?2")?
+        .query_row(params![chat, user], |r| Ok((r.get(0)?, r.get(1)?)))
         .optional()?)
 }
 

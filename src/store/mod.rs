@@ -42,6 +42,8 @@ pub struct Store {
     cache: std::cell::RefCell<ReadCache>,
     /// Changes made through [`Store::untracked`] (transport bookkeeping), which no cached read depends on.
     untracked_changes: std::cell::Cell<u64>,
+    /// `PRAGMA data_version` read once for a whole command (see [`Store::pinned`]).
+    pinned_version: std::cell::Cell<Option<i64>>,
 }
 
 /// Answers of expensive reads (totals over the whole ledger), kept until the database changes: a write
@@ -75,7 +77,14 @@ impl Store {
         conn.pragma_update(None, "foreign_keys", "ON")?;
         // Reads of a large ledger go through the page cache without a system call per page.
         conn.pragma_update(None, "mmap_size", 1i64 << 30)?;
-        let mut store = Store { conn, cache: Default::default(), untracked_changes: Default::default() };
+        // The hot statements (role, language, cache stamp, inbox) are prepared once and kept.
+        conn.set_prepared_statement_cache_capacity(64);
+        let mut store = Store {
+            conn,
+            cache: Default::default(),
+            untracked_changes: Default::default(),
+            pinned_version: Default::default(),
+        };
         store.migrate()?;
         Ok(store)
     }
@@ -118,28 +127,78 @@ impl Store {
         key: String,
         f: impl FnOnce(&Connection) -> Result<T>,
     ) -> Result<T> {
-        let data_version: i64 = self.conn.query_row("PRAGMA data_version", [], |r| r.get(0))?;
-        let stamp = (self.tracked_changes(), data_version);
-        {
-            let mut cache = self.cache.borrow_mut();
-            if cache.stamp != stamp {
-                cache.entries.clear();
-                cache.stamp = stamp;
-            }
-            if let Some(v) = cache.entries.get(&key).and_then(|b| b.downcast_ref::<T>()) {
-                return Ok(v.clone());
-            }
+        let stamp = self.cache_stamp()?;
+        if let Some(v) = self.memo_at::<T>(stamp, &key) {
+            return Ok(v);
         }
         let value = f(&self.conn)?;
+        self.keep_at(stamp, key, &value);
+        Ok(value)
+    }
+
+    /// A value kept by [`Store::memo_put`] under `key`, if the database has not changed since.
+    pub fn memo_get<T: Clone + Send + 'static>(&self, key: &str) -> Result<Option<T>> {
+        let stamp = self.cache_stamp()?;
+        Ok(self.memo_at(stamp, key))
+    }
+
+    /// Keeps a value computed from the database as it is now (e.g. a whole reading command's answer),
+    /// until the database changes.
+    pub fn memo_put<T: Clone + Send + 'static>(&self, key: String, value: &T) -> Result<()> {
+        let stamp = self.cache_stamp()?;
+        self.keep_at(stamp, key, value);
+        Ok(())
+    }
+
+    /// What the cache's entries are valid for: this connection's tracked writes and other processes'
+    /// commits.
+    fn cache_stamp(&self) -> Result<(u64, i64)> {
+        let data_version = match self.pinned_version.get() {
+            Some(v) => v,
+            None => self.data_version()?,
+        };
+        Ok((self.tracked_changes(), data_version))
+    }
+
+    fn memo_at<T: Clone + 'static>(&self, stamp: (u64, i64), key: &str) -> Option<T> {
         let mut cache = self.cache.borrow_mut();
-        // Only keep it if nothing changed while computing (the stamp is re-read cheaply).
-        if cache.stamp == (self.tracked_changes(), data_version) {
+        if cache.stamp != stamp {
+            cache.entries.clear();
+            cache.stamp = stamp;
+        }
+        cache.entries.get(key).and_then(|b| b.downcast_ref::<T>()).cloned()
+    }
+
+    fn keep_at<T: Clone + Send + 'static>(&self, stamp: (u64, i64), key: String, value: &T) {
+        let mut cache = self.cache.borrow_mut();
+        // Only kept if nothing changed while computing (the stamp was read before).
+        if cache.stamp == stamp && self.tracked_changes() == stamp.0 {
             if cache.entries.len() >= CACHE_ENTRIES {
                 cache.entries.clear();
             }
             cache.entries.insert(key, Box::new(value.clone()));
         }
-        Ok(value)
+    }
+
+    /// Runs `f` (one command) with other processes' commits checked once, at the start, instead of at
+    /// every cached read: a command's answer reflects the database as it was when the command began,
+    /// or its own writes. Saves a query per cached read (a `/totals` makes five).
+    pub fn pinned<T>(&mut self, f: impl FnOnce(&mut Store) -> T) -> T {
+        let outer = self.pinned_version.get();
+        if outer.is_none() {
+            match self.data_version() {
+                Ok(v) => self.pinned_version.set(Some(v)),
+                Err(e) => log::warn!("reading data_version: {e}"),
+            }
+        }
+        let r = f(self);
+        self.pinned_version.set(outer);
+        r
+    }
+
+    /// SQLite's count of commits by other connections (changes when another process writes).
+    fn data_version(&self) -> Result<i64> {
+        Ok(self.conn.prepare_cached("PRAGMA data_version")?.query_row([], |r| r.get(0))?)
     }
 
     /// Rows changed through this connection, bookkeeping excluded.
@@ -202,7 +261,8 @@ impl Store {
     pub fn processed_reply(&self, update_key: &str) -> Result<Option<String>> {
         Ok(self
             .conn
-            .query_row("SELECT reply FROM processed_updates WHERE update_key = ?1", [update_key], |r| r.get(0))
+            .prepare_cached("SELECT reply FROM processed_updates WHERE update_key = ?1")?
+            .query_row([update_key], |r| r.get(0))
             .optional()?)
     }
 

@@ -14,8 +14,10 @@ pub struct StaffMember {
 }
 
 pub fn role_of(conn: &Connection, user: &UserKey) -> Result<Option<Role>> {
-    let r: Option<String> =
-        conn.query_row("SELECT role FROM staff WHERE user_key = ?1", [user.as_str()], |r| r.get(0)).optional()?;
+    let r: Option<String> = conn
+        .prepare_cached("SELECT role FROM staff WHERE user_key = ?1")?
+        .query_row([user.as_str()], |r| r.get(0))
+        .optional()?;
     Ok(r.and_then(|r| Role::parse(&r)))
 }
 
@@ -68,7 +70,10 @@ pub fn list_staff(conn: &Connection) -> Result<Vec<StaffMember>> {
 }
 
 pub fn lang_of(conn: &Connection, user: &UserKey) -> Result<Option<String>> {
-    Ok(conn.query_row("SELECT lang FROM user_prefs WHERE user_key = ?1", [user.as_str()], |r| r.get(0)).optional()?)
+    Ok(conn
+        .prepare_cached("SELECT lang FROM user_prefs WHERE user_key = ?1")?
+        .query_row([user.as_str()], |r| r.get(0))
+        .optional()?)
 }
 
 pub fn set_lang(tx: &Connection, user: &UserKey, lang: &str) -> Result<()> {
