@@ -240,7 +240,21 @@ impl Core {
     /// short apology that says nothing was saved.
     pub fn handle(&self, req: &Request) -> Reply {
         let mut guard = self.store.lock().unwrap_or_else(|p| p.into_inner());
-        let store: &mut Store = &mut guard;
+        // One read transaction for the whole command (see `Store::pinned`).
+        guard.pinned(|store| self.handle_pinned(store, req))
+    }
+
+    /// [`Core::handle`], then `after` on the store in the same lock and read transaction (a transport
+    /// asking what the command left behind, such as an open guided dialogue, at no extra cost).
+    pub fn handle_then<T>(&self, req: &Request, after: impl FnOnce(&Store) -> T) -> (Reply, T) {
+        let mut guard = self.store.lock().unwrap_or_else(|p| p.into_inner());
+        guard.pinned(|store| {
+            let reply = self.handle_pinned(store, req);
+            (reply, after(store))
+        })
+    }
+
+    fn handle_pinned(&self, store: &mut Store, req: &Request) -> Reply {
         // A redelivered update that already wrote gets the reply it got then, before anything is
         // parsed or checked against a ledger it has since changed ("already deleted", or an /undo
         // that would take back one change more). The write re-checks the key in its transaction.
@@ -255,10 +269,6 @@ impl Core {
                 Err(e) => log::error!("reading processed update {key}: {e}"),
             }
         }
-        store.pinned(|store| self.handle_in(store, req))
-    }
-
-    fn handle_in(&self, store: &mut Store, req: &Request) -> Reply {
         let now = (self.clock)();
         let role = self.role_of(store, &req.user);
         let lang = self.lang_of(store, req);

@@ -44,6 +44,8 @@ pub struct Store {
     untracked_changes: std::cell::Cell<u64>,
     /// `PRAGMA data_version` read once for a whole command (see [`Store::pinned`]).
     pinned_version: std::cell::Cell<Option<i64>>,
+    /// A read transaction opened by [`Store::pinned`] is open.
+    reading: std::cell::Cell<bool>,
 }
 
 /// Answers of expensive reads (totals over the whole ledger), kept until the database changes: a write
@@ -84,6 +86,7 @@ impl Store {
             cache: Default::default(),
             untracked_changes: Default::default(),
             pinned_version: Default::default(),
+            reading: Default::default(),
         };
         store.migrate()?;
         Ok(store)
@@ -180,20 +183,39 @@ impl Store {
         }
     }
 
-    /// Runs `f` (one command) with other processes' commits checked once, at the start, instead of at
-    /// every cached read: a command's answer reflects the database as it was when the command began,
-    /// or its own writes. Saves a query per cached read (a `/totals` makes five).
+    /// Runs `f` (one command) in one read transaction, with other processes' commits checked once, at
+    /// the start, instead of at every cached read: the command reads one snapshot of the database (or
+    /// its own writes), takes SQLite's shared-memory locks once rather than once per query (a `/totals`
+    /// makes six), and skips a query per cached read. A write ([`Store::write`]) ends the read
+    /// transaction first, since a snapshot older than another process's commit cannot be written from.
     pub fn pinned<T>(&mut self, f: impl FnOnce(&mut Store) -> T) -> T {
         let outer = self.pinned_version.get();
+        let began = outer.is_none()
+            && self.conn.is_autocommit()
+            && self.conn.prepare_cached("BEGIN DEFERRED").and_then(|mut s| s.execute([])).is_ok();
         if outer.is_none() {
+            self.reading.set(began);
             match self.data_version() {
                 Ok(v) => self.pinned_version.set(Some(v)),
                 Err(e) => log::warn!("reading data_version: {e}"),
             }
         }
-        let r = f(self);
+        // A panic (a handler bug) must not leave the transaction open for the next command.
+        let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| f(self)));
+        if outer.is_none() {
+            self.end_read();
+        }
         self.pinned_version.set(outer);
-        r
+        r.unwrap_or_else(|p| std::panic::resume_unwind(p))
+    }
+
+    /// Ends the read transaction [`Store::pinned`] opened, if it is still open.
+    fn end_read(&self) {
+        if self.reading.replace(false)
+            && let Err(e) = self.conn.prepare_cached("COMMIT").and_then(|mut s| s.execute([]))
+        {
+            log::warn!("ending a read transaction: {e}");
+        }
     }
 
     /// SQLite's count of commits by other connections (changes when another process writes).
@@ -216,6 +238,25 @@ impl Store {
         r
     }
 
+    /// Runs bookkeeping writes whose loss in a power cut costs little (a transport's inbox), committed
+    /// with `synchronous=NORMAL`: in the operating system's hands at once, so a crash or `kill -9` of
+    /// amity loses nothing, but on disk only at the next sync: the next ledger write (always `FULL`,
+    /// which syncs every commit before it), a checkpoint, or [`sync_wal`]. Saves a disk sync per
+    /// batch of updates.
+    pub fn relaxed<T>(&self, f: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
+        self.conn.prepare_cached("PRAGMA synchronous = NORMAL")?.execute([])?;
+        let r = f(&self.conn);
+        let restored = self.conn.prepare_cached("PRAGMA synchronous = FULL").and_then(|mut s| s.execute([]));
+        let r = r?;
+        restored?;
+        Ok(r)
+    }
+
+    /// Transport bookkeeping (an inbox, button keys): [`Store::untracked`] and [`Store::relaxed`] at once.
+    pub fn bookkeeping<T>(&self, f: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
+        self.untracked(|_| self.relaxed(f))
+    }
+
     /// Read access (queries outside a write transaction).
     pub fn conn(&self) -> &Connection {
         &self.conn
@@ -232,6 +273,7 @@ impl Store {
     where
         E: From<StoreError>,
     {
+        self.end_read();
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
@@ -269,6 +311,19 @@ impl Store {
     /// `PRAGMA integrity_check` result ("ok" when sound).
     pub fn integrity_check(&self) -> Result<String> {
         Ok(self.conn.query_row("PRAGMA integrity_check", [], |r| r.get(0))?)
+    }
+}
+
+/// Flushes the write-ahead log of the database at `db` to disk (what a `FULL` commit does), so that
+/// [`Store::relaxed`] commits before it survive a power cut. Needs no connection: a sync applies to the
+/// file, whoever wrote it. A missing log (nothing written yet, or all checkpointed away) is fine.
+pub fn sync_wal(db: &Path) -> std::io::Result<()> {
+    let mut wal = db.as_os_str().to_owned();
+    wal.push("-wal");
+    match std::fs::File::open(&wal) {
+        Ok(f) => f.sync_data(),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        Err(e) => Err(e),
     }
 }
 
@@ -330,4 +385,65 @@ pub fn parse_ts(s: &str) -> Option<DateTime<Utc>> {
 
 pub(crate) fn corrupt(what: impl Into<String>) -> StoreError {
     StoreError::Corrupt(what.into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn temp_store() -> (tempfile::TempDir, Store) {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("t.db")).unwrap();
+        (dir, store)
+    }
+
+    fn write_rate(store: &mut Store, day: &str) {
+        let out = store.write::<_, StoreError>(None, |tx| {
+            tx.execute(
+                "INSERT INTO rates (currency, date, cny_per_unit, created_by, created_at) VALUES ('USD', ?1, '7.1', 'test', ?1)",
+                [day],
+            )?;
+            Ok(((), String::new()))
+        });
+        assert!(matches!(out, Ok(WriteOutcome::Done(..))));
+    }
+
+    #[test]
+    fn a_command_reads_in_one_transaction_and_may_write_from_it() {
+        let (_dir, mut store) = temp_store();
+        store.pinned(|s| {
+            assert!(!s.conn().is_autocommit(), "the command reads inside a transaction");
+            write_rate(s, "2020-01-01");
+            assert!(s.conn().is_autocommit(), "the write ended the read transaction and committed");
+        });
+        assert!(store.conn().is_autocommit());
+        let n: i64 = store.conn().query_row("SELECT COUNT(*) FROM rates", [], |r| r.get(0)).unwrap();
+        assert_eq!(n, 1);
+    }
+
+    #[test]
+    fn a_panic_inside_a_command_leaves_no_transaction_behind() {
+        let (_dir, mut store) = temp_store();
+        let res = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            store.pinned(|_| panic!("a handler bug"));
+        }));
+        assert!(res.is_err());
+        // The next command starts clean and can write.
+        store.pinned(|s| write_rate(s, "2020-01-02"));
+        assert!(store.conn().is_autocommit());
+    }
+
+    #[test]
+    fn relaxed_commits_are_visible_and_the_sync_mode_is_restored() {
+        let (dir, store) = temp_store();
+        store
+            .bookkeeping(|c| {
+                Ok(c.execute("INSERT INTO telegram_buttons (key, data, created_at) VALUES ('k', 'd', 'now')", [])?)
+            })
+            .unwrap();
+        let mode: i64 = store.conn().query_row("PRAGMA synchronous", [], |r| r.get(0)).unwrap();
+        assert_eq!(mode, 2, "FULL again for ledger writes");
+        sync_wal(&dir.path().join("t.db")).unwrap();
+        sync_wal(&dir.path().join("absent.db")).unwrap();
+    }
 }

@@ -4,6 +4,11 @@
 //!   before the next call confirms its offset, so a crash at any point loses nothing: updates received
 //!   but not answered are answered after the next start. An update already received (redelivered) is
 //!   not handled again.
+//! - **Disk syncs.** The inbox's commits (receipts, answered marks, button keys) are relaxed
+//!   (`Store::bookkeeping`): in the operating system's hands at commit, so a crash or `kill -9` of amity
+//!   loses nothing, and synced to disk within a second (`syncer`) and before the shutdown's last
+//!   offset confirmation. An operating-system crash or power cut can lose the last second's receipts
+//!   (those updates go unanswered), never a ledger write: ledger writes are synced at commit.
 //! - **Lanes.** Updates of one chat are handled one at a time, in order; chats run concurrently.
 //! - **Panics.** Each update is handled in its own task: a panic is caught, logged, answered with an
 //!   apology, the update is marked answered (so it cannot crash the bot again after a restart), and
@@ -29,6 +34,7 @@ use anyhow::{Context, anyhow};
 use std::collections::HashMap;
 use std::future::{Future, IntoFuture};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 use teloxide::adaptors::Throttle;
 use teloxide::adaptors::throttle::{Limits, Settings};
@@ -83,6 +89,8 @@ pub(super) struct Shared {
     pub marks: mpsc::UnboundedSender<(i64, tokio::sync::oneshot::Sender<()>)>,
     /// The message asking each (chat, user)'s current guided-dialogue question, while it has buttons.
     pub questions: std::sync::Mutex<HashMap<(i64, String), MessageId>>,
+    /// Set after a relaxed inbox commit, cleared by the syncer once it is on disk (see [`syncer`]).
+    pub unsynced: Arc<AtomicBool>,
 }
 
 pub(super) async fn serve(
@@ -140,8 +148,11 @@ pub(super) async fn serve(
         }
     };
 
+    let unsynced = Arc::new(AtomicBool::new(false));
     let (marks, marks_rx) = mpsc::unbounded_channel();
-    tokio::spawn(marker(core.clone(), me.id, marks_rx));
+    tokio::spawn(marker(core.clone(), me.id, marks_rx, unsynced.clone()));
+    let db = core.config().database.path.clone();
+    tokio::spawn(syncer(db.clone(), unsynced.clone(), stop.clone()));
     let sh = Arc::new(Shared {
         max_len: core.config().reply.max_message_len.min(outbound::TELEGRAM_MAX_LEN),
         core,
@@ -155,6 +166,7 @@ pub(super) async fn serve(
         menus: menu::Menus::default(),
         marks,
         questions: Default::default(),
+        unsynced,
     });
     if cfg.set_commands {
         // At start, then every ten minutes (staff may be added with `amity ask` meanwhile).
@@ -210,6 +222,8 @@ pub(super) async fn serve(
     if !lanes.finish(grace).await {
         log::warn!("shutdown: some updates were not answered in time; they will be answered after the next start");
     }
+    // Every receipt on disk before Telegram is told to forget the updates.
+    sync_now(db, &sh.unsynced).await;
     if let Some(offset) = offset {
         let confirm = sh.bot.get_updates().offset(offset).limit(1).timeout(0);
         for attempt in 0..3 {
@@ -272,10 +286,13 @@ async fn poll(sh: &Arc<Shared>, lanes: &mut Lanes, timeout: u32) -> Option<i32> 
         let me_id = sh.me.id;
         // Recorded before the offset moves on: from here a crash cannot lose these updates.
         let fresh =
-            match blocking(sh, move |c| c.with_store_locked(|s| s.untracked(|c| tgstore::receive(c, me_id, &batch))))
+            match blocking(sh, move |c| c.with_store_locked(|s| s.bookkeeping(|c| tgstore::receive(c, me_id, &batch))))
                 .await
             {
-                Ok(Ok(f)) => f,
+                Ok(Ok(f)) => {
+                    sh.unsynced.store(true, Ordering::Release);
+                    f
+                }
                 Ok(Err(e)) => {
                     log::error!("recording received updates: {e}; fetching them again");
                     if nap(backoff(errors, sh.max_backoff), &mut stop).await {
@@ -402,16 +419,18 @@ async fn process(sh: Arc<Shared>, id: i64, mapped: Mapped) {
             let handler = sh.hooks.handler.clone();
             let r = req.clone();
             match tokio::task::spawn_blocking(move || {
-                let reply = match handler {
-                    Some(h) => h(&core, &r),
-                    None => core.handle(&r),
-                };
                 // Whether a guided dialogue is open now (its question's buttons may be retired later).
                 let chat = format!("{}:{}", r.transport, r.chat);
-                let open = core
-                    .with_store_locked(|s| crate::store::dialogues::load(s.conn(), &chat, r.user.as_str()))
-                    .is_ok_and(|d| d.is_some());
-                (reply, open)
+                let open = |s: &crate::store::Store| {
+                    crate::store::dialogues::load(s.conn(), &chat, r.user.as_str()).is_ok_and(|d| d.is_some())
+                };
+                match &handler {
+                    Some(h) => {
+                        let reply = h(&core, &r);
+                        (reply, core.with_store_locked(|s| open(s)))
+                    }
+                    None => core.handle_then(&r, open),
+                }
             })
             .await
             {
@@ -604,11 +623,13 @@ async fn keyboard(sh: &Arc<Shared>, reply: &Reply) -> Option<InlineKeyboardMarku
     if !to_store.is_empty() {
         let res = blocking(sh, move |c| {
             c.with_store_locked(|s| {
-                s.untracked(|c| to_store.iter().try_for_each(|(k, d)| tgstore::put_button(c, k, d)))
+                s.bookkeeping(|c| to_store.iter().try_for_each(|(k, d)| tgstore::put_button(c, k, d)))
             })
         })
         .await;
-        if !matches!(res, Ok(Ok(()))) {
+        if matches!(res, Ok(Ok(()))) {
+            sh.unsynced.store(true, Ordering::Release);
+        } else {
             log::error!("storing button data failed; long buttons will say they expired");
         }
     }
@@ -625,15 +646,21 @@ async fn mark_answered(sh: &Arc<Shared>, id: i64) {
     }
     // The noting task is gone (it never should be): one transaction of its own.
     let me_id = sh.me.id;
-    match blocking(sh, move |c| c.with_store_locked(|s| s.untracked(|c| tgstore::mark_answered(c, me_id, id)))).await {
-        Ok(Ok(())) => {}
+    match blocking(sh, move |c| c.with_store_locked(|s| s.bookkeeping(|c| tgstore::mark_answered(c, me_id, id)))).await
+    {
+        Ok(Ok(())) => sh.unsynced.store(true, Ordering::Release),
         Ok(Err(e)) => log::error!("marking update {id} answered: {e}"),
         Err(e) => log::error!("marking update {id} answered: {e}"),
     }
 }
 
 /// Notes answered updates: whatever arrived while the previous transaction ran goes into the next.
-async fn marker(core: Arc<Core>, me_id: i64, mut rx: mpsc::UnboundedReceiver<(i64, tokio::sync::oneshot::Sender<()>)>) {
+async fn marker(
+    core: Arc<Core>,
+    me_id: i64,
+    mut rx: mpsc::UnboundedReceiver<(i64, tokio::sync::oneshot::Sender<()>)>,
+    unsynced: Arc<AtomicBool>,
+) {
     while let Some(first) = rx.recv().await {
         let mut batch = vec![first];
         while let Ok(m) = rx.try_recv() {
@@ -642,17 +669,45 @@ async fn marker(core: Arc<Core>, me_id: i64, mut rx: mpsc::UnboundedReceiver<(i6
         let ids: Vec<i64> = batch.iter().map(|m| m.0).collect();
         let core = core.clone();
         let res = tokio::task::spawn_blocking(move || {
-            core.with_store_locked(|s| s.untracked(|c| tgstore::mark_answered_many(c, me_id, &ids)))
+            core.with_store_locked(|s| s.bookkeeping(|c| tgstore::mark_answered_many(c, me_id, &ids)))
         })
         .await;
         match res {
-            Ok(Ok(())) => {}
+            Ok(Ok(())) => unsynced.store(true, Ordering::Release),
             Ok(Err(e)) => log::error!("marking {} update(s) answered: {e}", batch.len()),
             Err(e) => log::error!("marking {} update(s) answered: {e}", batch.len()),
         }
         for (_, ack) in batch {
             let _ = ack.send(());
         }
+    }
+}
+
+/// How long a relaxed inbox commit may wait for its disk sync: an operating-system crash or power cut
+/// can lose the receipts of at most this last stretch (a crash of amity itself loses nothing).
+const SYNC_EVERY: Duration = Duration::from_secs(1);
+
+/// Syncs the write-ahead log once a second while relaxed commits (receipts, answered marks, button
+/// keys: see `Store::relaxed`) wait for it: one disk sync a second under load instead of one per batch.
+async fn syncer(db: std::path::PathBuf, unsynced: Arc<AtomicBool>, mut stop: watch::Receiver<bool>) {
+    loop {
+        if nap(SYNC_EVERY, &mut stop).await {
+            return;
+        }
+        sync_now(db.clone(), &unsynced).await;
+    }
+}
+
+/// Syncs the write-ahead log if relaxed commits wait for it.
+async fn sync_now(db: std::path::PathBuf, unsynced: &AtomicBool) {
+    // Cleared before the sync: a commit after this point waits for the next one.
+    if !unsynced.swap(false, Ordering::AcqRel) {
+        return;
+    }
+    match tokio::task::spawn_blocking(move || crate::store::sync_wal(&db)).await {
+        Ok(Ok(())) => {}
+        Ok(Err(e)) => log::warn!("syncing the inbox to disk: {e}"),
+        Err(e) => log::warn!("syncing the inbox to disk: {e}"),
     }
 }
 
