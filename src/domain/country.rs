@@ -52,7 +52,8 @@
 //! offers both countries. So codes and English names always win over
 //! translations, and an ambiguous translation never silently picks a side.
 //!
-//! The index is built once, lazily, on first use ([`std::sync::LazyLock`]).
+//! The display names and the name index are built once each, lazily, on first use
+//! ([`std::sync::LazyLock`]): replies that only name countries never build the index.
 
 use std::collections::HashMap;
 use std::fmt;
@@ -83,7 +84,7 @@ impl CountryCode {
             return None;
         }
         let code = CountryCode([b[0].to_ascii_uppercase(), b[1].to_ascii_uppercase()]);
-        TABLE.entry(code).map(|_| code)
+        entry(code).map(|_| code)
     }
 
     /// The alpha-2 code, e.g. `"DE"`.
@@ -94,12 +95,12 @@ impl CountryCode {
 
     /// Short, common English name, e.g. "Germany", "South Korea", "Czechia".
     pub fn name_en(&self) -> &'static str {
-        TABLE.entry(*self).map_or("", |e| e.name_en)
+        entry(*self).map_or("", |e| e.name_en)
     }
 
     /// Simplified Chinese common name, e.g. "德国", "韩国", "捷克".
     pub fn name_zh(&self) -> &'static str {
-        TABLE.entry(*self).map_or("", |e| e.name_zh)
+        entry(*self).map_or("", |e| e.name_zh)
     }
 }
 
@@ -117,16 +118,16 @@ pub fn resolve(input: &str) -> Option<CountryCode> {
         return None;
     }
     let tokens = tokens(input);
-    let table = &*TABLE;
-    if let Some(code) = table.index.get(&join_tokens(&tokens)) {
-        return Some(*code);
+    let index = &*INDEX;
+    if let Some(code) = index.exact(&join_tokens(&tokens)) {
+        return Some(code);
     }
     // "St Lucia", "St. Kitts and Nevis", "Ste ..." -> "Saint ..."
     let first = tokens.first().map(String::as_str);
     if tokens.len() > 1 && matches!(first, Some("st" | "ste")) {
         let mut t = tokens.clone();
         t[0] = if first == Some("st") { "saint" } else { "sainte" }.to_string();
-        return table.index.get(&join_tokens(&t)).copied();
+        return index.exact(&join_tokens(&t));
     }
     None
 }
@@ -151,23 +152,24 @@ pub fn suggest(input: &str, n: usize) -> Vec<CountryCode> {
     }
     let key_len = key.chars().count();
     let key_ascii = key.is_ascii();
-    let table = &*TABLE;
+    let index = &*INDEX;
     let mut best: HashMap<CountryCode, f64> = HashMap::new();
     if let Some(code) = resolve(&head) {
         best.insert(code, 1.0);
     }
-    for (name, name_len, codes) in &table.fuzzy {
+    for k in index.keys.iter().filter(|k| k.fuzzy) {
+        let (name, name_len) = (index.name(k), usize::from(k.chars));
         // Cheap pre-filters: Latin input is only compared with Latin names (and other
         // scripts with non-Latin names); very different lengths cannot score well.
-        if name.is_ascii() != key_ascii || *name_len > key_len * 3 + 2 || key_len > *name_len * 3 + 2 {
+        if name.is_ascii() != key_ascii || name_len > key_len * 3 + 2 || key_len > name_len * 3 + 2 {
             continue;
         }
-        let score = similarity(&key, name, key_len, *name_len);
+        let score = similarity(&key, name, key_len, name_len);
         let threshold = if key_ascii { SUGGEST_THRESHOLD } else { SUGGEST_THRESHOLD_NON_LATIN };
         if score < threshold {
             continue;
         }
-        for code in codes {
+        for code in index.countries(k) {
             let slot = best.entry(*code).or_insert(0.0);
             if score > *slot {
                 *slot = score;
@@ -183,7 +185,7 @@ pub fn suggest(input: &str, n: usize) -> Vec<CountryCode> {
 
 /// Every country, ordered by code.
 pub fn all() -> impl Iterator<Item = CountryCode> {
-    TABLE.entries.iter().map(|e| e.code)
+    NAMES.iter().map(|e| e.code)
 }
 
 /// Error for parsing a user-supplied country.
@@ -612,26 +614,76 @@ struct Entry {
     name_zh: &'static str,
 }
 
-struct Table {
-    /// Sorted by code.
-    entries: Vec<Entry>,
-    /// Normalized name -> country (unambiguous keys only).
-    index: HashMap<String, CountryCode>,
-    /// Every normalized name (except bare codes) with its length in chars and
-    /// every country that has it, for fuzzy matching.
-    fuzzy: Vec<(String, usize, Vec<CountryCode>)>,
-    /// Keys that were claimed by different countries within their best tier.
+/// Every country with its display names, sorted by code: what replies need (small; built on first use).
+static NAMES: LazyLock<Vec<Entry>> = LazyLock::new(build_names);
+
+fn entry(code: CountryCode) -> Option<&'static Entry> {
+    NAMES.binary_search_by(|e| e.code.cmp(&code)).ok().map(|i| &NAMES[i])
+}
+
+fn build_names() -> Vec<Entry> {
+    let mut entries: Vec<Entry> = keshvar::CountryIterator::new()
+        .filter_map(|country| {
+            let code = code_of(&country.alpha2().to_string())?;
+            let tr = country.translations();
+            let name_en = lookup(NAME_EN_OVERRIDES, code)
+                .or_else(|| tr.get("en").copied())
+                .unwrap_or_else(|| country.iso_short_name());
+            let name_zh = lookup(NAME_ZH_OVERRIDES, code)
+                .or_else(|| tr.get("zh_CN").copied())
+                .or_else(|| tr.get("zh").copied())
+                .unwrap_or(name_en);
+            Some(Entry { code, name_en, name_zh })
+        })
+        .collect();
+    entries.sort_by_key(|e| e.code);
+    entries
+}
+
+/// The name index for [`resolve`] and [`suggest`], built on first use. About 17,000 distinct names
+/// (every keshvar translation), kept compact: each name once, in one string, with a small fixed-size
+/// record per name (about 0.6 MB in all, where maps of owned strings took several).
+struct Index {
+    /// Every distinct normalized name, concatenated in sorted order.
+    text: String,
+    /// One record per name, sorted by name.
+    keys: Vec<Key>,
+    /// The countries of each name (`Key::all`), for suggestions.
+    codes: Vec<CountryCode>,
+    /// Names claimed by different countries within their best tier.
     #[cfg_attr(not(test), allow(dead_code))]
     ambiguous: Vec<(String, Tier, Vec<CountryCode>)>,
 }
 
-impl Table {
-    fn entry(&self, code: CountryCode) -> Option<&Entry> {
-        self.entries.binary_search_by(|e| e.code.cmp(&code)).ok().map(|i| &self.entries[i])
+struct Key {
+    start: u32,
+    len: u16,
+    /// Length in characters (for the fuzzy length filter).
+    chars: u16,
+    /// Range of `Index::codes`: every country that has this name, in any tier.
+    all: (u32, u16),
+    /// The country the name resolves to: the only one in the best tier claiming it (None: ambiguous).
+    exact: Option<CountryCode>,
+    /// Offered in suggestions (every name but bare two- and three-letter codes).
+    fuzzy: bool,
+}
+
+impl Index {
+    fn name(&self, k: &Key) -> &str {
+        &self.text[k.start as usize..k.start as usize + usize::from(k.len)]
+    }
+
+    fn exact(&self, name: &str) -> Option<CountryCode> {
+        let i = self.keys.binary_search_by(|k| self.name(k).cmp(name)).ok()?;
+        self.keys[i].exact
+    }
+
+    fn countries(&self, k: &Key) -> &[CountryCode] {
+        &self.codes[k.all.0 as usize..k.all.0 as usize + usize::from(k.all.1)]
     }
 }
 
-static TABLE: LazyLock<Table> = LazyLock::new(build_table);
+static INDEX: LazyLock<Index> = LazyLock::new(build_index);
 
 fn code_of(s: &str) -> Option<CountryCode> {
     let b = s.as_bytes();
@@ -642,68 +694,38 @@ fn lookup<'a>(table: &'a [(&str, &'a str)], code: CountryCode) -> Option<&'a str
     table.iter().find(|(c, _)| *c == code.as_str()).map(|(_, v)| *v)
 }
 
-struct Slot {
-    tier: Tier,
-    codes: Vec<CountryCode>,
-}
-
-fn build_table() -> Table {
-    let mut entries = Vec::new();
-    let mut slots: HashMap<String, Slot> = HashMap::new();
-    let mut all_names: HashMap<String, Vec<CountryCode>> = HashMap::new();
-
+fn build_index() -> Index {
+    // Every (name, tier, country) claim, the names written once into `buf`.
+    let mut buf = String::new();
+    let mut claims: Vec<(u32, u16, Tier, CountryCode)> = Vec::new();
     let mut add = |name: &str, tier: Tier, code: CountryCode| {
         let key = normalize(name);
-        if key.is_empty() {
+        if key.is_empty() || key.len() > usize::from(u16::MAX) {
             return;
         }
-        let is_bare_code = key.len() <= 3 && key.is_ascii();
-        if !is_bare_code {
-            let codes = all_names.entry(key.clone()).or_default();
-            if !codes.contains(&code) {
-                codes.push(code);
-            }
-        }
-        match slots.get_mut(&key) {
-            None => {
-                slots.insert(key, Slot { tier, codes: vec![code] });
-            }
-            Some(slot) if tier < slot.tier => {
-                *slot = Slot { tier, codes: vec![code] };
-            }
-            Some(slot) if tier == slot.tier && !slot.codes.contains(&code) => {
-                slot.codes.push(code);
-            }
-            Some(_) => {}
-        }
+        claims.push((buf.len() as u32, key.len() as u16, tier, code));
+        buf.push_str(&key);
     };
-
     for country in keshvar::CountryIterator::new() {
         let alpha2 = country.alpha2().to_string();
         let Some(code) = code_of(&alpha2) else {
             continue;
         };
+        let Some(names) = entry(code) else {
+            continue;
+        };
         let tr = country.translations();
-        let name_en = lookup(NAME_EN_OVERRIDES, code)
-            .or_else(|| tr.get("en").copied())
-            .unwrap_or_else(|| country.iso_short_name());
-        let name_zh = lookup(NAME_ZH_OVERRIDES, code)
-            .or_else(|| tr.get("zh_CN").copied())
-            .or_else(|| tr.get("zh").copied())
-            .unwrap_or(name_en);
-        entries.push(Entry { code, name_en, name_zh });
-
         add(&alpha2, Tier::CodeOrAlias, code);
         add(&country.alpha3().to_string(), Tier::CodeOrAlias, code);
 
-        add(name_en, Tier::English, code);
+        add(names.name_en, Tier::English, code);
         if let Some(en) = tr.get("en") {
             add(en, Tier::English, code);
         }
         add(country.iso_short_name(), Tier::English, code);
         add(country.iso_long_name(), Tier::English, code);
 
-        add(name_zh, Tier::Chinese, code);
+        add(names.name_zh, Tier::Chinese, code);
         for lang in ["zh_CN", "zh_HK", "zh_TW", "zh"] {
             if let Some(n) = tr.get(lang) {
                 add(n, Tier::Chinese, code);
@@ -731,26 +753,48 @@ fn build_table() -> Table {
         }
     }
 
-    entries.sort_by_key(|e| e.code);
-    let mut index = HashMap::with_capacity(slots.len());
-    let mut ambiguous = Vec::new();
-    for (key, slot) in slots {
-        if slot.codes.len() == 1 {
-            index.insert(key, slot.codes[0]);
-        } else {
-            ambiguous.push((key, slot.tier, slot.codes));
+    let name = |c: &(u32, u16, Tier, CountryCode)| &buf[c.0 as usize..c.0 as usize + usize::from(c.1)];
+    // By name, then best tier first, then country.
+    claims.sort_unstable_by(|a, b| name(a).cmp(name(b)).then(a.2.cmp(&b.2)).then(a.3.cmp(&b.3)));
+    let mut index = Index { text: String::new(), keys: Vec::new(), codes: Vec::new(), ambiguous: Vec::new() };
+    let mut i = 0;
+    while i < claims.len() {
+        let key = name(&claims[i]);
+        let mut j = i;
+        while j < claims.len() && name(&claims[j]) == key {
+            j += 1;
         }
+        let group = &claims[i..j];
+        let best_tier = group[0].2;
+        let mut best: Vec<CountryCode> = group.iter().filter(|c| c.2 == best_tier).map(|c| c.3).collect();
+        best.dedup();
+        let start = index.codes.len() as u32;
+        for c in group {
+            if !index.codes[start as usize..].contains(&c.3) {
+                index.codes.push(c.3);
+            }
+        }
+        let exact = if best.len() == 1 {
+            Some(best[0])
+        } else {
+            index.ambiguous.push((key.to_string(), best_tier, best));
+            None
+        };
+        index.keys.push(Key {
+            start: index.text.len() as u32,
+            len: key.len() as u16,
+            chars: key.chars().count().min(usize::from(u16::MAX)) as u16,
+            all: (start, (index.codes.len() as u32 - start) as u16),
+            exact,
+            fuzzy: !(key.len() <= 3 && key.is_ascii()),
+        });
+        index.text.push_str(key);
+        i = j;
     }
-    ambiguous.sort_by(|a, b| a.0.cmp(&b.0));
-    let mut fuzzy: Vec<(String, usize, Vec<CountryCode>)> = all_names
-        .into_iter()
-        .map(|(k, v)| {
-            let len = k.chars().count();
-            (k, len, v)
-        })
-        .collect();
-    fuzzy.sort_by(|a, b| a.0.cmp(&b.0));
-    Table { entries, index, fuzzy, ambiguous }
+    index.text.shrink_to_fit();
+    index.keys.shrink_to_fit();
+    index.codes.shrink_to_fit();
+    index
 }
 
 #[cfg(test)]
@@ -981,8 +1025,7 @@ mod tests {
 
     #[test]
     fn curated_aliases_and_codes_are_unambiguous() {
-        let table = &*TABLE;
-        let bad: Vec<_> = table.ambiguous.iter().filter(|(_, tier, _)| *tier <= Tier::Chinese).collect();
+        let bad: Vec<_> = INDEX.ambiguous.iter().filter(|(_, tier, _)| *tier <= Tier::Chinese).collect();
         assert!(bad.is_empty(), "{bad:?}");
         for (c, names) in ALIASES {
             for n in *names {
