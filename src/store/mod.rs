@@ -79,6 +79,10 @@ impl Store {
         conn.pragma_update(None, "foreign_keys", "ON")?;
         // Reads of a large ledger go through the page cache without a system call per page.
         conn.pragma_update(None, "mmap_size", 1i64 << 30)?;
+        // Pages read through the mapping need no cache of their own; the page cache holds pages being
+        // written and pages read from the write-ahead log. 512 KiB instead of SQLite's 2 MiB default: the
+        // same query times on the 1,000,000-donation ledger, a quarter of the memory.
+        conn.pragma_update(None, "cache_size", -512i64)?;
         // The hot statements (role, language, cache stamp, inbox) are prepared once and kept.
         conn.set_prepared_statement_cache_capacity(64);
         let mut store = Store {
