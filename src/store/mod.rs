@@ -23,6 +23,7 @@ pub const MIGRATIONS: &[(i64, &str, &str)] = &[
     (2, "digests", include_str!("../../migrations/0002_digests.sql")),
     (3, "telegram", include_str!("../../migrations/0003_telegram.sql")),
     (4, "ledger sums", include_str!("../../migrations/0004_ledger_sums.sql")),
+    (5, "telegram menus", include_str!("../../migrations/0005_telegram_menus.sql")),
 ];
 
 #[derive(Debug, thiserror::Error)]

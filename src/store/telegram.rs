@@ -1,6 +1,6 @@
 //! The Telegram transport's records: the updates received (an inbox until each is answered, then a
 //! note that it was, so a redelivery is never answered twice) and long button data kept under short
-//! keys (Telegram's `callback_data` holds at most 64 bytes).
+//! keys (Telegram's `callback_data` holds at most 64 bytes), and the staff command menus published.
 
 use super::{Result, now_utc};
 use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, params};
@@ -93,4 +93,26 @@ pub fn put_button(conn: &Connection, key: &str, data: &str) -> Result<()> {
 /// The data kept under a button key.
 pub fn button(conn: &Connection, key: &str) -> Result<Option<String>> {
     Ok(conn.query_row("SELECT data FROM telegram_buttons WHERE key = ?1", [key], |r| r.get(0)).optional()?)
+}
+
+/// The staff menus this bot has published: user id → role ("staff", "admin").
+pub fn menus(conn: &Connection, bot_id: i64) -> Result<Vec<(i64, String)>> {
+    let mut stmt = conn.prepare("SELECT user_id, role FROM telegram_menus WHERE bot_id = ?1")?;
+    let rows = stmt.query_map([bot_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+}
+
+/// Notes a staff menu published (`Some(role)`) or deleted (`None`).
+pub fn set_menu(conn: &Connection, bot_id: i64, user_id: i64, role: Option<&str>) -> Result<()> {
+    match role {
+        Some(role) => conn.execute(
+            "INSERT INTO telegram_menus (bot_id, user_id, role) VALUES (?1, ?2, ?3)
+             ON CONFLICT(bot_id, user_id) DO UPDATE SET role = excluded.role",
+            params![bot_id, user_id, role],
+        )?,
+        None => {
+            conn.execute("DELETE FROM telegram_menus WHERE bot_id = ?1 AND user_id = ?2", params![bot_id, user_id])?
+        }
+    };
+    Ok(())
 }

@@ -184,3 +184,23 @@ async fn a_reply_whose_html_telegram_refuses_is_sent_again_as_plain_text() {
     assert_eq!(next[0].params["parse_mode"], "HTML");
     app.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_idle_chat_lane_is_closed_and_the_chat_is_answered_in_order_after() {
+    // Lanes close after a second idle here (five minutes by default).
+    let mut app = spawn_with(|c| c.telegram.lane_idle_secs = 1, Hooks::default()).await;
+    app.say(STAFF, private(STAFF, "/totals")).await;
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    // Another chat's update sweeps the idle lanes.
+    app.say(STRANGER, private(STRANGER, "/totals")).await;
+    // The first chat again, three messages at once: a new lane answers them, in order.
+    let before = app.answers(STAFF).len();
+    let ids: Vec<i64> = ["/help", "/letters", "/totals"].iter().map(|t| app.fake.inject(private(STAFF, t))).collect();
+    for id in &ids {
+        app.handled(*id).await;
+    }
+    let texts: Vec<String> = app.answers(STAFF).iter().skip(before).map(|r| visible(r.text())).collect();
+    assert_eq!(texts.len(), 3, "{texts:?}");
+    assert!(texts[1].contains("Letters") && texts[2].contains("Totals"), "in order: {texts:?}");
+    app.stop().await;
+}

@@ -332,6 +332,35 @@ async fn command_menus_per_scope_and_language() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_menu_of_staff_removed_while_the_bot_was_down_is_deleted_at_the_next_start() {
+    let mut app = spawn_app().await;
+    let scoped =
+        |r: &fake::Recorded, method: &str, id: i64| r.method == method && r.params["scope"]["chat_id"] == json!(id);
+    app.fake
+        .wait_for("staff and admin menus", |r| {
+            r.iter().any(|x| scoped(x, "setmycommands", STAFF)) && r.iter().any(|x| scoped(x, "setmycommands", ADMIN))
+        })
+        .await;
+    app.stop().await;
+    // While the bot is down, the staff member is removed from a terminal (`amity ask`).
+    let r = app.core.handle(&amity::Request::console(format!("/staff remove {STAFF}")));
+    assert!(r.is_ok(), "{}", r.plain());
+    let before = app.fake.requests().len();
+    app.start(Hooks::default());
+    app.fake
+        .wait_for("the removed member's menu deleted", |r| r.iter().any(|x| scoped(x, "deletemycommands", STAFF)))
+        .await;
+    // The default menus are set again, but the admin's, unchanged and already published, is not resent.
+    app.fake
+        .wait_for("default menus", |r| r.iter().skip(before).filter(|x| x.method == "setmycommands").count() >= 2)
+        .await;
+    let after: Vec<_> = app.fake.requests().into_iter().skip(before).collect();
+    assert!(!after.iter().any(|x| scoped(x, "setmycommands", ADMIN)), "the admin's menu was sent again");
+    assert_eq!(app.count("SELECT COUNT(*) FROM telegram_menus"), 1, "only the admin's menu is left");
+    app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_typed_answer_takes_the_buttons_off_the_previous_question() {
     let mut app = spawn_app().await;
     let first = app.say(STAFF, private(STAFF, "/add")).await;

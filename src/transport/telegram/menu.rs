@@ -1,7 +1,9 @@
 //! The command menu (`setMyCommands`): everyone sees the reading commands; each known staff member
 //! sees the logging commands too (admins also `/staff`), in a menu scoped to their private chat with
-//! the bot. Both in English (no language code) and Chinese (`zh`). Published at start and again after
-//! every `/staff` change; a person removed from the staff gets their scoped menu deleted.
+//! the bot. Both in English (no language code) and Chinese (`zh`). Published at start, every ten
+//! minutes and after every `/staff` change; a person removed from the staff gets their scoped menu
+//! deleted, also when the removal happened while the bot was not running: the menus published are
+//! kept in SQLite (`telegram_menus`). A menu whose request failed is tried again at the next refresh.
 //!
 //! Telegram's command names are Latin, so the Chinese menu has the English names with Chinese
 //! descriptions (the Chinese aliases keep working when typed).
@@ -64,10 +66,19 @@ pub(super) async fn refresh(sh: &Shared) {
         }
     }
     let core = sh.core.clone();
-    let staff = tokio::task::spawn_blocking(move || {
+    let me_id = sh.me.id;
+    let res = tokio::task::spawn_blocking(move || {
         let mut m: HashMap<i64, Role> = HashMap::new();
         let listed = core.with_store_locked(|s| crate::store::people::list_staff(s.conn()));
-        for s in listed.unwrap_or_default() {
+        let listed = match listed {
+            Ok(l) => l,
+            Err(e) => {
+                // Never taken for "nobody is staff", which would delete every staff menu.
+                log::warn!("reading the staff list for the menus: {e}; trying again later");
+                return None;
+            }
+        };
+        for s in listed {
             if let Some(id) = telegram_id(s.user.as_str()) {
                 m.insert(id, s.role);
             }
@@ -77,15 +88,26 @@ pub(super) async fn refresh(sh: &Shared) {
                 m.insert(id, Role::Admin);
             }
         }
-        m
+        let stored = core.with_store_locked(|s| crate::store::telegram::menus(s.conn(), me_id));
+        Some((m, stored))
     })
-    .await
-    .unwrap_or_default();
-    let published = guard.get_or_insert_with(HashMap::new);
+    .await;
+    let Ok(Some((staff, stored))) = res else {
+        return;
+    };
+    // What earlier runs published (and Telegram still shows), on the first refresh of this run.
+    let published = guard.get_or_insert_with(|| {
+        let stored = stored.unwrap_or_else(|e| {
+            log::warn!("reading the published menus: {e}");
+            Vec::new()
+        });
+        stored.into_iter().filter_map(|(id, role)| Some((id, Role::parse(&role)?))).collect()
+    });
     for (id, role) in &staff {
         if published.get(id) == Some(role) {
             continue;
         }
+        let mut ok = true;
         for (lang, code) in LANGS {
             let scope = BotCommandScope::Chat { chat_id: Recipient::Id(ChatId(*id)) };
             let mut req = sh.bot.set_my_commands(commands_for(*role, lang)).scope(scope);
@@ -93,12 +115,17 @@ pub(super) async fn refresh(sh: &Shared) {
                 req = req.language_code(c);
             }
             if let Err(e) = send_retrying(sh, || req.send_ref()).await {
+                ok = false;
                 log::warn!("setMyCommands (staff {id}, {}): {}", lang.code(), sh.token.redact(&e.to_string()));
             }
+        }
+        if ok && note(sh, *id, Some(*role)).await {
+            published.insert(*id, *role);
         }
     }
     let gone: Vec<i64> = published.keys().filter(|id| !staff.contains_key(id)).copied().collect();
     for id in gone {
+        let mut ok = true;
         for (_, code) in LANGS {
             let scope = BotCommandScope::Chat { chat_id: Recipient::Id(ChatId(id)) };
             let mut req = sh.bot.delete_my_commands().scope(scope);
@@ -106,11 +133,37 @@ pub(super) async fn refresh(sh: &Shared) {
                 req = req.language_code(c);
             }
             if let Err(e) = send_retrying(sh, || req.send_ref()).await {
+                ok = false;
                 log::warn!("deleteMyCommands (staff {id}): {}", sh.token.redact(&e.to_string()));
             }
         }
+        if ok && note(sh, id, None).await {
+            published.remove(&id);
+        }
     }
-    *published = staff;
+}
+
+/// Records a staff menu published or deleted. False if it could not be recorded (tried again later).
+async fn note(sh: &Shared, user_id: i64, role: Option<Role>) -> bool {
+    let core = sh.core.clone();
+    let me_id = sh.me.id;
+    let res = tokio::task::spawn_blocking(move || {
+        core.with_store_locked(|s| {
+            s.untracked(|c| crate::store::telegram::set_menu(c, me_id, user_id, role.map(Role::as_str)))
+        })
+    })
+    .await;
+    match res {
+        Ok(Ok(())) => true,
+        Ok(Err(e)) => {
+            log::warn!("recording the menu of {user_id}: {e}");
+            false
+        }
+        Err(e) => {
+            log::warn!("recording the menu of {user_id}: {e}");
+            false
+        }
+    }
 }
 
 fn telegram_id(key: &str) -> Option<i64> {

@@ -34,8 +34,8 @@ use anyhow::{Context, anyhow};
 use std::collections::HashMap;
 use std::future::{Future, IntoFuture};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::Duration;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
 use teloxide::adaptors::Throttle;
 use teloxide::adaptors::throttle::{Limits, Settings};
 use teloxide::prelude::*;
@@ -318,42 +318,73 @@ async fn poll(sh: &Arc<Shared>, lanes: &mut Lanes, timeout: u32) -> Option<i32> 
     }
 }
 
-/// One worker per chat, each handling its chat's updates in order.
+/// One worker per chat, each handling its chat's updates in order. A lane idle for
+/// `[telegram] lane_idle_secs` with nothing queued is closed (its worker ends), so a bot seen by many chats keeps tasks only for
+/// the active ones; the chat's next update opens a new lane.
 pub(super) struct Lanes {
     sh: Arc<Shared>,
-    senders: HashMap<i64, mpsc::UnboundedSender<Update>>,
+    lanes: HashMap<i64, Lane>,
     workers: JoinSet<()>,
+    idle: Duration,
+    last_sweep: Instant,
+}
+
+struct Lane {
+    tx: mpsc::UnboundedSender<Update>,
+    /// Updates sent to the worker and not yet handled.
+    queued: Arc<AtomicUsize>,
+    last_used: Instant,
 }
 
 impl Lanes {
     fn new(sh: Arc<Shared>) -> Lanes {
-        Lanes { sh, senders: HashMap::new(), workers: JoinSet::new() }
+        let idle = Duration::from_secs(sh.core.config().telegram.lane_idle_secs);
+        Lanes { sh, lanes: HashMap::new(), workers: JoinSet::new(), idle, last_sweep: Instant::now() }
     }
 
     pub(super) fn dispatch(&mut self, u: Update) {
         let lane = inbound::lane(&u);
-        // Reap workers that ended (none should, but a closed lane is reopened).
+        // Reap workers that ended.
         while let Some(r) = self.workers.try_join_next() {
             if let Err(e) = r {
                 log::error!("a chat lane ended: {e}");
             }
         }
-        let u = match self.senders.get(&lane) {
-            Some(tx) => match tx.send(u) {
-                Ok(()) => return,
-                Err(mpsc::error::SendError(u)) => u,
-            },
+        if self.last_sweep.elapsed() >= self.idle / 4 {
+            self.sweep(self.idle);
+        }
+        let u = match self.lanes.get_mut(&lane) {
+            Some(l) => {
+                l.queued.fetch_add(1, Ordering::AcqRel);
+                l.last_used = Instant::now();
+                match l.tx.send(u) {
+                    Ok(()) => return,
+                    Err(mpsc::error::SendError(u)) => u,
+                }
+            }
             None => u,
         };
         let (tx, rx) = mpsc::unbounded_channel();
+        let queued = Arc::new(AtomicUsize::new(1));
         let _ = tx.send(u);
-        self.senders.insert(lane, tx);
-        self.workers.spawn(worker(self.sh.clone(), rx));
+        self.lanes.insert(lane, Lane { tx, queued: queued.clone(), last_used: Instant::now() });
+        self.workers.spawn(worker(self.sh.clone(), rx, queued));
+    }
+
+    /// Closes the lanes unused for `idle` whose worker has handled everything it was given: no update
+    /// can be waiting in them, so a later update of the chat, in a new lane, cannot overtake one.
+    fn sweep(&mut self, idle: Duration) {
+        self.last_sweep = Instant::now();
+        let before = self.lanes.len();
+        self.lanes.retain(|_, l| l.queued.load(Ordering::Acquire) > 0 || l.last_used.elapsed() < idle);
+        if self.lanes.len() < before {
+            log::info!("closed {} idle chat lane(s); {} open", before - self.lanes.len(), self.lanes.len());
+        }
     }
 
     /// Closes every lane and waits up to `grace` for them to drain. True when all finished.
     async fn finish(mut self, grace: Duration) -> bool {
-        self.senders.clear();
+        self.lanes.clear();
         let all = async { while self.workers.join_next().await.is_some() {} };
         if tokio::time::timeout(grace, all).await.is_ok() {
             return true;
@@ -363,29 +394,34 @@ impl Lanes {
     }
 }
 
-async fn worker(sh: Arc<Shared>, mut rx: mpsc::UnboundedReceiver<Update>) {
+async fn worker(sh: Arc<Shared>, mut rx: mpsc::UnboundedReceiver<Update>, queued: Arc<AtomicUsize>) {
     while let Some(u) = rx.recv().await {
-        let id = i64::from(u.id.0);
-        let mapped = inbound::map(&u, &sh.me);
-        let chat = match &mapped {
-            Mapped::Handle(inc) => Some(inc.chat_id),
-            _ => None,
-        };
-        // Its own task, so that a panic anywhere in handling is caught here.
-        let res = tokio::spawn(process(sh.clone(), id, mapped)).await;
-        if let Err(e) = res {
-            if e.is_panic() {
-                log::error!("handling update {id} panicked; the bot goes on");
-                if let Some(chat) = chat {
-                    let lang = Lang::parse(&sh.core.config().office.default_language).unwrap_or(Lang::En);
-                    let text = outbound::escape(&t(lang, "tg-internal-error", &[]));
-                    let _ = send!(sh, |b| b.send_message(chat, text.clone()).parse_mode(ParseMode::Html));
-                }
-                // Never again: a poisoned update must not crash the bot after every restart.
-                mark_answered(&sh, id).await;
-            } else {
-                log::error!("handling update {id} was cancelled: {e}");
+        handle_one(&sh, u).await;
+        queued.fetch_sub(1, Ordering::AcqRel);
+    }
+}
+
+async fn handle_one(sh: &Arc<Shared>, u: Update) {
+    let id = i64::from(u.id.0);
+    let mapped = inbound::map(&u, &sh.me);
+    let chat = match &mapped {
+        Mapped::Handle(inc) => Some(inc.chat_id),
+        _ => None,
+    };
+    // Its own task, so that a panic anywhere in handling is caught here.
+    let res = tokio::spawn(process(sh.clone(), id, mapped)).await;
+    if let Err(e) = res {
+        if e.is_panic() {
+            log::error!("handling update {id} panicked; the bot goes on");
+            if let Some(chat) = chat {
+                let lang = Lang::parse(&sh.core.config().office.default_language).unwrap_or(Lang::En);
+                let text = outbound::escape(&t(lang, "tg-internal-error", &[]));
+                let _ = send!(sh, |b| b.send_message(chat, text.clone()).parse_mode(ParseMode::Html));
             }
+            // Never again: a poisoned update must not crash the bot after every restart.
+            mark_answered(sh, id).await;
+        } else {
+            log::error!("handling update {id} was cancelled: {e}");
         }
     }
 }

@@ -21,6 +21,9 @@ pub struct TelegramCfg {
     /// On SIGTERM or Ctrl-C, how long to wait for queued updates to be answered before exiting
     /// (those not answered by then are answered after the next start).
     pub shutdown_grace_secs: u64,
+    /// A chat's worker (which answers its updates in order) is closed after this many seconds with
+    /// nothing to do, and opened again by the chat's next update.
+    pub lane_idle_secs: u64,
     /// The longest wait between retries while the Bot API is unreachable or failing, in seconds.
     pub max_backoff_secs: u64,
     /// Whether to publish the command menu (`setMyCommands`) at start and when staff change.
@@ -62,6 +65,7 @@ impl Default for TelegramCfg {
             per_group_per_minute: 20,
             overall_per_second: 30,
             shutdown_grace_secs: 30,
+            lane_idle_secs: 300,
             max_backoff_secs: 30,
             set_commands: true,
             digest_tick_secs: 20,
