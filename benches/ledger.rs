@@ -6,7 +6,7 @@
 //!     cargo bench --bench ledger                 # all of them (~2–3 minutes plus a one-off generation)
 //!     cargo bench --bench ledger -- totals       # one group
 //!
-//! Each read is measured warm (repeated between writes: memoised totals) and cold (right after a write,
+//! Each read is measured warm (repeated between writes: the whole answer memoised) and cold (right after a write,
 //! so every total is computed from the tables).
 //!     scripts/bench-sql                          # the same queries as bare SQL through sqlite3, and the ratios
 //!
