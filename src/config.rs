@@ -59,6 +59,8 @@ pub struct ReplyCfg {
     pub max_message_len: usize,
     /// Longest list shown in one reply before "and N more".
     pub max_list_items: usize,
+    /// Most records of one kind in one `/export` file (more: the reply asks for a shorter period).
+    pub max_export_rows: usize,
 }
 
 impl Default for Office {
@@ -86,7 +88,7 @@ impl Default for Access {
 
 impl Default for ReplyCfg {
     fn default() -> Self {
-        ReplyCfg { max_message_len: 4096, max_list_items: 50 }
+        ReplyCfg { max_message_len: 4096, max_list_items: 50, max_export_rows: 50_000 }
     }
 }
 
@@ -116,6 +118,9 @@ impl Config {
         }
         if self.reply.max_message_len < 200 {
             bail!("reply.max_message_len must be at least 200");
+        }
+        if self.reply.max_export_rows == 0 {
+            bail!("reply.max_export_rows must be at least 1");
         }
         if self.reply.max_list_items == 0 {
             bail!("reply.max_list_items must be at least 1");

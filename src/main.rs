@@ -183,6 +183,9 @@ fn main() -> anyhow::Result<()> {
             let reply = console::ask(&core, &req);
             // A closed pipe (e.g. `| head`) is not an error worth a panic.
             let _ = writeln!(std::io::stdout(), "{}", reply.plain());
+            for line in console::save_files(&reply, std::path::Path::new("."))? {
+                let _ = writeln!(std::io::stdout(), "{line}");
+            }
             if !reply.is_ok() {
                 std::process::exit(2);
             }

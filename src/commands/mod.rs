@@ -5,6 +5,7 @@
 mod add;
 mod admin;
 mod digest;
+mod export;
 mod fields;
 mod format;
 mod logging;

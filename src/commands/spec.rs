@@ -1,7 +1,7 @@
 //! The command table: every command's names (English and Chinese), who may use it, whether it writes,
 //! and its handler. `/help` is generated from this table, so it always matches what exists.
 
-use super::{ChatKind, CmdError, CmdResult, Ctx, add, admin, digest, logging, reading};
+use super::{ChatKind, CmdError, CmdResult, Ctx, add, admin, digest, export, logging, reading};
 use crate::domain::Role;
 use crate::render::{Outcome, Reply};
 
@@ -47,6 +47,7 @@ pub static COMMANDS: &[CommandSpec] = &[
     cmd!("delete", ["删除"], [], Staff, true, admin::delete),
     cmd!("history", ["历史"], [], Staff, false, admin::history),
     cmd!("rate", ["汇率"], ["rates"], Staff, false, admin::rate),
+    cmd!("export", ["导出"], [], Staff, false, export::export),
     cmd!("cancel", ["取消"], [], Everyone, false, add::cancel),
     cmd!("staff", ["员工"], [], Admin, true, admin::staff),
     cmd!("digest", ["摘要"], ["digests"], Admin, false, digest::digest),

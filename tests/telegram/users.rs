@@ -252,6 +252,25 @@ async fn files_are_sent_as_photos_and_documents() {
     app.stop().await;
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn export_sends_the_files_as_documents_in_a_private_chat_only() {
+    let mut app = spawn_app().await;
+    app.say(STAFF, private(STAFF, "/donation 2020-03-23 | Germany | 500 protective suits")).await;
+    let sent = app.say(STAFF, private(STAFF, "/export xlsx donations")).await;
+    assert!(visible(sent[0].text()).contains("Donations: 1"), "{}", sent[0].text());
+    let docs = app.fake.wait_for("the workbook", |r| r.iter().any(|x| x.method == "senddocument")).await;
+    let d: Vec<_> = docs.into_iter().filter(|x| x.method == "senddocument").collect();
+    assert_eq!(d[0].chat(), Some(STAFF));
+    let file = attached(&d[0], "document");
+    assert!(file["file_name"].as_str().unwrap().starts_with("amity-donations-all-"), "{file}");
+    assert!(file["size"].as_u64().unwrap() > 1000, "{file}");
+    // In a group the files (internal records too) are refused.
+    let sent = app.say(GROUP, in_group(STAFF, "/export csv")).await;
+    assert!(visible(sent[0].text()).contains("private chat"), "{}", sent[0].text());
+    assert_eq!(app.fake.calls("senddocument").len(), 1);
+    app.stop().await;
+}
+
 /// The uploaded file a field names (`attach://<part>`, or the part itself).
 fn attached(r: &fake::Recorded, field: &str) -> serde_json::Value {
     match r.params[field].as_str().and_then(|s| s.strip_prefix("attach://")) {

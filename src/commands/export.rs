@@ -1,0 +1,478 @@
+//! `/export csv|xlsx [KIND] [PERIOD]`: the records as files, for staff, in a private chat (the files
+//! hold internal records too). CSV gives one file per kind of record; XLSX one workbook with a sheet per
+//! kind. Column headings and words (statuses, kinds) are in the asker's language; ids, dates and
+//! amounts are plain values a spreadsheet can sort and sum: amounts exact (CSV: the decimal as stored;
+//! XLSX: numbers with two decimals), dates ISO 8601 (XLSX: real dates).
+
+use super::{ChatKind, CmdError, CmdResult, Ctx};
+use crate::domain::records::{Donation, Event, Letter, Partner, Reception, RecordId, RecordKind};
+use crate::domain::{CountryCode, Period};
+use crate::render::{Attachment, Reply};
+use crate::store::reports::{self, Filter, Scope};
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+
+const USAGE: &str = "/export csv|xlsx [donations|letters|events|receptions|partners] [PERIOD]";
+
+/// A spreadsheet cell.
+#[derive(Clone, Debug)]
+enum Cell {
+    Text(String),
+    Int(i64),
+    /// A fixed CNY or USD amount (whole fen or cents): two decimals.
+    Money(Decimal),
+    /// A declared value, exactly as entered.
+    Exact(Decimal),
+    Date(NaiveDate),
+    Empty,
+}
+
+impl Cell {
+    fn text(s: impl Into<String>) -> Cell {
+        let s = s.into();
+        if s.is_empty() { Cell::Empty } else { Cell::Text(s) }
+    }
+
+    fn opt(s: &Option<String>) -> Cell {
+        s.as_deref().map_or(Cell::Empty, Cell::text)
+    }
+
+    fn csv(&self) -> String {
+        match self {
+            Cell::Text(s) => s.clone(),
+            Cell::Int(n) => n.to_string(),
+            Cell::Money(d) => {
+                let mut d = d.round_dp(2);
+                d.rescale(2);
+                d.to_string()
+            }
+            Cell::Exact(d) => d.to_string(),
+            Cell::Date(d) => d.format("%Y-%m-%d").to_string(),
+            Cell::Empty => String::new(),
+        }
+    }
+}
+
+/// One kind of record as a table.
+struct Sheet {
+    kind: RecordKind,
+    header: Vec<String>,
+    rows: Vec<Vec<Cell>>,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Format {
+    Csv,
+    Xlsx,
+}
+
+/// The kinds of record, in the order of an export of everything.
+const KINDS: [RecordKind; 5] =
+    [RecordKind::Donation, RecordKind::Letter, RecordKind::Event, RecordKind::Reception, RecordKind::Partner];
+
+fn parse_kind(word: &str) -> Option<RecordKind> {
+    Some(match word.to_lowercase().as_str() {
+        "donations" | "donation" | "捐赠" => RecordKind::Donation,
+        "letters" | "letter" | "信函" => RecordKind::Letter,
+        "events" | "event" | "活动" => RecordKind::Event,
+        "receptions" | "reception" | "接待" => RecordKind::Reception,
+        "partners" | "partner" | "伙伴" => RecordKind::Partner,
+        _ => return None,
+    })
+}
+
+pub fn export(ctx: &mut Ctx<'_>, args: &str) -> CmdResult {
+    if ctx.req.chat_kind != ChatKind::Private {
+        return Err(CmdError::Refused(ctx.t("export-private-only", &[])));
+    }
+    let mut words = args.split_whitespace();
+    let format = match words.next().map(str::to_lowercase).as_deref() {
+        Some("csv") => Format::Csv,
+        Some("xlsx" | "excel") => Format::Xlsx,
+        Some(other) => {
+            return Err(ctx.invalid("export-bad-format", &[("given", other.to_string()), ("usage", USAGE.into())]));
+        }
+        None => return Err(ctx.invalid("export-no-format", &[("usage", USAGE.into())])),
+    };
+    let rest: Vec<&str> = words.collect();
+    let (kinds, period_text) = match rest.first().and_then(|w| parse_kind(w)) {
+        Some(k) => (vec![k], rest[1..].join(" ")),
+        None => (KINDS.to_vec(), rest.join(" ")),
+    };
+    let period = if period_text.trim().is_empty() { Period::all() } else { ctx.period(&period_text)? };
+
+    let max = ctx.cfg.reply.max_export_rows;
+    let mut sheets = Vec::new();
+    for kind in kinds {
+        let mut sheet = load(ctx, kind, &period, max)?;
+        if kind != RecordKind::Partner {
+            // Lists come newest first; a spreadsheet reads oldest first.
+            sheet.rows.reverse();
+        }
+        sheets.push(sheet);
+    }
+    let period_label = ctx.period_text(&period);
+    let stamp = file_stamp(&period, ctx.today);
+    let mut reply = Reply::new();
+    reply.heading(ctx.t("export-title", &[("period", period_label)]));
+    for s in &sheets {
+        reply.item(ctx.t(
+            "export-count",
+            &[("kind", ctx.t(&format!("export-kind-{}", kind_word(s.kind)), &[])), ("count", s.rows.len().to_string())],
+        ));
+    }
+    let filled: Vec<&Sheet> = sheets.iter().filter(|s| !s.rows.is_empty()).collect();
+    if filled.is_empty() {
+        reply.note(ctx.t("export-nothing", &[]));
+        return Ok(reply);
+    }
+    match format {
+        Format::Csv => {
+            for s in &filled {
+                reply.attachments.push(Attachment {
+                    file_name: format!("amity-{}-{stamp}.csv", kind_word(s.kind)),
+                    mime: "text/csv".into(),
+                    bytes: to_csv(s).map_err(|e| CmdError::Invalid(ctx.t("export-failed", &[("error", e)])))?,
+                });
+            }
+        }
+        Format::Xlsx => {
+            let name = if filled.len() == 1 { kind_word(filled[0].kind) } else { "records" };
+            let titles: Vec<String> =
+                filled.iter().map(|s| ctx.t(&format!("export-kind-{}", kind_word(s.kind)), &[])).collect();
+            reply.attachments.push(Attachment {
+                file_name: format!("amity-{name}-{stamp}.xlsx"),
+                mime: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".into(),
+                bytes: to_xlsx(&filled, &titles)
+                    .map_err(|e| CmdError::Invalid(ctx.t("export-failed", &[("error", e)])))?,
+            });
+        }
+    }
+    reply.note(ctx.t("export-internal-note", &[]));
+    Ok(reply)
+}
+
+fn kind_word(k: RecordKind) -> &'static str {
+    match k {
+        RecordKind::Donation => "donations",
+        RecordKind::Letter => "letters",
+        RecordKind::Event => "events",
+        RecordKind::Reception => "receptions",
+        RecordKind::Partner => "partners",
+    }
+}
+
+/// `2020`, `2020-03-01_2020-03-31`, `all`, and the day of the export: names that sort and say what
+/// they hold.
+fn file_stamp(p: &Period, today: NaiveDate) -> String {
+    let range = match (p.from, p.to) {
+        (None, None) => "all".to_string(),
+        (from, to) => format!(
+            "{}_{}",
+            from.map_or("start".into(), |d| d.format("%Y-%m-%d").to_string()),
+            to.map_or("now".into(), |d| d.format("%Y-%m-%d").to_string())
+        ),
+    };
+    format!("{range}-{}", today.format("%Y%m%d"))
+}
+
+/// Loads one kind's records of the period (every record: the asker is staff), refusing more than `max`.
+fn load(ctx: &mut Ctx<'_>, kind: RecordKind, period: &Period, max: usize) -> Result<Sheet, CmdError> {
+    let scope = Scope::with_period(true, period, Filter::All);
+    let conn = ctx.store.conn();
+    let too_many = |ctx: &Ctx<'_>, count: i64| {
+        ctx.invalid(
+            "export-too-many",
+            &[
+                ("count", ctx.f.int(count)),
+                ("kind", ctx.t(&format!("export-noun-{}", kind_word(kind)), &[])),
+                ("max", ctx.f.int(max as i64)),
+            ],
+        )
+    };
+    let h = |ids: &[&str]| -> Vec<String> { ids.iter().map(|id| ctx.t(&format!("export-col-{id}"), &[])).collect() };
+    Ok(match kind {
+        RecordKind::Donation => {
+            let (count, list) = reports::donations(conn, &scope, max + 1, 0)?;
+            if count as usize > max {
+                return Err(too_many(ctx, count));
+            }
+            Sheet {
+                kind,
+                header: h(&[
+                    "id",
+                    "date",
+                    "recipients",
+                    "countries",
+                    "donor",
+                    "items",
+                    "value",
+                    "currency",
+                    "value-date",
+                    "rate",
+                    "cny",
+                    "usd",
+                    "status",
+                    "fund",
+                    "visibility",
+                    "note",
+                ]),
+                rows: list.iter().map(|d| donation_row(ctx, d)).collect(),
+            }
+        }
+        RecordKind::Letter => {
+            let (count, list) = reports::letters(conn, &scope, max + 1, 0)?;
+            if count as usize > max {
+                return Err(too_many(ctx, count));
+            }
+            Sheet {
+                kind,
+                header: h(&[
+                    "id",
+                    "date",
+                    "direction",
+                    "letter-kind",
+                    "partners",
+                    "countries",
+                    "signatories",
+                    "author",
+                    "quote",
+                    "in-reply-to",
+                    "visibility",
+                    "note",
+                ]),
+                rows: list.iter().map(|l| letter_row(ctx, l)).collect(),
+            }
+        }
+        RecordKind::Event => {
+            let (count, list) = reports::events(conn, &scope, max + 1, 0)?;
+            if count as usize > max {
+                return Err(too_many(ctx, count));
+            }
+            Sheet {
+                kind,
+                header: h(&[
+                    "id",
+                    "date",
+                    "event-kind",
+                    "topic",
+                    "host",
+                    "participants",
+                    "countries",
+                    "visibility",
+                    "note",
+                ]),
+                rows: list.iter().map(|e| event_row(ctx, e)).collect(),
+            }
+        }
+        RecordKind::Reception => {
+            let (count, list) = reports::receptions(conn, &scope, max + 1, 0)?;
+            if count as usize > max {
+                return Err(too_many(ctx, count));
+            }
+            Sheet {
+                kind,
+                header: h(&["id", "date", "place", "guests", "count", "countries", "visibility", "note"]),
+                rows: list.iter().map(|r| reception_row(ctx, r)).collect(),
+            }
+        }
+        RecordKind::Partner => {
+            // Partners have no date: every partner, whatever the period.
+            let (count, list) = reports::partners(conn, true, None, None, max + 1)?;
+            if count as usize > max {
+                return Err(too_many(ctx, count));
+            }
+            Sheet {
+                kind,
+                header: h(&["id", "name", "partner-kind", "country", "level", "aliases", "since", "note"]),
+                rows: list.iter().map(|p| partner_row(ctx, &p.partner)).collect(),
+            }
+        }
+    })
+}
+
+fn id_cell(kind: RecordKind, id: i64) -> Cell {
+    Cell::Text(RecordId::new(kind, id).to_string())
+}
+
+fn countries_cell(ctx: &Ctx<'_>, codes: impl IntoIterator<Item = CountryCode>) -> Cell {
+    let mut list: Vec<CountryCode> = Vec::new();
+    for c in codes {
+        if !list.contains(&c) {
+            list.push(c);
+        }
+    }
+    Cell::text(list.iter().map(|c| ctx.f.country_name(*c).to_string()).collect::<Vec<_>>().join(ctx.f.sep()))
+}
+
+fn visibility(ctx: &Ctx<'_>, internal: bool) -> Cell {
+    Cell::text(ctx.t(if internal { "export-internal" } else { "export-public" }, &[]))
+}
+
+fn donation_row(ctx: &Ctx<'_>, d: &Donation) -> Vec<Cell> {
+    let v = d.value.as_ref();
+    vec![
+        id_cell(RecordKind::Donation, d.id),
+        Cell::Date(d.date),
+        Cell::text(ctx.f.parties(&d.recipients)),
+        countries_cell(ctx, d.recipients.iter().filter_map(|p| p.country())),
+        Cell::text(d.donor.clone()),
+        Cell::text(ctx.f.items_text(&d.items)),
+        v.map_or(Cell::Empty, |v| Cell::Exact(v.amount)),
+        v.map_or(Cell::Empty, |v| Cell::text(v.currency.to_string())),
+        Cell::Date(v.map_or(d.value_date, |v| v.value_date)),
+        v.map_or(Cell::Empty, |v| Cell::text(v.rate.normalize().to_string())),
+        v.map_or(Cell::Empty, |v| Cell::Money(v.cny)),
+        v.and_then(|v| v.usd).map_or(Cell::Empty, Cell::Money),
+        Cell::text(ctx.f.word("status", d.status.as_str())),
+        Cell::opt(&d.fund),
+        visibility(ctx, d.internal),
+        Cell::opt(&d.note),
+    ]
+}
+
+fn letter_row(ctx: &Ctx<'_>, l: &Letter) -> Vec<Cell> {
+    vec![
+        id_cell(RecordKind::Letter, l.id),
+        Cell::Date(l.date),
+        Cell::text(ctx.f.word("direction", l.direction.as_str())),
+        Cell::text(ctx.f.word("letter-kind", l.kind.as_str())),
+        Cell::text(ctx.f.parties(&l.partners)),
+        countries_cell(ctx, l.partners.iter().filter_map(|p| p.country())),
+        Cell::text(l.signatories.join("; ")),
+        Cell::opt(&l.author),
+        Cell::opt(&l.quote),
+        l.in_reply_to.map_or(Cell::Empty, |id| id_cell(RecordKind::Letter, id)),
+        visibility(ctx, l.internal),
+        Cell::opt(&l.note),
+    ]
+}
+
+fn event_row(ctx: &Ctx<'_>, e: &Event) -> Vec<Cell> {
+    vec![
+        id_cell(RecordKind::Event, e.id),
+        Cell::Date(e.date),
+        Cell::text(ctx.f.word("event-kind", e.kind.as_str())),
+        Cell::text(e.topic.clone()),
+        Cell::opt(&e.host),
+        Cell::text(ctx.f.parties(&e.participants)),
+        countries_cell(ctx, e.participants.iter().filter_map(|p| p.country())),
+        visibility(ctx, e.internal),
+        Cell::opt(&e.note),
+    ]
+}
+
+fn reception_row(ctx: &Ctx<'_>, r: &Reception) -> Vec<Cell> {
+    vec![
+        id_cell(RecordKind::Reception, r.id),
+        Cell::Date(r.date),
+        Cell::text(r.place.clone()),
+        Cell::text(r.guests.clone()),
+        Cell::Int(i64::from(r.count)),
+        countries_cell(ctx, r.countries.iter().copied()),
+        visibility(ctx, r.internal),
+        Cell::opt(&r.note),
+    ]
+}
+
+fn partner_row(ctx: &Ctx<'_>, p: &Partner) -> Vec<Cell> {
+    vec![
+        id_cell(RecordKind::Partner, p.id),
+        Cell::text(p.name.clone()),
+        Cell::text(ctx.f.word("partner-kind", p.kind.as_str())),
+        countries_cell(ctx, [p.country]),
+        p.level.map_or(Cell::Empty, |l| Cell::text(ctx.f.word("level", l.as_str()))),
+        Cell::text(p.aliases.join("; ")),
+        p.since.map_or(Cell::Empty, |y| Cell::Int(i64::from(y))),
+        Cell::opt(&p.note),
+    ]
+}
+
+/// CSV with a byte-order mark, so that Excel opens the UTF-8 (Chinese names) correctly.
+fn to_csv(s: &Sheet) -> Result<Vec<u8>, String> {
+    let mut w = csv::Writer::from_writer(b"\xEF\xBB\xBF".to_vec());
+    w.write_record(&s.header).map_err(|e| e.to_string())?;
+    for row in &s.rows {
+        w.write_record(row.iter().map(Cell::csv)).map_err(|e| e.to_string())?;
+    }
+    w.into_inner().map_err(|e| e.to_string())
+}
+
+fn to_xlsx(sheets: &[&Sheet], titles: &[String]) -> Result<Vec<u8>, String> {
+    use rust_xlsxwriter::{ExcelDateTime, Format as XFormat, Workbook};
+    let err = |e: rust_xlsxwriter::XlsxError| e.to_string();
+    let mut book = Workbook::new();
+    let bold = XFormat::new().set_bold();
+    let money = XFormat::new().set_num_format("#,##0.00");
+    let date = XFormat::new().set_num_format("yyyy-mm-dd");
+    for (s, title) in sheets.iter().zip(titles) {
+        let ws = book.add_worksheet();
+        // Sheet names: at most 31 characters, none of []:*?/\.
+        let name: String = title.chars().filter(|c| !"[]:*?/\\".contains(*c)).take(31).collect();
+        ws.set_name(name).map_err(err)?;
+        for (c, h) in s.header.iter().enumerate() {
+            ws.write_string_with_format(0, c as u16, h, &bold).map_err(err)?;
+        }
+        for (r, row) in s.rows.iter().enumerate() {
+            let r = r as u32 + 1;
+            for (c, cell) in row.iter().enumerate() {
+                let c = c as u16;
+                match cell {
+                    Cell::Text(t) => {
+                        ws.write_string(r, c, t).map_err(err)?;
+                    }
+                    Cell::Int(n) => {
+                        ws.write_number(r, c, *n as f64).map_err(err)?;
+                    }
+                    Cell::Money(d) | Cell::Exact(d) => {
+                        // A spreadsheet number is binary floating point: amounts of whole fen stay exact
+                        // to fifteen digits, far beyond any ledger.
+                        let v: f64 = d.to_string().parse().map_err(|_| format!("amount {d}"))?;
+                        ws.write_number_with_format(r, c, v, &money).map_err(err)?;
+                    }
+                    Cell::Date(d) => {
+                        use chrono::Datelike;
+                        let x =
+                            ExcelDateTime::from_ymd(d.year() as u16, d.month() as u8, d.day() as u8).map_err(err)?;
+                        ws.write_datetime_with_format(r, c, &x, &date).map_err(err)?;
+                    }
+                    Cell::Empty => {}
+                }
+            }
+        }
+        ws.set_freeze_panes(1, 0).map_err(err)?;
+        // Columns fit their text, but no wider than about 60 characters (pixels).
+        ws.set_autofit_max_width(420);
+        ws.autofit();
+    }
+    book.save_to_buffer().map_err(err)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_quotes_what_needs_quoting_and_keeps_amounts_exact() {
+        let s = Sheet {
+            kind: RecordKind::Donation,
+            header: vec!["ID".into(), "Note".into(), "CNY".into()],
+            rows: vec![vec![
+                Cell::text("D-1"),
+                Cell::text("masks, \"N95\"\nsecond line"),
+                Cell::Money("3500000.10".parse().unwrap()),
+            ]],
+        };
+        let bytes = to_csv(&s).unwrap();
+        let text = String::from_utf8(bytes[3..].to_vec()).unwrap();
+        assert_eq!(text, "ID,Note,CNY\nD-1,\"masks, \"\"N95\"\"\nsecond line\",3500000.10\n");
+    }
+
+    #[test]
+    fn file_names_say_the_period_and_the_day() {
+        let today = NaiveDate::from_ymd_opt(2026, 11, 29).unwrap();
+        assert_eq!(file_stamp(&Period::all(), today), "all-20261129");
+        let p = Period { from: NaiveDate::from_ymd_opt(2020, 1, 1), to: NaiveDate::from_ymd_opt(2020, 12, 31) };
+        assert_eq!(file_stamp(&p, today), "2020-01-01_2020-12-31-20261129");
+    }
+}
