@@ -72,11 +72,22 @@ pub fn mark_answered_many(conn: &Connection, bot_id: i64, update_ids: &[i64]) ->
 }
 
 /// Forgets answered updates received before `before` (RFC 3339) and buttons created before
-/// `buttons_before`. Telegram keeps an unconfirmed update for at most 24 hours.
-pub fn prune(conn: &Connection, before: &str, buttons_before: &str) -> Result<usize> {
-    let n =
-        conn.execute("DELETE FROM telegram_updates WHERE answered_at IS NOT NULL AND received_at < ?1", [before])?;
-    let m = conn.execute("DELETE FROM telegram_buttons WHERE created_at < ?1", [buttons_before])?;
+/// `buttons_before`, at most `limit` of each (a long-running bot prunes in small transactions, so the
+/// store is never held long). Returns how many rows went. Telegram keeps an unconfirmed update for at
+/// most 24 hours.
+pub fn prune(conn: &Connection, before: &str, buttons_before: &str, limit: usize) -> Result<usize> {
+    let limit = limit as i64;
+    let n = conn
+        .prepare_cached(
+            "DELETE FROM telegram_updates WHERE (bot_id, update_id) IN (SELECT bot_id, update_id FROM telegram_updates
+             WHERE answered_at IS NOT NULL AND received_at < ?1 LIMIT ?2)",
+        )?
+        .execute(params![before, limit])?;
+    let m = conn
+        .prepare_cached(
+            "DELETE FROM telegram_buttons WHERE key IN (SELECT key FROM telegram_buttons WHERE created_at < ?1 LIMIT ?2)",
+        )?
+        .execute(params![buttons_before, limit])?;
     Ok(n + m)
 }
 
@@ -115,4 +126,43 @@ pub fn set_menu(conn: &Connection, bot_id: i64, user_id: i64, role: Option<&str>
         }
     };
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn prune_forgets_old_answered_updates_in_batches_and_keeps_the_rest() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = crate::store::Store::open(&dir.path().join("t.db")).unwrap();
+        let c = store.conn();
+        let row = |id: i64, at: &str, answered: bool| {
+            c.execute(
+                "INSERT INTO telegram_updates (bot_id, update_id, body, received_at, answered_at) VALUES (1, ?1, '', ?2, ?3)",
+                params![id, at, answered.then_some(at)],
+            )
+            .unwrap();
+        };
+        for id in 1..=5 {
+            row(id, "2020-01-01T00:00:00.000Z", true);
+        }
+        row(6, "2020-01-01T00:00:00.000Z", false);
+        row(7, "2020-02-01T00:00:00.000Z", true);
+        put_button(c, "k", "data").unwrap();
+        let mut rounds = 0;
+        while prune(c, "2020-01-15T00:00:00.000Z", "2000-01-01T00:00:00.000Z", 2).unwrap() > 0 {
+            rounds += 1;
+        }
+        assert_eq!(rounds, 3, "2 + 2 + 1");
+        let left: Vec<i64> = c
+            .prepare("SELECT update_id FROM telegram_updates ORDER BY update_id")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .map(|r| r.unwrap())
+            .collect();
+        assert_eq!(left, [6, 7], "an unanswered update and a recent one stay");
+        assert_eq!(button(c, "k").unwrap().as_deref(), Some("data"));
+    }
 }

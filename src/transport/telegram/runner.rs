@@ -9,6 +9,8 @@
 //!   loses nothing, and synced to disk within a second (`syncer`) and before the shutdown's last
 //!   offset confirmation. An operating-system crash or power cut can lose the last second's receipts
 //!   (those updates go unanswered), never a ledger write: ledger writes are synced at commit.
+//! - **Pruning.** At start and every hour, answered updates older than three days and button keys older
+//!   than 90 days are forgotten, a few thousand per transaction.
 //! - **Lanes.** Updates of one chat are handled one at a time, in order; chats run concurrently.
 //! - **Panics.** Each update is handled in its own task: a panic is caught, logged, answered with an
 //!   apology, the update is marked answered (so it cannot crash the bot again after a restart), and
@@ -185,17 +187,18 @@ pub(super) async fn serve(
     let mut lanes = Lanes::new(sh.clone());
     // Updates received before a crash and never answered come first.
     let me_id = sh.me.id;
-    let pending = blocking(&sh, move |c| {
-        let now = chrono::Utc::now();
-        let fmt = |d: chrono::Duration| (now - d).to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
-        if let Err(e) = c.with_store_locked(|s| {
-            tgstore::prune(s.conn(), &fmt(chrono::Duration::days(3)), &fmt(chrono::Duration::days(90)))
-        }) {
-            log::warn!("pruning old Telegram records: {e}");
-        }
-        c.with_store_locked(|s| tgstore::pending(s.conn(), me_id))
-    })
-    .await??;
+    prune(&sh).await;
+    {
+        // Then every hour: a bot that runs for months keeps three days of updates, not all of them.
+        let s = sh.clone();
+        tokio::spawn(async move {
+            let mut stop = s.stop.clone();
+            while !nap(PRUNE_EVERY, &mut stop).await {
+                prune(&s).await;
+            }
+        });
+    }
+    let pending = blocking(&sh, move |c| c.with_store_locked(|s| tgstore::pending(s.conn(), me_id))).await??;
     if !pending.is_empty() {
         log::info!("answering {} update(s) received before the last stop", pending.len());
     }
@@ -716,6 +719,47 @@ async fn marker(
         for (_, ack) in batch {
             let _ = ack.send(());
         }
+    }
+}
+
+/// How often answered updates older than three days and buttons older than 90 days are forgotten.
+const PRUNE_EVERY: Duration = Duration::from_secs(3600);
+/// Rows forgotten per transaction while pruning.
+const PRUNE_BATCH: usize = 2000;
+
+/// Forgets old inbox rows and button keys, a batch per transaction so that answers are not held up.
+async fn prune(sh: &Arc<Shared>) {
+    let now = chrono::Utc::now();
+    let fmt = |d: chrono::Duration| (now - d).to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+    let (before, buttons_before) = (fmt(chrono::Duration::days(3)), fmt(chrono::Duration::days(90)));
+    let mut total = 0;
+    loop {
+        let (b, bb) = (before.clone(), buttons_before.clone());
+        let res =
+            blocking(sh, move |c| c.with_store_locked(|s| s.bookkeeping(|c| tgstore::prune(c, &b, &bb, PRUNE_BATCH))))
+                .await;
+        match res {
+            Ok(Ok(n)) => {
+                total += n;
+                if n > 0 {
+                    sh.unsynced.store(true, Ordering::Release);
+                }
+                if n < PRUNE_BATCH {
+                    break;
+                }
+            }
+            Ok(Err(e)) => {
+                log::warn!("pruning old Telegram records: {e}");
+                break;
+            }
+            Err(e) => {
+                log::warn!("pruning old Telegram records: {e}");
+                break;
+            }
+        }
+    }
+    if total > 0 {
+        log::info!("forgot {total} old Telegram update(s) and button(s)");
     }
 }
 
