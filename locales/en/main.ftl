@@ -161,17 +161,16 @@ donations-none = No donations.
 donations-summary = { $count ->
         [one] One donation
        *[other] { $count } donations
-    }: { $money } to { $recipients } in { $n_countries ->
-        [one] one country
-       *[other] { $n_countries } countries
-    }.
+    }: { $money } to { $recipients }{ $where }.
 donations-summary-unvalued = { $count ->
         [one] One donation
        *[other] { $count } donations
-    } in kind, with no declared value, to { $recipients } in { $n_countries ->
+    } in kind, with no declared value, to { $recipients }{ $where }.
+# After the recipients when partners are among them: "… to 1 partner government in 1 country".
+donations-in-countries = in { $n_countries ->
         [one] one country
        *[other] { $n_countries } countries
-    }.
+    }
 donations-usd-missing = { $count ->
         [one] One valued donation has
        *[other] { $count } valued donations have
@@ -186,6 +185,8 @@ donations-shared = { $count ->
        *[other] { $count } of these donations were
     } given jointly with other recipients; the full value is shown here.
 and-more = and { $count } more
+# The last two of a list of recipients: "2 partner governments and 1 country directly".
+list-and = { $a } and { $b }
 recipients-friendship = { $count } friendship { $count ->
         [one] province or state
        *[other] provinces and states
@@ -213,7 +214,7 @@ recipients-embassy = { $count } { $count ->
 recipients-country = { $count } { $count ->
         [one] country
        *[other] countries
-    } with no partner named
+    } directly (no partner named)
 letters-none = No letters.
 letters-sent-summary = Sent: { $count ->
         [one] one letter

@@ -54,6 +54,15 @@ impl Fmt {
         if self.lang == Lang::Zh { "、" } else { ", " }
     }
 
+    /// "a, b and c" ("a、b和c"): a list in a sentence.
+    pub fn list(&self, parts: &[String]) -> String {
+        match parts {
+            [] => String::new(),
+            [one] => one.clone(),
+            [init @ .., last] => self.t("list-and", &[("a", init.join(self.sep())), ("b", last.clone())]),
+        }
+    }
+
     pub fn parties(&self, ps: &[Party]) -> String {
         ps.iter().map(|p| self.party(p)).collect::<Vec<_>>().join(self.sep())
     }
@@ -245,14 +254,18 @@ impl Fmt {
             )
             .collect();
         let id = if t.valued == 0 { "donations-summary-unvalued" } else { "donations-summary" };
+        // "in N countries" only when partners are among the recipients (countries given directly are
+        // their own count), after a comma when the list ends with such countries.
+        let in_countries = self.t("donations-in-countries", &[("n_countries", t.countries.to_string())]);
+        let sep_before = match self.lang {
+            Lang::Zh => "，",
+            Lang::En if t.direct_countries > 0 => ", ",
+            Lang::En => " ",
+        };
+        let place = if t.partners_by_kind.is_empty() { String::new() } else { format!("{sep_before}{in_countries}") };
         r.line(self.t(
             id,
-            &[
-                ("count", t.count.to_string()),
-                ("money", money),
-                ("recipients", kinds.join(self.sep())),
-                ("n_countries", t.countries.to_string()),
-            ],
+            &[("count", t.count.to_string()), ("money", money), ("recipients", self.list(&kinds)), ("where", place)],
         ));
         if t.usd_missing > 0 {
             r.note(self.t(
