@@ -177,117 +177,109 @@ fn file_stamp(p: &Period, today: NaiveDate) -> String {
 }
 
 /// Loads one kind's records of the period (every record: the asker is staff), refusing more than `max`.
-fn load(ctx: &mut Ctx<'_>, kind: RecordKind, period: &Period, max: usize) -> Result<Sheet, CmdError> {
+fn load(ctx: &Ctx<'_>, kind: RecordKind, period: &Period, max: usize) -> Result<Sheet, CmdError> {
     let scope = Scope::with_period(true, period, Filter::All);
     let conn = ctx.store.conn();
-    let too_many = |ctx: &Ctx<'_>, count: i64| {
-        ctx.invalid(
+    let n = max + 1;
+    match kind {
+        RecordKind::Donation => sheet(
+            ctx,
+            kind,
+            max,
+            reports::donations(conn, &scope, n, 0)?,
+            &[
+                "id",
+                "date",
+                "recipients",
+                "countries",
+                "donor",
+                "items",
+                "value",
+                "currency",
+                "value-date",
+                "rate",
+                "cny",
+                "usd",
+                "status",
+                "fund",
+                "visibility",
+                "note",
+            ],
+            donation_row,
+        ),
+        RecordKind::Letter => sheet(
+            ctx,
+            kind,
+            max,
+            reports::letters(conn, &scope, n, 0)?,
+            &[
+                "id",
+                "date",
+                "direction",
+                "letter-kind",
+                "partners",
+                "countries",
+                "signatories",
+                "author",
+                "quote",
+                "in-reply-to",
+                "visibility",
+                "note",
+            ],
+            letter_row,
+        ),
+        RecordKind::Event => sheet(
+            ctx,
+            kind,
+            max,
+            reports::events(conn, &scope, n, 0)?,
+            &["id", "date", "event-kind", "topic", "host", "participants", "countries", "visibility", "note"],
+            event_row,
+        ),
+        RecordKind::Reception => sheet(
+            ctx,
+            kind,
+            max,
+            reports::receptions(conn, &scope, n, 0)?,
+            &["id", "date", "place", "guests", "count", "countries", "visibility", "note"],
+            reception_row,
+        ),
+        // Partners have no date: every partner, whatever the period.
+        RecordKind::Partner => sheet(
+            ctx,
+            kind,
+            max,
+            reports::partners(conn, true, None, None, n)?,
+            &["id", "name", "partner-kind", "country", "level", "aliases", "since", "note"],
+            |ctx, p| partner_row(ctx, &p.partner),
+        ),
+    }
+}
+
+/// A kind's table from its loaded records (`count` of them in all), or the refusal when there are more
+/// than `max`.
+fn sheet<T>(
+    ctx: &Ctx<'_>,
+    kind: RecordKind,
+    max: usize,
+    (count, list): (i64, Vec<T>),
+    columns: &[&str],
+    row: impl Fn(&Ctx<'_>, &T) -> Vec<Cell>,
+) -> Result<Sheet, CmdError> {
+    if count as usize > max {
+        return Err(ctx.invalid(
             "export-too-many",
             &[
                 ("count", ctx.f.int(count)),
                 ("kind", ctx.t(&format!("export-noun-{}", kind_word(kind)), &[])),
                 ("max", ctx.f.int(max as i64)),
             ],
-        )
-    };
-    let h = |ids: &[&str]| -> Vec<String> { ids.iter().map(|id| ctx.t(&format!("export-col-{id}"), &[])).collect() };
-    Ok(match kind {
-        RecordKind::Donation => {
-            let (count, list) = reports::donations(conn, &scope, max + 1, 0)?;
-            if count as usize > max {
-                return Err(too_many(ctx, count));
-            }
-            Sheet {
-                kind,
-                header: h(&[
-                    "id",
-                    "date",
-                    "recipients",
-                    "countries",
-                    "donor",
-                    "items",
-                    "value",
-                    "currency",
-                    "value-date",
-                    "rate",
-                    "cny",
-                    "usd",
-                    "status",
-                    "fund",
-                    "visibility",
-                    "note",
-                ]),
-                rows: list.iter().map(|d| donation_row(ctx, d)).collect(),
-            }
-        }
-        RecordKind::Letter => {
-            let (count, list) = reports::letters(conn, &scope, max + 1, 0)?;
-            if count as usize > max {
-                return Err(too_many(ctx, count));
-            }
-            Sheet {
-                kind,
-                header: h(&[
-                    "id",
-                    "date",
-                    "direction",
-                    "letter-kind",
-                    "partners",
-                    "countries",
-                    "signatories",
-                    "author",
-                    "quote",
-                    "in-reply-to",
-                    "visibility",
-                    "note",
-                ]),
-                rows: list.iter().map(|l| letter_row(ctx, l)).collect(),
-            }
-        }
-        RecordKind::Event => {
-            let (count, list) = reports::events(conn, &scope, max + 1, 0)?;
-            if count as usize > max {
-                return Err(too_many(ctx, count));
-            }
-            Sheet {
-                kind,
-                header: h(&[
-                    "id",
-                    "date",
-                    "event-kind",
-                    "topic",
-                    "host",
-                    "participants",
-                    "countries",
-                    "visibility",
-                    "note",
-                ]),
-                rows: list.iter().map(|e| event_row(ctx, e)).collect(),
-            }
-        }
-        RecordKind::Reception => {
-            let (count, list) = reports::receptions(conn, &scope, max + 1, 0)?;
-            if count as usize > max {
-                return Err(too_many(ctx, count));
-            }
-            Sheet {
-                kind,
-                header: h(&["id", "date", "place", "guests", "count", "countries", "visibility", "note"]),
-                rows: list.iter().map(|r| reception_row(ctx, r)).collect(),
-            }
-        }
-        RecordKind::Partner => {
-            // Partners have no date: every partner, whatever the period.
-            let (count, list) = reports::partners(conn, true, None, None, max + 1)?;
-            if count as usize > max {
-                return Err(too_many(ctx, count));
-            }
-            Sheet {
-                kind,
-                header: h(&["id", "name", "partner-kind", "country", "level", "aliases", "since", "note"]),
-                rows: list.iter().map(|p| partner_row(ctx, &p.partner)).collect(),
-            }
-        }
+        ));
+    }
+    Ok(Sheet {
+        kind,
+        header: columns.iter().map(|id| ctx.t(&format!("export-col-{id}"), &[])).collect(),
+        rows: list.iter().map(|x| row(ctx, x)).collect(),
     })
 }
 
