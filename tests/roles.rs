@@ -197,3 +197,28 @@ fn a_username_is_not_an_identity() {
     let out = bot.refused_req(&req_as(&format!("@{STAFF}:example.org"), WRITES[0]));
     assert!(out.contains(STAFF), "{out}");
 }
+
+#[test]
+fn in_a_group_staff_get_the_public_figures_because_everyone_reads_the_answer() {
+    let bot = ledger();
+    let private = bot.ok_as(STAFF, "/totals");
+    assert!(private.contains("CNY 77,000") && private.contains("Including internal records"), "{private}");
+    for cmd in ["/totals", "/donations", "/donations Italy", "/letters", "/events", "/receptions", "/search secret"] {
+        let r = bot.send(&in_group(req_as(STAFF, cmd)));
+        assert_eq!(r.outcome, Outcome::Done, "{cmd}: {}", r.plain());
+        let out = r.plain();
+        for hidden in ["70,000", "77,000", "secret boxes", "hidden crates", "Private visit", "Quiet guests"] {
+            assert!(!out.contains(hidden), "{cmd} in a group shows {hidden:?}:\n{out}");
+        }
+    }
+    let out = bot.send(&in_group(req_as(STAFF, "/totals"))).plain();
+    assert!(
+        out.contains("CNY 7,000") && out.contains("internal records are shown to staff in a private chat"),
+        "{out}"
+    );
+    // A record's history is the record: refused in a group when it is internal, shown when public.
+    let out = bot.refused_req(&in_group(req_as(STAFF, "/history D-2")));
+    assert!(out.contains("D-2 is an internal record"), "{out}");
+    assert_eq!(bot.send(&in_group(req_as(STAFF, "/history D-1"))).outcome, Outcome::Done);
+    assert_eq!(bot.send(&req_as(STAFF, "/history D-2")).outcome, Outcome::Done);
+}

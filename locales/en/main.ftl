@@ -252,6 +252,8 @@ receptions-summary = { $count ->
     }.
 audience-public = Public records only.
 audience-staff = Including internal records (you are staff).
+history-internal-in-group = { $id } is an internal record: ask for its history in a private chat with the bot.
+audience-staff-in-group = Public records only: internal records are shown to staff in a private chat with the bot.
 list-more = { $count } more not shown (the newest { $n_shown } are). Narrow it with a period, e.g. 2020-05.
 title-donations = Donations
 title-letters = Letters

@@ -183,6 +183,8 @@ receptions-summary = 共 { $count } 次接待，来宾 { $n_guests } 人{ $n_cou
     }。
 audience-public = 仅含公开记录。
 audience-staff = 含内部记录（您是工作人员）。
+history-internal-in-group = { $id } 是内部记录：请在与机器人的私聊中查看其历史。
+audience-staff-in-group = 仅含公开记录：内部记录只在与机器人的私聊中向工作人员显示。
 list-more = 另有 { $count } 条未显示（显示最新 { $n_shown } 条）。可加时间段缩小范围，如 2020-05。
 title-donations = 捐赠
 title-letters = 信函

@@ -152,6 +152,10 @@ pub fn history(ctx: &mut Ctx<'_>, args: &str) -> CmdResult {
     }
     let id = parse_id(ctx, u, args.trim())?;
     let (rec, deleted) = load(ctx, id)?;
+    if rec.internal() && !ctx.sees_internal() {
+        // Everyone in a group would read it.
+        return Err(CmdError::Refused(ctx.t("history-internal-in-group", &[("id", id.to_string())])));
+    }
     let changes = history::for_record(ctx.store.conn(), id)?;
     let tz = ctx.cfg.tz().unwrap_or(chrono_tz::Asia::Shanghai);
     let mut r = Reply::new();

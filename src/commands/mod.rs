@@ -166,6 +166,12 @@ impl Ctx<'_> {
         self.role.is_staff()
     }
 
+    /// Whether answers may include internal records: staff, in a private chat. In a group everyone
+    /// reads the answer, so a staff member's question there gets the public figures.
+    pub fn sees_internal(&self) -> bool {
+        self.staff() && self.req.chat_kind == ChatKind::Private
+    }
+
     pub fn actor(&self) -> &str {
         self.req.user.as_str()
     }

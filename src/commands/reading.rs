@@ -83,12 +83,19 @@ fn help_list(ctx: &Ctx<'_>, r: &mut Reply) {
 }
 
 fn audience_note(ctx: &Ctx<'_>, r: &mut Reply) {
-    r.note(ctx.t(if ctx.staff() { "audience-staff" } else { "audience-public" }, &[]));
+    let audience = if ctx.sees_internal() {
+        "audience-staff"
+    } else if ctx.staff() {
+        "audience-staff-in-group"
+    } else {
+        "audience-public"
+    };
+    r.note(ctx.t(audience, &[]));
 }
 
 pub fn totals(ctx: &mut Ctx<'_>, args: &str) -> CmdResult {
     let period = if args.trim().is_empty() { Period::all() } else { ctx.period(args)? };
-    let scope = Scope::with_period(ctx.staff(), &period, Filter::All);
+    let scope = Scope::with_period(ctx.sees_internal(), &period, Filter::All);
     let d = ctx.store.cached(format!("donation_totals:{scope:?}"), |c| reports::donation_totals(c, &scope))?;
     let l = ctx.store.cached(format!("letter_totals:{scope:?}"), |c| reports::letter_totals(c, &scope))?;
     let (ev, ev_countries) =
@@ -185,7 +192,7 @@ fn more_line(ctx: &Ctx<'_>, r: &mut Reply, total: i64, shown: usize) {
 pub fn donations(ctx: &mut Ctx<'_>, args: &str) -> CmdResult {
     let (filter_text, period) = ctx.filter_and_period(args)?;
     let filter = ctx.resolve_filter(&filter_text, "/donations", true)?;
-    let scope = Scope::with_period(ctx.staff(), &period, filter.clone());
+    let scope = Scope::with_period(ctx.sees_internal(), &period, filter.clone());
     let conn = ctx.store.conn();
     let totals = ctx.store.cached(format!("donation_totals:{scope:?}"), |c| reports::donation_totals(c, &scope))?;
     let (count, list) = reports::donations(conn, &scope, ctx.cfg.reply.max_list_items, 0)?;
@@ -210,7 +217,7 @@ pub fn donations(ctx: &mut Ctx<'_>, args: &str) -> CmdResult {
 pub fn letters(ctx: &mut Ctx<'_>, args: &str) -> CmdResult {
     let (filter_text, period) = ctx.filter_and_period(args)?;
     let filter = ctx.resolve_filter(&filter_text, "/letters", false)?;
-    let scope = Scope::with_period(ctx.staff(), &period, filter.clone());
+    let scope = Scope::with_period(ctx.sees_internal(), &period, filter.clone());
     let conn = ctx.store.conn();
     let totals = ctx.store.cached(format!("letter_totals:{scope:?}"), |c| reports::letter_totals(c, &scope))?;
     let (count, list) = reports::letters(conn, &scope, ctx.cfg.reply.max_list_items, 0)?;
@@ -230,7 +237,7 @@ pub fn letters(ctx: &mut Ctx<'_>, args: &str) -> CmdResult {
 pub fn events(ctx: &mut Ctx<'_>, args: &str) -> CmdResult {
     let (filter_text, period) = ctx.filter_and_period(args)?;
     let filter = ctx.resolve_filter(&filter_text, "/events", false)?;
-    let scope = Scope::with_period(ctx.staff(), &period, filter.clone());
+    let scope = Scope::with_period(ctx.sees_internal(), &period, filter.clone());
     let conn = ctx.store.conn();
     let (by_kind, countries) =
         ctx.store.cached(format!("event_totals:{scope:?}"), |c| reports::event_totals(c, &scope))?;
@@ -250,7 +257,7 @@ pub fn events(ctx: &mut Ctx<'_>, args: &str) -> CmdResult {
 
 pub fn receptions(ctx: &mut Ctx<'_>, args: &str) -> CmdResult {
     let period = if args.trim().is_empty() { Period::all() } else { ctx.period(args)? };
-    let scope = Scope::with_period(ctx.staff(), &period, Filter::All);
+    let scope = Scope::with_period(ctx.sees_internal(), &period, Filter::All);
     let conn = ctx.store.conn();
     let (n, guests, countries) =
         ctx.store.cached(format!("reception_totals:{scope:?}"), |c| reports::reception_totals(c, &scope))?;
@@ -292,7 +299,8 @@ pub fn partners(ctx: &mut Ctx<'_>, args: &str) -> CmdResult {
             ],
         ));
     };
-    let (total, lines) = reports::partners(ctx.store.conn(), ctx.staff(), country, kind, ctx.cfg.reply.max_list_items)?;
+    let (total, lines) =
+        reports::partners(ctx.store.conn(), ctx.sees_internal(), country, kind, ctx.cfg.reply.max_list_items)?;
     let mut r = Reply::new();
     let what = country.map(|c| ctx.country_name(c).to_string()).or(kind.map(|k| ctx.word("partner-kind", k.as_str())));
     r.heading(match what {
@@ -348,7 +356,7 @@ pub fn partner(ctx: &mut Ctx<'_>, args: &str) -> CmdResult {
         return Err(ctx.missing_field("usage-partner", "NAME"));
     }
     let p = ctx.resolve_partner(args, Mode::Read, "/partner")?;
-    let scope = Scope::all(ctx.staff());
+    let scope = Scope::all(ctx.sees_internal());
     let scope = Scope { filter: Filter::Partner(p.id), ..scope };
     let conn = ctx.store.conn();
     let totals = ctx.store.cached(format!("donation_totals:{scope:?}"), |c| reports::donation_totals(c, &scope))?;
@@ -403,7 +411,7 @@ pub fn partner(ctx: &mut Ctx<'_>, args: &str) -> CmdResult {
 
 pub fn countries(ctx: &mut Ctx<'_>, args: &str) -> CmdResult {
     let period = if args.trim().is_empty() { Period::all() } else { ctx.period(args)? };
-    let scope = Scope::with_period(ctx.staff(), &period, Filter::All);
+    let scope = Scope::with_period(ctx.sees_internal(), &period, Filter::All);
     let lines = ctx.store.cached(format!("countries:{scope:?}"), |c| reports::countries(c, &scope))?;
     let mut r = Reply::new();
     r.heading(title(ctx, "title-countries", &Filter::All, &period)?);
@@ -454,7 +462,7 @@ pub fn search(ctx: &mut Ctx<'_>, args: &str) -> CmdResult {
         return Err(ctx.invalid("err-text-too-long", &[("max", "200".into())]));
     }
     let limit = ctx.cfg.reply.max_list_items;
-    let ids = reports::search(ctx.store.conn(), text, ctx.staff(), limit + 1)?;
+    let ids = reports::search(ctx.store.conn(), text, ctx.sees_internal(), limit + 1)?;
     let mut r = Reply::new();
     r.heading(ctx.t("title-search", &[("text", text.to_string())]));
     if ids.is_empty() {

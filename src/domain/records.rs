@@ -294,6 +294,17 @@ pub enum Record {
 }
 
 impl Record {
+    /// Whether the record is shown to staff only (partners are always public).
+    pub fn internal(&self) -> bool {
+        match self {
+            Record::Partner(_) => false,
+            Record::Donation(r) => r.internal,
+            Record::Letter(r) => r.internal,
+            Record::Event(r) => r.internal,
+            Record::Reception(r) => r.internal,
+        }
+    }
+
     pub fn id(&self) -> RecordId {
         match self {
             Record::Partner(r) => RecordId::new(RecordKind::Partner, r.id),
