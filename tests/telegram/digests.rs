@@ -38,11 +38,16 @@ struct Digesting {
 
 impl Digesting {
     async fn start(target: &str, start: DateTime<Utc>) -> Digesting {
+        Digesting::start_with(target, start, |_| {}).await
+    }
+
+    async fn start_with(target: &str, start: DateTime<Utc>, f: impl FnOnce(&mut amity::Config)) -> Digesting {
         let dir = tempfile::tempdir().expect("temp dir");
         let db = dir.path().join("amity.db");
         let mut cfg = test_config(db.clone());
         cfg.digests = vec![weekly(target)];
         cfg.telegram.digest_tick_secs = 1;
+        f(&mut cfg);
         let clock = Arc::new(AtomicI64::new(start.timestamp_millis()));
         let mut core = Core::open(cfg).expect("core opens");
         let c = clock.clone();
@@ -231,4 +236,28 @@ async fn stopping_during_a_send_finishes_and_records_the_message_in_flight() {
     assert_eq!(state, "sent");
     assert_eq!(serde_json::from_str::<Vec<String>>(&ids).unwrap().len(), 2);
     assert_eq!(d.app.count("SELECT COUNT(*) FROM digest_deliveries WHERE possible_duplicate = 1"), 0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_digest_to_a_group_shares_its_messages_a_minute_with_the_answers() {
+    // A group allowed 3 messages a minute (Telegram: 20) gets two answers, then its weekly digest (a
+    // text and a chart): only the text fits in the minute; the chart waits, it is not sent over.
+    let target = format!("telegram:{GROUP}");
+    let d = Digesting::start_with(&target, sh(2024, 6, 2, 12, 0), |c| c.telegram.per_group_per_minute = 3).await;
+    for i in 0..2 {
+        d.app.say(GROUP, in_group(STRANGER + i, "/help@amity_bot")).await;
+    }
+    d.set_now(sh(2024, 6, 3, 9, 0) + chrono::Duration::seconds(20));
+    d.app
+        .fake
+        .wait_for("the digest's text", |r| {
+            r.iter().any(|x| x.method == "sendmessage" && x.chat() == Some(GROUP) && x.text().contains("2024-05-27"))
+        })
+        .await;
+    tokio::time::sleep(std::time::Duration::from_secs(3)).await;
+    let to_group =
+        d.app.fake.requests().into_iter().filter(|r| r.chat() == Some(GROUP) && r.method.starts_with("send"));
+    let methods: Vec<String> = to_group.map(|r| r.method).collect();
+    assert_eq!(methods, ["sendmessage", "sendmessage", "sendmessage"], "two answers and the digest's text only");
+    assert_eq!(d.row("2024-05-27").0, "sending", "the chart waits for the group's budget");
 }

@@ -9,7 +9,9 @@
 //!   `retry_after`), `5xx` and network errors are retryable, every other refusal (chat not found, bot
 //!   not a member, …) is permanent. teloxide's `Bot` would sleep 10 s after any 5xx, retry 429s behind
 //!   `Throttle` for as long as Telegram asks, and hide the status behind a description string.
-//! - **Pacing.** The scheduler's [`Pace`] keeps each chat within `per_group_per_minute` (Telegram: 20
+//! - **Pacing.** A group's budget of messages a minute is shared with the bot's replies
+//!   ([`GroupBudget`]): a digest waits while the group's answers have used it up. The scheduler's
+//!   [`Pace`] keeps each chat within `per_group_per_minute` (Telegram: 20
 //!   a minute); nothing else throttles digest messages, so the limit is met once, not twice.
 //! - **Threads.** The scheduler and the sender are synchronous (they hold the store's lock and build
 //!   charts), so the loop runs on a blocking thread (`spawn_blocking`) and each request is driven with
@@ -20,6 +22,7 @@
 //!   them). `serve` returns only once the loop has ended: no delivery is left half-recorded.
 
 use super::outbound::escape;
+use super::pacing::GroupBudget;
 use super::{Options, Token};
 use crate::commands::Core;
 use crate::digest::outbox::{DigestSender, Pace, Scheduler, SendError};
@@ -46,6 +49,8 @@ pub struct TelegramSender {
     rt: Handle,
     stop: watch::Receiver<bool>,
     max_len: usize,
+    /// The groups' message budgets, shared with the bot's replies (`serve` sets it).
+    pub budget: Option<Arc<GroupBudget>>,
 }
 
 /// The chat a target names: a numeric chat id, or `@channelusername`.
@@ -71,11 +76,28 @@ impl TelegramSender {
             .tcp_nodelay(true)
             .build()?;
         let base = opts.api_url.as_deref().unwrap_or("https://api.telegram.org").trim_end_matches('/').to_string();
-        Ok(TelegramSender { client, base, token: opts.token.clone(), rt, stop, max_len })
+        Ok(TelegramSender { client, base, token: opts.token.clone(), rt, stop, max_len, budget: None })
     }
 
     fn stopping(&self) -> bool {
         *self.stop.borrow()
+    }
+
+    /// Waits for the group's budget (shared with the bot's replies) before a message to `chat`.
+    fn pace(&self, chat: &Value) -> Result<(), SendError> {
+        let (Some(budget), Some(id)) = (&self.budget, chat.as_i64()) else {
+            return Ok(());
+        };
+        loop {
+            let wait = budget.reserve(id);
+            if wait.is_zero() {
+                return Ok(());
+            }
+            if self.nap(wait) {
+                // Nothing was sent: the row stays pending and is resumed after the next start.
+                return Err(SendError::Retryable { reason: "amity is stopping".into(), retry_after: None });
+            }
+        }
     }
 
     /// Sleeps, waking early at the shutdown signal. True when stopping.
@@ -163,6 +185,7 @@ impl DigestSender for TelegramSender {
 
     fn send_text(&self, target: &Target, text: &str) -> Result<String, SendError> {
         let chat = chat_id(target).ok_or_else(|| SendError::Permanent(format!("not a Telegram chat: {target}")))?;
+        self.pace(&chat)?;
         let body = json!({"chat_id": chat, "text": escape(text), "parse_mode": "HTML",
                           "link_preview_options": {"is_disabled": true}});
         self.call("sendMessage", Body::Json(body))
@@ -170,6 +193,7 @@ impl DigestSender for TelegramSender {
 
     fn send_photo(&self, target: &Target, photo: &Attachment, caption: &str) -> Result<String, SendError> {
         let chat = chat_id(target).ok_or_else(|| SendError::Permanent(format!("not a Telegram chat: {target}")))?;
+        self.pace(&chat)?;
         let chat = match chat {
             Value::String(s) => s,
             v => v.to_string(),
@@ -213,11 +237,12 @@ impl Digests {
     pub(super) fn start(
         core: Arc<Core>,
         opts: &Options,
+        budget: Arc<GroupBudget>,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> anyhow::Result<Digests> {
         let (tx, rx) = watch::channel(false);
         let stop = Arc::new(tx);
-        let task = start(core, opts, rx)?;
+        let task = start(core, opts, budget, rx)?;
         let s = stop.clone();
         tokio::spawn(async move {
             shutdown.await;
@@ -251,6 +276,7 @@ impl Digests {
 fn start(
     core: Arc<Core>,
     opts: &Options,
+    budget: Arc<GroupBudget>,
     stop: watch::Receiver<bool>,
 ) -> anyhow::Result<Option<tokio::task::JoinHandle<()>>> {
     let cfg = core.config();
@@ -265,7 +291,8 @@ fn start(
     let per_minute = cfg.telegram.per_group_per_minute as usize;
     let max_len = cfg.reply.max_message_len.min(super::outbound::TELEGRAM_MAX_LEN);
     let rt = Handle::current();
-    let sender = TelegramSender::new(opts, max_len, rt.clone(), stop.clone())?;
+    let mut sender = TelegramSender::new(opts, max_len, rt.clone(), stop.clone())?;
+    sender.budget = Some(budget);
     log::info!("digests to Telegram: {} (checked every {tick:?})", ours.join(", "));
     Ok(Some(tokio::task::spawn_blocking(move || run(&core, &sender, tick, per_minute))))
 }

@@ -8,6 +8,7 @@
 //! - `runner`: the long-running part: polling, one lane per chat, flood control (teloxide's
 //!   `Throttle`), retries with bounded backoff, panic isolation, graceful shutdown.
 //! - `menu`: the command menu (`setMyCommands`) per scope and language.
+//! - [`pacing`]: one message budget per group, shared by replies and digests.
 //! - [`digest`]: scheduled digests to channels and groups, the scheduler running beside the bot.
 //!
 //! Delivery guarantees, in short: every update received is written to SQLite
@@ -24,6 +25,7 @@ pub mod digest;
 pub mod inbound;
 mod menu;
 pub mod outbound;
+pub mod pacing;
 mod runner;
 mod settings;
 mod webhook;
@@ -95,9 +97,11 @@ pub async fn serve(
     hooks: Hooks,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
+    // Replies and digests to one group share its budget of messages a minute.
+    let budget = Arc::new(pacing::GroupBudget::new(core.config().telegram.per_group_per_minute));
     // Scheduled digests run beside the bot and stop with it (see `digest`).
-    let digests = digest::Digests::start(core.clone(), &opts, shutdown)?;
-    let res = runner::serve(core, opts, hooks, digests.stopped()).await;
+    let digests = digest::Digests::start(core.clone(), &opts, budget.clone(), shutdown)?;
+    let res = runner::serve(core, opts, hooks, budget, digests.stopped()).await;
     digests.finish().await;
     res
 }

@@ -16,7 +16,8 @@
 //!   apology, the update is marked answered (so it cannot crash the bot again after a restart), and
 //!   the lane goes on. The bot never goes deaf and the process does not exit.
 //! - **Flood control.** Sends go through teloxide's `Throttle` (per chat, per group, overall, and
-//!   `429 retry_after` honoured). Network errors and 5xx answers are retried with a growing backoff
+//!   `429 retry_after` honoured), and messages to a group also take a place in its budget shared with
+//!   the digests (`pacing`). Network errors and 5xx answers are retried with a growing backoff
 //!   capped at `max_backoff_secs`; polling backs off the same way, so an outage costs little CPU.
 //! - **Read cache.** The inbox and button writes go through `Store::untracked`: they keep the
 //!   memoised totals (on a large ledger a cold `/totals` takes seconds, a memoised one a fraction of a
@@ -26,6 +27,7 @@
 
 use super::inbound::{self, Incoming, Mapped, Me};
 use super::outbound;
+use super::pacing::GroupBudget;
 use super::settings::Mode;
 use super::{Hooks, Options, menu, webhook};
 use crate::commands::{Core, Request};
@@ -93,12 +95,15 @@ pub(super) struct Shared {
     pub questions: std::sync::Mutex<HashMap<(i64, String), MessageId>>,
     /// Set after a relaxed inbox commit, cleared by the syncer once it is on disk (see [`syncer`]).
     pub unsynced: Arc<AtomicBool>,
+    /// Each group's messages a minute, shared with the digests.
+    pub budget: Arc<GroupBudget>,
 }
 
 pub(super) async fn serve(
     core: Arc<Core>,
     opts: Options,
     hooks: Hooks,
+    budget: Arc<GroupBudget>,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
     let cfg = core.config().telegram.clone();
@@ -169,6 +174,7 @@ pub(super) async fn serve(
         marks,
         questions: Default::default(),
         unsynced,
+        budget,
     });
     if cfg.set_commands {
         // At start, then every ten minutes (staff may be added with `amity ask` meanwhile).
@@ -566,6 +572,7 @@ async fn deliver(sh: &Arc<Shared>, inc: &Incoming, reply: &Reply) -> Result<Opti
     let n = chunks.len();
     let mut with_buttons = None;
     for (i, chunk) in chunks.into_iter().enumerate() {
+        sh.budget.acquire(inc.chat_id.0).await;
         let send = async |html: bool| {
             send!(sh, |b| {
                 let text = if html { chunk.clone() } else { outbound::html_to_plain(&chunk) };
@@ -599,6 +606,7 @@ async fn deliver(sh: &Arc<Shared>, inc: &Incoming, reply: &Reply) -> Result<Opti
         }
     }
     for a in &reply.attachments {
+        sh.budget.acquire(inc.chat_id.0).await;
         let file = InputFile::memory(a.bytes.clone()).file_name(a.file_name.clone());
         if a.mime.starts_with("image/") {
             send!(sh, |b| b.send_photo(inc.chat_id, file.clone()))?;
