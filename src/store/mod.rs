@@ -1,7 +1,10 @@
 //! The store: the only code that speaks SQL. It opens the SQLite file (WAL, `synchronous=FULL`,
 //! foreign keys on), applies the plain-SQL migrations in `migrations/` in order, and offers one write
 //! transaction per command (`BEGIN IMMEDIATE`) that also records the incoming update id, so the same
-//! update never writes twice.
+//! update never writes twice. A command reads in one read transaction ([`Store::pinned`]); expensive
+//! reads and whole answers are memoised until the database changes ([`Store::cached`],
+//! [`Store::memo_get`]); a transport's bookkeeping (inbox, button keys) commits without a disk sync of
+//! its own ([`Store::bookkeeping`]), synced by the next ledger write or [`sync_wal`].
 
 pub mod dialogues;
 pub mod digests;

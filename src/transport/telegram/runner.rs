@@ -19,9 +19,9 @@
 //!   `429 retry_after` honoured), and messages to a group also take a place in its budget shared with
 //!   the digests (`pacing`). Network errors and 5xx answers are retried with a growing backoff
 //!   capped at `max_backoff_secs`; polling backs off the same way, so an outage costs little CPU.
-//! - **Read cache.** The inbox and button writes go through `Store::untracked`: they keep the
-//!   memoised totals (on a large ledger a cold `/totals` takes seconds, a memoised one a fraction of a
-//!   millisecond), which only ledger writes and other processes' commits empty.
+//! - **Read cache.** The inbox and button writes go through `Store::bookkeeping` (untracked): they keep
+//!   the memoised answers (on a large ledger a cold `/totals` takes tens of milliseconds, a memoised one
+//!   a few microseconds), which only ledger writes and other processes' commits empty.
 //! - **Shutdown.** On the shutdown signal polling stops, the lanes finish what they hold (within
 //!   `shutdown_grace_secs`), the offset is confirmed with a last `getUpdates`, and `serve` returns.
 
@@ -328,8 +328,8 @@ async fn poll(sh: &Arc<Shared>, lanes: &mut Lanes, timeout: u32) -> Option<i32> 
 }
 
 /// One worker per chat, each handling its chat's updates in order. A lane idle for
-/// `[telegram] lane_idle_secs` with nothing queued is closed (its worker ends), so a bot seen by many chats keeps tasks only for
-/// the active ones; the chat's next update opens a new lane.
+/// `[telegram] lane_idle_secs` with nothing queued is closed (its worker ends), so a bot seen by many
+/// chats keeps tasks only for the active ones; the chat's next update opens a new lane.
 pub(super) struct Lanes {
     sh: Arc<Shared>,
     lanes: HashMap<i64, Lane>,
