@@ -125,7 +125,7 @@ impl Ctx<'_> {
         period::parse_period(s, self.today).map_err(|e| CmdError::Invalid(self.t(e.msg_id(), &e.args())))
     }
 
-    /// Splits "[FILTER] [PERIOD]".
+    /// Splits "`[FILTER] [PERIOD]`".
     pub fn filter_and_period(&self, args: &str) -> Result<(String, Period), CmdError> {
         let (filter, period) =
             period::split_period(args, self.today).map_err(|e| CmdError::Invalid(self.t(e.msg_id(), &e.args())))?;
