@@ -57,6 +57,12 @@ pub trait DigestSender: Send + Sync {
     fn handles(&self, target: &Target) -> bool;
     /// Sends one text message; returns the transport's message id.
     fn send_text(&self, target: &Target, text: &str) -> Result<String, SendError>;
+    /// Sends one text message of a digest, whose lines equal to one of `headings` are headings (shown
+    /// bold where the transport can). By default as plain text.
+    fn send_digest_text(&self, target: &Target, text: &str, headings: &[String]) -> Result<String, SendError> {
+        let _ = headings;
+        self.send_text(target, text)
+    }
     /// Sends a PNG as a photo with a caption; returns the message id.
     fn send_photo(&self, target: &Target, photo: &Attachment, caption: &str) -> Result<String, SendError>;
     /// Longest text message in UTF-16 units (Telegram: 4096).
@@ -76,10 +82,19 @@ pub enum Part {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Outgoing {
     pub parts: Vec<Part>,
+    /// The text's heading lines.
+    pub headings: Vec<String>,
 }
 
 impl Outgoing {
-    pub fn new(title: &str, body: &str, chart: Option<&[u8]>, file_name: &str, max_len: usize) -> Outgoing {
+    pub fn new(
+        title: &str,
+        body: &str,
+        headings: &[String],
+        chart: Option<&[u8]>,
+        file_name: &str,
+        max_len: usize,
+    ) -> Outgoing {
         let mut parts: Vec<Part> = split(body, max_len).into_iter().map(Part::Text).collect();
         if let Some(png) = chart {
             let caption: String = title.chars().take(1000).collect();
@@ -88,17 +103,25 @@ impl Outgoing {
                 caption,
             });
         }
-        Outgoing { parts }
+        Outgoing { parts, headings: headings.to_vec() }
     }
 
     pub fn of_digest(d: &Digest, max_len: usize) -> Outgoing {
         let name = d.chart.as_ref().map(|a| a.file_name.clone()).unwrap_or_default();
-        Outgoing::new(&d.title, &d.reply.plain(), d.chart.as_ref().map(|a| a.bytes.as_slice()), &name, max_len)
+        let headings = d.reply.headings();
+        Outgoing::new(
+            &d.title,
+            &d.reply.plain(),
+            &headings,
+            d.chart.as_ref().map(|a| a.bytes.as_slice()),
+            &name,
+            max_len,
+        )
     }
 
     pub fn of_delivery(d: &Delivery, max_len: usize) -> Outgoing {
         let name = format!("{}-{}-{}.png", d.digest, d.from, d.to);
-        Outgoing::new(&d.title, &d.body, d.chart.as_deref(), &name, max_len)
+        Outgoing::new(&d.title, &d.body, &d.headings, d.chart.as_deref(), &name, max_len)
     }
 }
 
@@ -168,6 +191,7 @@ pub fn enqueue(
     let digest = content::build(store.conn(), spec, &cfg.office.name, &period, cfg.reply.max_list_items)?;
     let deadline = fire.max(now) + CDuration::from_std(spec.retry_for).unwrap_or(CDuration::hours(6));
     let body = digest.reply.plain();
+    let headings = digest.reply.headings();
     let lang = spec.lang.code();
     let target = spec.target.key();
     let row = NewDelivery {
@@ -182,6 +206,7 @@ pub fn enqueue(
         lang,
         title: &digest.title,
         body: &body,
+        headings: &headings,
         chart: digest.chart.as_ref().map(|a| a.bytes.as_slice()),
     };
     let out = store.write::<_, StoreError>(None, |tx| {
@@ -406,7 +431,7 @@ impl<'a> Scheduler<'a> {
         for part in out.parts.iter().skip(ids.len()) {
             self.pace.lock().unwrap_or_else(|p| p.into_inner()).wait(&row.target);
             let res = match part {
-                Part::Text(s) => self.sender.send_text(&target, s),
+                Part::Text(s) => self.sender.send_digest_text(&target, s, &out.headings),
                 Part::Photo { photo, caption } => self.sender.send_photo(&target, photo, caption),
             };
             match res {

@@ -126,6 +126,17 @@ impl Reply {
     }
 
     /// The reply as plain text (what the console shows and tests read).
+    /// The text of every heading, in order (a transport that stored the plain text can bold them).
+    pub fn headings(&self) -> Vec<String> {
+        self.blocks
+            .iter()
+            .filter_map(|b| match b {
+                Block::Heading(h) => Some(h.clone()),
+                _ => None,
+            })
+            .collect()
+    }
+
     pub fn plain(&self) -> String {
         super::text::render_plain(self)
     }

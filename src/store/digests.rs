@@ -60,6 +60,8 @@ pub struct Delivery {
     pub lang: String,
     pub title: String,
     pub body: String,
+    /// The body's heading lines (empty for rows written before migration 0006).
+    pub headings: Vec<String>,
     pub chart: Option<Vec<u8>>,
     pub message_ids: Vec<String>,
     pub last_error: Option<String>,
@@ -82,14 +84,15 @@ pub struct NewDelivery<'a> {
     pub lang: &'a str,
     pub title: &'a str,
     pub body: &'a str,
+    pub headings: &'a [String],
     pub chart: Option<&'a [u8]>,
 }
 
 const COLS: &str = "id, digest, period_from, period_to, target, origin, fire_at, state, attempts, next_attempt_at,
-    deadline_at, lang, title, body, chart, message_ids, last_error, possible_duplicate, reported_at, sent_at";
+    deadline_at, lang, title, body, chart, message_ids, last_error, possible_duplicate, reported_at, sent_at, headings";
 
 fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Vec<rusqlite::types::Value>> {
-    (0..20).map(|i| r.get::<_, rusqlite::types::Value>(i)).collect()
+    (0..21).map(|i| r.get::<_, rusqlite::types::Value>(i)).collect()
 }
 
 fn delivery(v: Vec<rusqlite::types::Value>) -> Result<Delivery> {
@@ -131,6 +134,10 @@ fn delivery(v: Vec<rusqlite::types::Value>) -> Result<Delivery> {
         possible_duplicate: int(17) != 0,
         reported: opt_text(18).is_some(),
         sent_at: opt_text(19).as_deref().map(ts_from).transpose()?,
+        headings: match opt_text(20) {
+            Some(j) => serde_json::from_str(&j).map_err(|e| corrupt(format!("digest headings: {e}")))?,
+            None => Vec::new(),
+        },
     })
 }
 
@@ -174,8 +181,8 @@ pub fn covered_through(conn: &Connection, digest: &str) -> Result<Option<NaiveDa
 pub fn insert(tx: &Connection, d: &NewDelivery<'_>, now: DateTime<Utc>) -> Result<Option<i64>> {
     let n = tx.execute(
         "INSERT OR IGNORE INTO digest_deliveries (digest, period_from, period_to, target, origin, fire_at, state, attempts,
-            next_attempt_at, deadline_at, lang, title, body, chart, created_at, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 0, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?14)",
+            next_attempt_at, deadline_at, lang, title, body, chart, created_at, updated_at, headings)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 0, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?14, ?15)",
         params![
             d.digest,
             date_sql(d.from),
@@ -191,6 +198,7 @@ pub fn insert(tx: &Connection, d: &NewDelivery<'_>, now: DateTime<Utc>) -> Resul
             d.body,
             d.chart,
             ts(now),
+            serde_json::to_string(d.headings).unwrap_or_else(|_| "[]".into()),
         ],
     )?;
     Ok((n == 1).then(|| tx.last_insert_rowid()))

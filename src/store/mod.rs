@@ -27,6 +27,7 @@ pub const MIGRATIONS: &[(i64, &str, &str)] = &[
     (3, "telegram", include_str!("../../migrations/0003_telegram.sql")),
     (4, "ledger sums", include_str!("../../migrations/0004_ledger_sums.sql")),
     (5, "telegram menus", include_str!("../../migrations/0005_telegram_menus.sql")),
+    (6, "digest headings", include_str!("../../migrations/0006_digest_headings.sql")),
 ];
 
 #[derive(Debug, thiserror::Error)]

@@ -129,6 +129,8 @@ async fn the_weekly_digest_reaches_the_channel_once_across_a_restart() {
     assert!(texts[0].contains("2024-05-27 to 2024-06-02"), "{}", texts[0]);
     assert!(texts[0].contains("100 masks <N95>"), "user text escaped, shown as typed: {}", texts[0]);
     assert!(got.iter().filter(|r| r.method == "sendmessage").all(|r| r.params["parse_mode"] == "HTML"));
+    assert!(got[0].text().starts_with("<b>"), "headings are bold: {}", got[0].text());
+    assert!(got[0].text().contains("&lt;N95&gt;"), "user text escaped: {}", got[0].text());
     assert_eq!(photos.len(), 1, "the chart as a photo");
     assert!(photos[0] > 1000, "a PNG, not an empty file");
     assert_eq!(got.last().unwrap().method, "sendphoto", "text first, then the chart");

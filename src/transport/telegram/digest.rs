@@ -3,7 +3,7 @@
 //! chats, and the scheduler loop `amity serve` runs beside the bot.
 //!
 //! - **Sending.** `sendMessage` (HTML parse mode, every character escaped: the outbox keeps a digest as
-//!   plain text, exactly as decided at the firing) and `sendPhoto` (the PNG, its title as caption), made
+//!   plain text, exactly as decided at the firing, with its heading lines, which are sent bold) and `sendPhoto` (the PNG, its title as caption), made
 //!   straight over HTTP with the same reqwest teloxide uses. The outbox owns retries, so this sender
 //!   makes exactly one request per message and classifies its answer by HTTP status: `429` (with
 //!   `retry_after`), `5xx` and network errors are retryable, every other refusal (chat not found, bot
@@ -178,17 +178,42 @@ fn classify(method: &str, status: u16, text: &str) -> Result<String, SendError> 
     Err(SendError::Permanent(reason))
 }
 
+impl TelegramSender {
+    fn send_html(&self, target: &Target, html: String) -> Result<String, SendError> {
+        let chat = chat_id(target).ok_or_else(|| SendError::Permanent(format!("not a Telegram chat: {target}")))?;
+        self.pace(&chat)?;
+        let body = json!({"chat_id": chat, "text": html, "parse_mode": "HTML",
+                          "link_preview_options": {"is_disabled": true}});
+        self.call("sendMessage", Body::Json(body))
+    }
+}
+
+/// A digest's text as Telegram HTML: every character escaped, heading lines bold. Telegram counts the
+/// text after parsing, so the tags do not count against the 4096 the text was split for.
+fn digest_html(text: &str, headings: &[String]) -> String {
+    text.split('\n')
+        .map(|line| {
+            if !line.trim().is_empty() && headings.iter().any(|h| h == line) {
+                format!("<b>{}</b>", escape(line))
+            } else {
+                escape(line)
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 impl DigestSender for TelegramSender {
     fn handles(&self, target: &Target) -> bool {
         chat_id(target).is_some()
     }
 
     fn send_text(&self, target: &Target, text: &str) -> Result<String, SendError> {
-        let chat = chat_id(target).ok_or_else(|| SendError::Permanent(format!("not a Telegram chat: {target}")))?;
-        self.pace(&chat)?;
-        let body = json!({"chat_id": chat, "text": escape(text), "parse_mode": "HTML",
-                          "link_preview_options": {"is_disabled": true}});
-        self.call("sendMessage", Body::Json(body))
+        self.send_html(target, escape(text))
+    }
+
+    fn send_digest_text(&self, target: &Target, text: &str, headings: &[String]) -> Result<String, SendError> {
+        self.send_html(target, digest_html(text, headings))
     }
 
     fn send_photo(&self, target: &Target, photo: &Attachment, caption: &str) -> Result<String, SendError> {
@@ -335,6 +360,17 @@ fn run(core: &Core, sender: &TelegramSender, tick: Duration, per_minute: usize) 
 mod tests {
     use super::*;
     use crate::domain::UserKey;
+
+    #[test]
+    fn digest_headings_are_bold_and_everything_else_escaped() {
+        let headings = vec!["Weekly digest · 2024-05-27 to 2024-06-02".to_string(), "Donations".to_string()];
+        let text = "Weekly digest · 2024-05-27 to 2024-06-02\n\nDonations\n• D-1 · 100 masks <N95> & more\nDonations";
+        assert_eq!(
+            digest_html(text, &headings),
+            "<b>Weekly digest · 2024-05-27 to 2024-06-02</b>\n\n<b>Donations</b>\n• D-1 · 100 masks &lt;N95&gt; &amp; more\n<b>Donations</b>"
+        );
+        assert_eq!(digest_html("a <b>", &[]), "a &lt;b&gt;", "rows written before headings were kept: plain");
+    }
 
     #[test]
     fn targets_become_chat_ids() {
