@@ -208,3 +208,19 @@ fn chinese_replies_of_the_main_answers() {
     let out = bot.refused_as(STRANGER, "/记捐赠 2020-05-31 | Mantova | 10 masks");
     assert!(out.contains("您的ID是 987654321"), "{out}");
 }
+
+#[test]
+fn every_command_has_its_help_in_both_languages() {
+    // `/help NAME` shows the command's line and its full form; a command added without them would show
+    // a missing-message marker (checked for every reply by `common::check_reply`).
+    let bot = seeded();
+    for c in amity::commands::COMMANDS {
+        let en = bot.ok(&format!("/help {}", c.name));
+        assert!(en.contains(&format!("/{}", c.name)), "{}: {en}", c.name);
+        let mut zh = req(&format!("/帮助 {}", c.name));
+        zh.lang_hint = Some("zh".into());
+        let r = bot.send(&zh);
+        check_reply(&zh.text, &r);
+        assert!(r.is_ok(), "{}: {}", c.name, r.plain());
+    }
+}

@@ -69,6 +69,8 @@ usage-delete = Form: /delete ID REASON
 usage-history = Form: /history ID — e.g. /history D-3
 usage-rate = Form: /rate CURRENCY RATE [DATE] — CNY per one unit, valid from DATE (default today)
     Example: /rate USD 7.0835 2020-01-01
+usage-export = Form: /export csv|xlsx [donations|letters|events|receptions|partners] [PERIOD] — every kind when none is named; partners whatever the period. In a private chat; the files include internal records.
+    Example: /export xlsx donations 2020
 usage-staff = Form: /staff add USER_ID [admin|staff] [NAME] · /staff remove USER_ID · /staff list
     Example: /staff add 123456789 staff Li Wei
 
