@@ -480,6 +480,7 @@ field-sent-received = sent|received
 field-field--value = FIELD: VALUE
 
 ## /export
+export-form = /export csv|xlsx [donations|letters|events|receptions|partners] [PERIOD]
 export-title = Export · { $period }
 export-count = { $kind }: { $count }
 export-nothing = Nothing to export in this period.

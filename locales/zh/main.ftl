@@ -375,6 +375,7 @@ field-sent-received = sent|received（发出/收到）
 field-field--value = 字段: 新值
 
 ## /export
+export-form = /导出 csv|xlsx [捐赠|信函|活动|接待|伙伴] [时间段]
 export-title = 导出 · { $period }
 export-count = { $kind }：{ $count }
 export-nothing = 这段时间没有可导出的记录。

@@ -12,8 +12,6 @@ use crate::store::reports::{self, Filter, Scope};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
-const USAGE: &str = "/export csv|xlsx [donations|letters|events|receptions|partners] [PERIOD]";
-
 /// A spreadsheet cell.
 #[derive(Clone, Debug)]
 enum Cell {
@@ -85,14 +83,15 @@ pub fn export(ctx: &mut Ctx<'_>, args: &str) -> CmdResult {
     if ctx.req.chat_kind != ChatKind::Private {
         return Err(CmdError::Refused(ctx.t("export-private-only", &[])));
     }
+    let usage = ctx.t("export-form", &[]);
     let mut words = args.split_whitespace();
     let format = match words.next().map(str::to_lowercase).as_deref() {
         Some("csv") => Format::Csv,
         Some("xlsx" | "excel") => Format::Xlsx,
         Some(other) => {
-            return Err(ctx.invalid("export-bad-format", &[("given", other.to_string()), ("usage", USAGE.into())]));
+            return Err(ctx.invalid("export-bad-format", &[("given", other.to_string()), ("usage", usage)]));
         }
-        None => return Err(ctx.invalid("export-no-format", &[("usage", USAGE.into())])),
+        None => return Err(ctx.invalid("export-no-format", &[("usage", usage)])),
     };
     let rest: Vec<&str> = words.collect();
     let (kinds, period_text) = match rest.first().and_then(|w| parse_kind(w)) {
