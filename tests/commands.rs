@@ -654,3 +654,41 @@ fn cancel_without_a_dialogue_is_harmless() {
     bot.ask("/cancel");
     assert_eq!(before, bot.counts());
 }
+
+#[test]
+fn long_lists_page_with_newer_and_older_buttons() {
+    let bot = spawn_with(|c| c.reply.max_list_items = 2);
+    for day in 1..=5 {
+        bot.ok(&format!("/donation 2020-03-0{day} | Germany | {day}0 masks"));
+    }
+    let first = bot.ask("/donations Germany 2020");
+    let text = first.plain();
+    assert!(text.contains("D-5") && text.contains("D-4") && !text.contains("D-3"), "newest first:\n{text}");
+    assert!(text.contains("Page 1 of 3: 1–2 of 5"), "{text}");
+    let data: Vec<&str> = first.buttons.iter().flatten().map(|b| b.data.as_str()).collect();
+    assert_eq!(data, ["/donations Germany 2020 page:2"], "only Older on the first page");
+
+    let second = bot.ask(data[0]);
+    let text = second.plain();
+    assert!(text.contains("D-3") && text.contains("D-2") && !text.contains("D-4"), "{text}");
+    assert!(text.contains("Page 2 of 3: 3–4 of 5"), "{text}");
+    assert!(text.contains("CNY") || text.contains("5 donations"), "the totals are the whole period's: {text}");
+    let data: Vec<&str> = second.buttons.iter().flatten().map(|b| b.data.as_str()).collect();
+    assert_eq!(data, ["/donations Germany 2020 page:1", "/donations Germany 2020 page:3"]);
+
+    let last = bot.ask("/donations Germany 2020 page:3").plain();
+    assert!(last.contains("D-1") && last.contains("Page 3 of 3: 5–5 of 5"), "{last}");
+    let past = bot.ask("/donations Germany 2020 page:9");
+    assert!(past.plain().contains("Page 3 of 3"), "a page past the end shows the last: {}", past.plain());
+
+    // Short lists have no pager; other lists page the same way.
+    let one = spawn_core();
+    one.ok("/donation 2020-03-01 | Germany | 10 masks");
+    let r = one.ask("/donations");
+    assert!(r.buttons.is_empty() && !r.plain().contains("Page"), "{}", r.plain());
+    for i in 0..3 {
+        bot.ok(&format!("/event 2020-05-2{i} | webinar | Thailand | Topic {i}"));
+    }
+    let ev = bot.ask("/events");
+    assert_eq!(ev.buttons.iter().flatten().map(|b| b.data.as_str()).collect::<Vec<_>>(), ["/events page:2"]);
+}

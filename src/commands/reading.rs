@@ -6,7 +6,7 @@ use super::spec::{COMMANDS, find, is_partner_add};
 use super::{CmdError, CmdResult, Ctx, logging};
 use crate::domain::*;
 use crate::i18n::Lang;
-use crate::render::Reply;
+use crate::render::{Button, Reply};
 use crate::store::records::from_minor;
 use crate::store::reports::{self, Filter, Scope};
 
@@ -183,6 +183,66 @@ fn title(ctx: &Ctx<'_>, what: &str, filter: &Filter, period: &Period) -> Result<
     Ok(parts.join(" · "))
 }
 
+/// The page a Prev / Next button asks for: a trailing `page:N` (N from 1) taken off the arguments.
+fn take_page(args: &str) -> (String, usize) {
+    let t = args.trim();
+    let (rest, last) = t.rsplit_once(char::is_whitespace).unwrap_or(("", t));
+    match last.strip_prefix("page:").and_then(|n| n.parse::<usize>().ok()).filter(|n| *n >= 1) {
+        Some(n) => (rest.trim_end().to_string(), n),
+        None => (t.to_string(), 1),
+    }
+}
+
+/// A page of a list: `max_list_items` records from the newest, `page` counting from 1. A page past the
+/// end shows the last one (a list that shrank since its buttons were made).
+fn page_of<T>(
+    ctx: &Ctx<'_>,
+    page: usize,
+    load: impl Fn(usize, usize) -> crate::store::Result<(i64, Vec<T>)>,
+) -> Result<(i64, Vec<T>, usize), CmdError> {
+    let per = ctx.cfg.reply.max_list_items;
+    let (count, list) = load(per, (page - 1) * per)?;
+    let pages = (count.max(0) as usize).div_ceil(per).max(1);
+    if page > pages {
+        let (count, list) = load(per, (pages - 1) * per)?;
+        return Ok((count, list, pages));
+    }
+    Ok((count, list, page))
+}
+
+/// After a page of a long list: where it is ("Page 2 of 7: 51–100 of 312, newest first") and Prev /
+/// Next buttons running the same command for the neighbouring pages (on Telegram they edit the message).
+fn pager(ctx: &Ctx<'_>, r: &mut Reply, command: &str, args: &str, total: i64, page: usize, shown: usize) {
+    let per = ctx.cfg.reply.max_list_items;
+    if total <= per as i64 {
+        return;
+    }
+    let pages = (total as usize).div_ceil(per);
+    let first = (page - 1) * per + 1;
+    r.note(ctx.t(
+        "list-page",
+        &[
+            ("page", page.to_string()),
+            ("pages", pages.to_string()),
+            ("first", first.to_string()),
+            ("last", (first + shown.max(1) - 1).to_string()),
+            ("total", total.to_string()),
+        ],
+    ));
+    let data = |p: usize| {
+        let a = args.trim();
+        if a.is_empty() { format!("{command} page:{p}") } else { format!("{command} {a} page:{p}") }
+    };
+    let mut row = Vec::new();
+    if page > 1 {
+        row.push(Button { label: ctx.t("btn-prev", &[]), data: data(page - 1) });
+    }
+    if page < pages {
+        row.push(Button { label: ctx.t("btn-next", &[]), data: data(page + 1) });
+    }
+    r.button_row(row);
+}
+
 fn more_line(ctx: &Ctx<'_>, r: &mut Reply, total: i64, shown: usize) {
     if total > shown as i64 {
         r.note(ctx.t("list-more", &[("count", (total - shown as i64).to_string()), ("n_shown", shown.to_string())]));
@@ -190,12 +250,13 @@ fn more_line(ctx: &Ctx<'_>, r: &mut Reply, total: i64, shown: usize) {
 }
 
 pub fn donations(ctx: &mut Ctx<'_>, args: &str) -> CmdResult {
-    let (filter_text, period) = ctx.filter_and_period(args)?;
+    let (args, page) = take_page(args);
+    let (filter_text, period) = ctx.filter_and_period(&args)?;
     let filter = ctx.resolve_filter(&filter_text, "/donations", true)?;
     let scope = Scope::with_period(ctx.sees_internal(), &period, filter.clone());
     let conn = ctx.store.conn();
     let totals = ctx.store.cached(format!("donation_totals:{scope:?}"), |c| reports::donation_totals(c, &scope))?;
-    let (count, list) = reports::donations(conn, &scope, ctx.cfg.reply.max_list_items, 0)?;
+    let (count, list, page) = page_of(ctx, page, |n, off| reports::donations(conn, &scope, n, off))?;
     let mut r = Reply::new();
     r.heading(title(ctx, "title-donations", &filter, &period)?);
     ctx.donation_summary(&totals, &mut r, 12);
@@ -208,19 +269,20 @@ pub fn donations(ctx: &mut Ctx<'_>, args: &str) -> CmdResult {
     for d in &list {
         r.item(ctx.donation_entry(d));
     }
-    more_line(ctx, &mut r, count, list.len());
+    pager(ctx, &mut r, "/donations", &args, count, page, list.len());
     r.gap();
     audience_note(ctx, &mut r);
     Ok(r)
 }
 
 pub fn letters(ctx: &mut Ctx<'_>, args: &str) -> CmdResult {
-    let (filter_text, period) = ctx.filter_and_period(args)?;
+    let (args, page) = take_page(args);
+    let (filter_text, period) = ctx.filter_and_period(&args)?;
     let filter = ctx.resolve_filter(&filter_text, "/letters", false)?;
     let scope = Scope::with_period(ctx.sees_internal(), &period, filter.clone());
     let conn = ctx.store.conn();
     let totals = ctx.store.cached(format!("letter_totals:{scope:?}"), |c| reports::letter_totals(c, &scope))?;
-    let (count, list) = reports::letters(conn, &scope, ctx.cfg.reply.max_list_items, 0)?;
+    let (count, list, page) = page_of(ctx, page, |n, off| reports::letters(conn, &scope, n, off))?;
     let mut r = Reply::new();
     r.heading(title(ctx, "title-letters", &filter, &period)?);
     letter_summary(ctx, &totals, &mut r);
@@ -230,18 +292,19 @@ pub fn letters(ctx: &mut Ctx<'_>, args: &str) -> CmdResult {
     for l in &list {
         r.item(ctx.letter_entry(l));
     }
-    more_line(ctx, &mut r, count, list.len());
+    pager(ctx, &mut r, "/letters", &args, count, page, list.len());
     Ok(r)
 }
 
 pub fn events(ctx: &mut Ctx<'_>, args: &str) -> CmdResult {
-    let (filter_text, period) = ctx.filter_and_period(args)?;
+    let (args, page) = take_page(args);
+    let (filter_text, period) = ctx.filter_and_period(&args)?;
     let filter = ctx.resolve_filter(&filter_text, "/events", false)?;
     let scope = Scope::with_period(ctx.sees_internal(), &period, filter.clone());
     let conn = ctx.store.conn();
     let (by_kind, countries) =
         ctx.store.cached(format!("event_totals:{scope:?}"), |c| reports::event_totals(c, &scope))?;
-    let (count, list) = reports::events(conn, &scope, ctx.cfg.reply.max_list_items, 0)?;
+    let (count, list, page) = page_of(ctx, page, |n, off| reports::events(conn, &scope, n, off))?;
     let mut r = Reply::new();
     r.heading(title(ctx, "title-events", &filter, &period)?);
     event_summary(ctx, &by_kind, countries, &mut r);
@@ -251,17 +314,18 @@ pub fn events(ctx: &mut Ctx<'_>, args: &str) -> CmdResult {
     for e in &list {
         r.item(ctx.event_entry(e));
     }
-    more_line(ctx, &mut r, count, list.len());
+    pager(ctx, &mut r, "/events", &args, count, page, list.len());
     Ok(r)
 }
 
 pub fn receptions(ctx: &mut Ctx<'_>, args: &str) -> CmdResult {
-    let period = if args.trim().is_empty() { Period::all() } else { ctx.period(args)? };
+    let (args, page) = take_page(args);
+    let period = if args.trim().is_empty() { Period::all() } else { ctx.period(&args)? };
     let scope = Scope::with_period(ctx.sees_internal(), &period, Filter::All);
     let conn = ctx.store.conn();
     let (n, guests, countries) =
         ctx.store.cached(format!("reception_totals:{scope:?}"), |c| reports::reception_totals(c, &scope))?;
-    let (count, list) = reports::receptions(conn, &scope, ctx.cfg.reply.max_list_items, 0)?;
+    let (count, list, page) = page_of(ctx, page, |n, off| reports::receptions(conn, &scope, n, off))?;
     let mut r = Reply::new();
     r.heading(title(ctx, "title-receptions", &Filter::All, &period)?);
     if n == 0 {
@@ -276,7 +340,7 @@ pub fn receptions(ctx: &mut Ctx<'_>, args: &str) -> CmdResult {
     for x in &list {
         r.item(ctx.reception_entry(x));
     }
-    more_line(ctx, &mut r, count, list.len());
+    pager(ctx, &mut r, "/receptions", &args, count, page, list.len());
     Ok(r)
 }
 

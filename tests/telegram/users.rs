@@ -271,6 +271,26 @@ async fn export_sends_the_files_as_documents_in_a_private_chat_only() {
     app.stop().await;
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_long_list_pages_in_place_with_older_and_newer_buttons() {
+    let mut app = spawn_with(|c| c.reply.max_list_items = 2, Hooks::default()).await;
+    for day in 1..=3 {
+        let r = app.core.handle(&amity::Request::console(format!("/donation 2020-03-0{day} | Germany | {day}0 masks")));
+        assert!(r.is_ok(), "{}", r.plain());
+    }
+    let sent = app.say(STRANGER, private(STRANGER, "/donations")).await;
+    assert!(visible(sent[0].text()).contains("Page 1 of 2"), "{}", sent[0].text());
+    let bs = buttons(&sent[0]);
+    assert_eq!(bs.len(), 1, "{bs:?}");
+    let msg_id = sent[0].message_id.unwrap();
+    let step = app.say(STRANGER, press(STRANGER, private_chat(STRANGER), msg_id, &bs[0].1)).await;
+    assert_eq!(step[0].method, "editmessagetext", "the page replaces the message: {step:?}");
+    let text = visible(step[0].text());
+    assert!(text.contains("Page 2 of 2") && text.contains("D-1") && !text.contains("D-3"), "{text}");
+    assert_eq!(buttons(&step[0]).len(), 1, "Newer only on the last page");
+    app.stop().await;
+}
+
 /// The uploaded file a field names (`attach://<part>`, or the part itself).
 fn attached(r: &fake::Recorded, field: &str) -> serde_json::Value {
     match r.params[field].as_str().and_then(|s| s.strip_prefix("attach://")) {
