@@ -656,7 +656,7 @@ fn cancel_without_a_dialogue_is_harmless() {
 }
 
 #[test]
-fn long_lists_page_with_newer_and_older_buttons() {
+fn long_lists_page_with_previous_and_next_buttons() {
     let bot = spawn_with(|c| c.reply.max_list_items = 2);
     for day in 1..=5 {
         bot.ok(&format!("/donation 2020-03-0{day} | Germany | {day}0 masks"));
@@ -666,7 +666,7 @@ fn long_lists_page_with_newer_and_older_buttons() {
     assert!(text.contains("D-5") && text.contains("D-4") && !text.contains("D-3"), "newest first:\n{text}");
     assert!(text.contains("Page 1 of 3: 1–2 of 5"), "{text}");
     let data: Vec<&str> = first.buttons.iter().flatten().map(|b| b.data.as_str()).collect();
-    assert_eq!(data, ["/donations Germany 2020 page:2"], "only Older on the first page");
+    assert_eq!(data, ["/donations Germany 2020 page:2"], "only Next on the first page");
 
     let second = bot.ask(data[0]);
     let text = second.plain();
@@ -691,4 +691,15 @@ fn long_lists_page_with_newer_and_older_buttons() {
     }
     let ev = bot.ask("/events");
     assert_eq!(ev.buttons.iter().flatten().map(|b| b.data.as_str()).collect::<Vec<_>>(), ["/events page:2"]);
+    for name in ["Mantova", "Lombardy", "Bavaria"] {
+        bot.ok(&format!("/partner add {name} | Italy | partner"));
+    }
+    bot.ok("/donation 2020-04-01 | Mantova | 10 masks");
+    bot.ok("/donation 2020-04-02 | Mantova | 20 masks");
+    bot.ok("/donation 2020-04-03 | Mantova | 30 masks");
+    let page = bot.ok("/partner Mantova");
+    assert!(page.contains("1 more not shown here: /donations Mantova lists them all."), "{page}");
+    let ps = bot.ask("/partners Italy page:2");
+    assert!(ps.plain().contains("Page 2 of 2: 3–3 of 3"), "{}", ps.plain());
+    assert_eq!(ps.buttons.iter().flatten().map(|b| b.data.as_str()).collect::<Vec<_>>(), ["/partners Italy page:1"]);
 }

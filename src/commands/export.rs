@@ -248,7 +248,7 @@ fn load(ctx: &Ctx<'_>, kind: RecordKind, period: &Period, max: usize) -> Result<
             ctx,
             kind,
             max,
-            reports::partners(conn, true, None, None, n)?,
+            reports::partners(conn, true, None, None, n, 0)?,
             &["id", "name", "partner-kind", "country", "level", "aliases", "since", "note"],
             |ctx, p| partner_row(ctx, &p.partner),
         ),

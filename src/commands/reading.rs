@@ -210,7 +210,7 @@ fn page_of<T>(
     Ok((count, list, page))
 }
 
-/// After a page of a long list: where it is ("Page 2 of 7: 51–100 of 312, newest first") and Prev /
+/// After a page of a long list: where it is ("Page 2 of 7: 51–100 of 312") and Previous /
 /// Next buttons running the same command for the neighbouring pages (on Telegram they edit the message).
 fn pager(ctx: &Ctx<'_>, r: &mut Reply, command: &str, args: &str, total: i64, page: usize, shown: usize) {
     let per = ctx.cfg.reply.max_list_items;
@@ -243,9 +243,13 @@ fn pager(ctx: &Ctx<'_>, r: &mut Reply, command: &str, args: &str, total: i64, pa
     r.button_row(row);
 }
 
-fn more_line(ctx: &Ctx<'_>, r: &mut Reply, total: i64, shown: usize) {
+/// Under a short list of a longer one (a partner's page): how many more, and the command that lists
+/// them all, a page at a time.
+fn more_in(ctx: &Ctx<'_>, r: &mut Reply, total: i64, shown: usize, command: &str) {
     if total > shown as i64 {
-        r.note(ctx.t("list-more", &[("count", (total - shown as i64).to_string()), ("n_shown", shown.to_string())]));
+        r.note(
+            ctx.t("list-more-in", &[("count", (total - shown as i64).to_string()), ("command", command.to_string())]),
+        );
     }
 }
 
@@ -345,6 +349,7 @@ pub fn receptions(ctx: &mut Ctx<'_>, args: &str) -> CmdResult {
 }
 
 pub fn partners(ctx: &mut Ctx<'_>, args: &str) -> CmdResult {
+    let (args, page) = take_page(args);
     let arg = args.trim();
     let (country, kind) = if arg.is_empty() {
         (None, None)
@@ -363,8 +368,9 @@ pub fn partners(ctx: &mut Ctx<'_>, args: &str) -> CmdResult {
             ],
         ));
     };
-    let (total, lines) =
-        reports::partners(ctx.store.conn(), ctx.sees_internal(), country, kind, ctx.cfg.reply.max_list_items)?;
+    let conn = ctx.store.conn();
+    let staff = ctx.sees_internal();
+    let (total, lines, page) = page_of(ctx, page, |n, off| reports::partners(conn, staff, country, kind, n, off))?;
     let mut r = Reply::new();
     let what = country.map(|c| ctx.country_name(c).to_string()).or(kind.map(|k| ctx.word("partner-kind", k.as_str())));
     r.heading(match what {
@@ -378,7 +384,7 @@ pub fn partners(ctx: &mut Ctx<'_>, args: &str) -> CmdResult {
         s.push_str(&partner_tally(ctx, l));
         r.item(s);
     }
-    more_line(ctx, &mut r, total, lines.len());
+    pager(ctx, &mut r, "/partners", &args, total, page, lines.len());
     if total == 0 && ctx.staff() {
         r.note(ctx.t("partners-how-to-add", &[]));
     }
@@ -449,7 +455,7 @@ pub fn partner(ctx: &mut Ctx<'_>, args: &str) -> CmdResult {
     for d in &dl {
         r.item(ctx.donation_entry(d));
     }
-    more_line(ctx, &mut r, dn, dl.len());
+    more_in(ctx, &mut r, dn, dl.len(), &format!("/donations {}", p.name));
     r.gap();
     r.heading(ctx.t("section-letters", &[]));
     if ll.is_empty() {
@@ -458,7 +464,7 @@ pub fn partner(ctx: &mut Ctx<'_>, args: &str) -> CmdResult {
     for l in &ll {
         r.item(ctx.letter_entry(l));
     }
-    more_line(ctx, &mut r, ln, ll.len());
+    more_in(ctx, &mut r, ln, ll.len(), &format!("/letters {}", p.name));
     r.gap();
     r.heading(ctx.t("section-events", &[]));
     if el.is_empty() {
@@ -467,7 +473,7 @@ pub fn partner(ctx: &mut Ctx<'_>, args: &str) -> CmdResult {
     for e in &el {
         r.item(ctx.event_entry(e));
     }
-    more_line(ctx, &mut r, en, el.len());
+    more_in(ctx, &mut r, en, el.len(), &format!("/events {}", p.name));
     r.gap();
     audience_note(ctx, &mut r);
     Ok(r)

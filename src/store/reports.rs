@@ -557,6 +557,7 @@ pub fn partners(
     country: Option<CountryCode>,
     kind: Option<PartnerKind>,
     limit: usize,
+    offset: usize,
 ) -> Result<(i64, Vec<PartnerLine>)> {
     let internal = if staff { "" } else { " AND x.internal = 0" };
     let sql = format!(
@@ -588,7 +589,7 @@ pub fn partners(
         .collect::<rusqlite::Result<Vec<_>>>()?;
     let total = rows.len() as i64;
     let mut out = Vec::new();
-    for (id, donations, cny_fen, letters, events) in rows.into_iter().take(limit) {
+    for (id, donations, cny_fen, letters, events) in rows.into_iter().skip(offset).take(limit) {
         if let Some(partner) = records::get_partner(conn, id)? {
             out.push(PartnerLine { partner, donations, cny_fen, letters, events });
         }

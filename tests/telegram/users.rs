@@ -272,7 +272,7 @@ async fn export_sends_the_files_as_documents_in_a_private_chat_only() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_long_list_pages_in_place_with_older_and_newer_buttons() {
+async fn a_long_list_pages_in_place_with_previous_and_next_buttons() {
     let mut app = spawn_with(|c| c.reply.max_list_items = 2, Hooks::default()).await;
     for day in 1..=3 {
         let r = app.core.handle(&amity::Request::console(format!("/donation 2020-03-0{day} | Germany | {day}0 masks")));
@@ -287,7 +287,7 @@ async fn a_long_list_pages_in_place_with_older_and_newer_buttons() {
     assert_eq!(step[0].method, "editmessagetext", "the page replaces the message: {step:?}");
     let text = visible(step[0].text());
     assert!(text.contains("Page 2 of 2") && text.contains("D-1") && !text.contains("D-3"), "{text}");
-    assert_eq!(buttons(&step[0]).len(), 1, "Newer only on the last page");
+    assert_eq!(buttons(&step[0]).len(), 1, "Previous only on the last page");
     app.stop().await;
 }
 
