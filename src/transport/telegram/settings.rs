@@ -94,6 +94,9 @@ impl TelegramCfg {
         if self.max_backoff_secs == 0 {
             bail!("telegram.max_backoff_secs must be at least 1");
         }
+        if self.lane_idle_secs == 0 {
+            bail!("telegram.lane_idle_secs must be at least 1 (a chat's worker closes after that many idle seconds)");
+        }
         if self.mode == Mode::Webhook {
             self.webhook_addr()?;
             self.webhook_path()?;
