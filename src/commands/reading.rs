@@ -183,12 +183,13 @@ fn title(ctx: &Ctx<'_>, what: &str, filter: &Filter, period: &Period) -> Result<
     Ok(parts.join(" · "))
 }
 
-/// The page a Prev / Next button asks for: a trailing `page:N` (N from 1) taken off the arguments.
+/// The page a Previous / Next button asks for: a trailing `page:N` taken off the arguments. A page
+/// number typed wrong (`page:0`, `page:x`) means the first page, rather than a filter named "page:0".
 fn take_page(args: &str) -> (String, usize) {
     let t = args.trim();
     let (rest, last) = t.rsplit_once(char::is_whitespace).unwrap_or(("", t));
-    match last.strip_prefix("page:").and_then(|n| n.parse::<usize>().ok()).filter(|n| *n >= 1) {
-        Some(n) => (rest.trim_end().to_string(), n),
+    match last.strip_prefix("page:") {
+        Some(n) => (rest.trim_end().to_string(), n.parse::<usize>().unwrap_or(1).max(1)),
         None => (t.to_string(), 1),
     }
 }

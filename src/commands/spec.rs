@@ -91,7 +91,7 @@ pub fn dispatch(ctx: &mut Ctx<'_>) -> CmdResult {
         });
     };
     authorize(ctx, spec, args)?;
-    if !MEMOISED.contains(&spec.name) || (spec.name == "partner" && is_partner_add(args)) {
+    if !MEMOISED.contains(&spec.name) || writes(spec, args) {
         return (spec.run)(ctx, args);
     }
     // A reading answer depends only on the ledger, the command, the reader's language and role, the
@@ -114,10 +114,14 @@ pub fn dispatch(ctx: &mut Ctx<'_>) -> CmdResult {
 const MEMOISED: &[&str] =
     &["totals", "donations", "letters", "events", "receptions", "partners", "partner", "countries"];
 
+/// Whether this use of the command writes (`/partner NAME` reads; `/partner add …` writes).
+fn writes(spec: &CommandSpec, args: &str) -> bool {
+    spec.writes || (spec.name == "partner" && is_partner_add(args))
+}
+
 /// Role and channel checks, before anything is parsed.
 fn authorize(ctx: &Ctx<'_>, spec: &CommandSpec, args: &str) -> Result<(), CmdError> {
-    // `/partner NAME` reads; `/partner add …` writes.
-    let writes = spec.writes || (spec.name == "partner" && is_partner_add(args));
+    let writes = writes(spec, args);
     let min_role = if writes { spec.min_role.max(Role::Staff) } else { spec.min_role };
     let id = ctx.req.user.bare_id().to_string();
     if ctx.role < min_role {
