@@ -1,0 +1,2 @@
+//! Defects of configuration and scheduling, found through `amity check-config`, `/digest send` and
+//! the running scheduler.
