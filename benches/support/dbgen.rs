@@ -19,9 +19,9 @@
 #![allow(dead_code)]
 
 use amity::domain::money::item_key;
+use amity::domain::money::minor_units;
 use amity::domain::{CountryCode, country, norm_name};
 use amity::store::Store;
-use amity::domain::money::minor_units;
 use rusqlite::{Connection, params};
 use rust_decimal::Decimal;
 use std::collections::HashSet;

@@ -171,7 +171,9 @@ fn can_be_live(ctx: &Ctx<'_>, rec: &Record) -> Result<(), CmdError> {
     {
         let letter = RecordId::new(RecordKind::Letter, reply_to);
         if !matches!(records::get_record(conn, letter)?, Some((_, false))) {
-            return Err(ctx.invalid("err-restore-dead-letter", &[("id", rec.id().to_string()), ("letter", letter.to_string())]));
+            return Err(
+                ctx.invalid("err-restore-dead-letter", &[("id", rec.id().to_string()), ("letter", letter.to_string())])
+            );
         }
     }
     if let Record::Partner(p) = rec {

@@ -327,7 +327,9 @@ impl MoneyError {
             MoneyError::TooManyItems { count, max } => {
                 vec![("count", count.to_string()), ("max", max.to_string())]
             }
-            MoneyError::MissingQuantity { line } | MoneyError::MissingItem { line } | MoneyError::TwoNumbers { line } => {
+            MoneyError::MissingQuantity { line }
+            | MoneyError::MissingItem { line }
+            | MoneyError::TwoNumbers { line } => {
                 vec![("line", line.clone())]
             }
             MoneyError::ItemNameTooLong { item, max } => {
