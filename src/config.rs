@@ -109,6 +109,7 @@ impl Config {
         if crate::i18n::Lang::parse(&self.office.default_language).is_none() {
             bail!("office.default_language must be \"en\" or \"zh\", not {:?}", self.office.default_language);
         }
+        bounded("access.undo_window_hours", self.access.undo_window_hours, UNDO_WINDOW_HOURS, "hours", "24")?;
         for a in &self.access.admins {
             if UserKey::parse(a).is_none() {
                 bail!(
@@ -142,6 +143,32 @@ impl Config {
     pub fn admin_keys(&self) -> Vec<UserKey> {
         self.access.admins.iter().filter_map(|a| UserKey::parse(a)).collect()
     }
+}
+
+/// `access.undo_window_hours`: an hour to 30 days.
+pub const UNDO_WINDOW_HOURS: std::ops::RangeInclusive<u32> = 1..=720;
+
+/// Refuses a whole-number setting outside `range`, naming the setting (`section.key`), its bounds and
+/// an example, so that no value read from the file can reach arithmetic on times unchecked.
+pub fn bounded<T>(
+    key: &str,
+    value: T,
+    range: std::ops::RangeInclusive<T>,
+    unit: &str,
+    example: &str,
+) -> anyhow::Result<()>
+where
+    T: PartialOrd + std::fmt::Display + Copy,
+{
+    if !range.contains(&value) {
+        let short = key.rsplit('.').next().unwrap_or(key);
+        bail!(
+            "{key} must be at least {} and at most {} {unit}, not {value}; e.g. {short} = {example}",
+            range.start(),
+            range.end()
+        );
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -1,2 +1,179 @@
 //! Defects of configuration and scheduling, found through `amity check-config`, `/digest send` and
 //! the running scheduler.
+
+use crate::common::*;
+use amity::digest::outbox::{self, Enqueued, Pace, SendError, Supervision};
+use amity::digest::{DigestCfg, DigestSender, Target};
+use amity::render::Attachment;
+use chrono::{DateTime, Duration, TimeZone, Utc};
+use std::process::Command;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+/// The real binary, as an admin runs it (no token in the environment, backtraces asked for: a mistake
+/// must still be one line).
+fn amity() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_amity"));
+    c.env("RUST_BACKTRACE", "1").env_remove("TELOXIDE_TOKEN").env_remove("AMITY_WEBHOOK_SECRET");
+    c
+}
+
+/// Runs `amity check-config` on `text` (written to `amity.toml` in `dir`): (exit code, stderr).
+fn check_config(dir: &std::path::Path, text: &str) -> (Option<i32>, String) {
+    let cfg = dir.join("amity.toml");
+    std::fs::write(&cfg, text).unwrap();
+    let out = amity().current_dir(dir).arg("check-config").arg("--config").arg(&cfg).output().unwrap();
+    (out.status.code(), String::from_utf8_lossy(&out.stderr).into_owned())
+}
+
+/// A user's mistake: status 1 and one line, never a panic or a stack trace.
+fn assert_one_line_error(code: Option<i32>, err: &str) {
+    assert_eq!(code, Some(1), "{err}");
+    assert!(err.starts_with("error: ") && err.trim_end().lines().count() == 1, "{err}");
+    assert!(!err.contains("panicked") && !err.contains("backtrace"), "{err}");
+}
+
+fn sh(y: i32, m: u32, d: u32, h: u32, min: u32) -> DateTime<Utc> {
+    chrono_tz::Asia::Shanghai.with_ymd_and_hms(y, m, d, h, min, 0).unwrap().with_timezone(&Utc)
+}
+
+const WEEKLY: &str = r#"
+name = "weekly"
+target = "telegram:@shanxi_outreach"
+schedule = "0 9 * * MON"
+timezone = "Asia/Shanghai"
+"#;
+
+/// The admin every digest test configures.
+const ADMIN: &str = "111222333";
+
+fn digest_bot() -> Bot {
+    let weekly: DigestCfg = toml::from_str(WEEKLY).unwrap();
+    spawn_with(move |c| {
+        c.digests = vec![weekly];
+        c.access.admins = vec![ADMIN.into()];
+    })
+}
+
+#[test]
+fn a_huge_retry_for_is_refused_by_check_config_and_never_panics() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = "[access]\nadmins = [\"111\"]\n[[digest]]\nname = \"w\"\ntarget = \"console\"\nschedule = \"0 9 * * MON\"\nretry_for = \"99999999999d\"\n";
+    let (code, err) = check_config(dir.path(), text);
+    assert_one_line_error(code, &err);
+    // The key, the bound and an example.
+    assert!(err.contains("retry_for") && err.contains("\"7d\"") && err.contains("retry_for = \"6h\""), "{err}");
+
+    // `/digest send` with that file: the same refusal, not exit 101 with a backtrace.
+    let out =
+        amity().current_dir(dir.path()).args(["ask", "--config", "amity.toml", "/digest send w"]).output().unwrap();
+    assert_one_line_error(out.status.code(), &String::from_utf8_lossy(&out.stderr));
+
+    // Below the config's check, no arithmetic on times panics: a spec with the longest retry there is,
+    // queued on the last day a stored time can hold, saturates there.
+    let bot = digest_bot();
+    let mut spec = amity::digest::spec::specs(bot.core.config()).unwrap().remove(0);
+    spec.retry_for = std::time::Duration::MAX;
+    let (_, last) = outbox::time_range();
+    let end = Utc.with_ymd_and_hms(9999, 12, 31, 12, 0, 0).unwrap();
+    let e = bot.core.with_store_locked(|s| outbox::enqueue(s, bot.core.config(), &spec, end, true, end)).unwrap();
+    let Enqueued::Row(row) = e else { panic!("a new row was expected: {e:?}") };
+    assert_eq!(row.deadline_at, last);
+    assert_eq!(outbox::later(DateTime::<Utc>::MAX_UTC, Duration::days(1)), last);
+    assert_eq!(outbox::later(DateTime::<Utc>::MIN_UTC, -Duration::days(1)), outbox::time_range().0);
+    // A server asking to wait longer than chrono can count is a long wait, not a panic.
+    assert!(outbox::retry_wait(1, Some(std::time::Duration::MAX)) >= Duration::hours(1));
+}
+
+#[test]
+fn every_duration_in_the_config_is_bounded_and_the_error_names_the_key_and_the_bound() {
+    let dir = tempfile::tempdir().unwrap();
+    let cases = [
+        ("[access]\nundo_window_hours = 4000000000\n", "access.undo_window_hours", "720"),
+        ("[access]\nundo_window_hours = 0\n", "access.undo_window_hours", "720"),
+        ("[telegram]\nlane_idle_secs = 99999999999\n", "telegram.lane_idle_secs", "86400"),
+        ("[telegram]\ndigest_tick_secs = 99999999999\n", "telegram.digest_tick_secs", "3600"),
+        ("[telegram]\nmax_backoff_secs = 99999999999\n", "telegram.max_backoff_secs", "3600"),
+        ("[telegram]\nshutdown_grace_secs = 99999999999\n", "telegram.shutdown_grace_secs", "3600"),
+        ("[telegram]\npoll_timeout_secs = 51\n", "telegram.poll_timeout_secs", "50"),
+    ];
+    for (text, key, bound) in cases {
+        let (code, err) = check_config(dir.path(), text);
+        assert_one_line_error(code, &err);
+        let short = key.rsplit('.').next().unwrap();
+        assert!(err.contains(key) && err.contains(bound) && err.contains(&format!("e.g. {short} = ")), "{text}: {err}");
+    }
+}
+
+/// A sender whose digest sends panic while `panics` is above zero (a bug in a transport), and which
+/// records what it sent.
+#[derive(Default)]
+struct PanickySender {
+    panics: AtomicUsize,
+    sent: Mutex<Vec<(String, String)>>,
+}
+
+impl PanickySender {
+    fn texts_to(&self, target: &str) -> Vec<String> {
+        self.sent.lock().unwrap().iter().filter(|(t, _)| t == target).map(|(_, x)| x.clone()).collect()
+    }
+}
+
+impl DigestSender for PanickySender {
+    fn handles(&self, _t: &Target) -> bool {
+        true
+    }
+    fn send_text(&self, target: &Target, text: &str) -> Result<String, SendError> {
+        if !matches!(target, Target::User(_))
+            && self.panics.fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1)).is_ok()
+        {
+            panic!("a bug in the sender");
+        }
+        let mut s = self.sent.lock().unwrap();
+        s.push((target.key(), text.to_string()));
+        Ok(format!("m{}", s.len()))
+    }
+    fn send_photo(&self, target: &Target, _photo: &Attachment, caption: &str) -> Result<String, SendError> {
+        self.send_text(target, caption)
+    }
+}
+
+#[test]
+fn a_digest_scheduler_that_panics_is_restarted_with_backoff_and_the_admins_are_told() {
+    let bot = digest_bot();
+    let sender = PanickySender { panics: AtomicUsize::new(1), ..Default::default() };
+    let clock = Mutex::new(sh(2024, 6, 3, 8, 59));
+    let naps = Mutex::new(Vec::new());
+    let tick = std::time::Duration::from_secs(20);
+    let failures = outbox::supervise(
+        &bot.core,
+        &sender,
+        Supervision {
+            tick,
+            now: Box::new(|| *clock.lock().unwrap()),
+            nap: Box::new(|d| {
+                *clock.lock().unwrap() += Duration::from_std(d).unwrap();
+                let mut n = naps.lock().unwrap();
+                n.push(d);
+                n.len() >= 12
+            }),
+            pace: Box::new(|| Pace::with(1000, Box::new(|| std::time::Duration::ZERO), Box::new(|_| {}))),
+        },
+    );
+    assert_eq!(failures, 1, "the 09:00 firing panicked once");
+    let admin = sender.texts_to(&format!("user:tg:{ADMIN}"));
+    assert_eq!(admin.len(), 2, "told of the failure, then that it runs again: {admin:?}");
+    assert!(admin[0].contains("digest scheduler failed") && admin[0].contains("a bug in the sender"), "{}", admin[0]);
+    assert!(admin[1].contains("runs again"), "{}", admin[1]);
+    // Restarted: the digest the panic interrupted went out afterwards, once.
+    let texts = sender.texts_to("telegram:@shanxi_outreach");
+    assert_eq!(texts.len(), 1, "{texts:?}");
+    let state: String =
+        bot.conn().query_row("SELECT state FROM digest_deliveries WHERE digest = 'weekly'", [], |r| r.get(0)).unwrap();
+    assert_eq!(state, "sent");
+    // The pause after the failure is the restart's, and the loop went on ticking after it.
+    let naps = naps.into_inner().unwrap();
+    assert!(naps.iter().all(|d| *d >= tick) && naps.len() == 12, "{naps:?}");
+    assert_eq!(outbox::restart_wait(tick, 1), tick);
+    assert!(outbox::restart_wait(tick, 3) > tick && outbox::restart_wait(tick, 99) == outbox::MAX_RESTART_WAIT);
+}

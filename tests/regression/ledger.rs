@@ -1,2 +1,1 @@
 //! Defects of the ledger's numbers, names and records, found through the chat commands.
-

@@ -1,6 +1,7 @@
 //! The `[telegram]` section of the configuration file, and the bot token (from `TELOXIDE_TOKEN` or a
 //! file named here; never from this file, never printed).
 
+use crate::config::bounded;
 use anyhow::{Context, bail};
 use serde::Deserialize;
 use std::path::PathBuf;
@@ -79,24 +80,20 @@ impl Default for TelegramCfg {
 }
 
 impl TelegramCfg {
+    /// Refuses settings out of their bounds (every duration is bounded: see [`bounded`]) and an
+    /// incomplete webhook setup.
     pub fn check(&self) -> anyhow::Result<()> {
-        if self.poll_timeout_secs > 50 {
-            bail!("telegram.poll_timeout_secs must be at most 50");
-        }
+        bounded("telegram.poll_timeout_secs", self.poll_timeout_secs, 0..=50, "seconds", "25")?;
         if self.per_chat_per_second == 0 || self.per_group_per_minute == 0 || self.overall_per_second == 0 {
             bail!(
                 "telegram rate limits (per_chat_per_second, per_group_per_minute, overall_per_second) must be at least 1"
             );
         }
-        if self.digest_tick_secs == 0 {
-            bail!("telegram.digest_tick_secs must be at least 1");
-        }
-        if self.max_backoff_secs == 0 {
-            bail!("telegram.max_backoff_secs must be at least 1");
-        }
-        if self.lane_idle_secs == 0 {
-            bail!("telegram.lane_idle_secs must be at least 1 (a chat's worker closes after that many idle seconds)");
-        }
+        bounded("telegram.shutdown_grace_secs", self.shutdown_grace_secs, 0..=3600, "seconds (an hour)", "30")?;
+        bounded("telegram.digest_tick_secs", self.digest_tick_secs, 1..=3600, "seconds (an hour)", "20")?;
+        bounded("telegram.max_backoff_secs", self.max_backoff_secs, 1..=3600, "seconds (an hour)", "30")?;
+        // A chat's worker closes after that many idle seconds.
+        bounded("telegram.lane_idle_secs", self.lane_idle_secs, 1..=86_400, "seconds (a day)", "300")?;
         if self.mode == Mode::Webhook {
             self.webhook_addr()?;
             self.webhook_path()?;
