@@ -177,3 +177,53 @@ fn a_digest_scheduler_that_panics_is_restarted_with_backoff_and_the_admins_are_t
     assert_eq!(outbox::restart_wait(tick, 1), tick);
     assert!(outbox::restart_wait(tick, 3) > tick && outbox::restart_wait(tick, 99) == outbox::MAX_RESTART_WAIT);
 }
+
+#[test]
+fn a_token_in_the_config_file_is_never_echoed_in_the_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let token = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw";
+    // (file, the key the error must name, words of the fix it must give)
+    let cases = [
+        (format!("[telegram]\ntoken = \"{token}\"\n"), "token", "TELOXIDE_TOKEN"),
+        (format!("[telegram]\ntokn = \"{token}\"\n"), "tokn", "token_file"),
+        (format!("[telegram]\npoll_timeout_secs = \"{token}\"\n"), "poll_timeout_secs", "TELOXIDE_TOKEN"),
+        (format!("\ntelegram = {{ token = \"{token}\" }}\n"), "token", "TELOXIDE_TOKEN"),
+        (format!("[telegram]\ntoken = \"\"\"\n{token}\n\"\"\"\n"), "token", "TELOXIDE_TOKEN"),
+        ("[telegram]\nsecret_token = \"s3cret-Webhook_token\"\n".into(), "secret_token", "AMITY_WEBHOOK_SECRET"),
+        ("[database]\npassword = \"hunter2-hunter2\"\n".into(), "password", "environment"),
+        (format!("[access]\nadmins = [\"{token}\"]\n"), "access.admins", "user id"),
+    ];
+    for (text, key, fix) in &cases {
+        let (code, err) = check_config(dir.path(), text);
+        assert_one_line_error(code, &err);
+        for secret in ["AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw", "s3cret-Webhook_token", "hunter2"] {
+            assert!(!err.contains(secret), "the secret was echoed for {text:?}: {err}");
+        }
+        assert!(err.contains(key) && err.contains(fix), "{text:?}: {err}");
+        if !key.contains('.') {
+            assert!(err.contains("line 2"), "where: {err}");
+        }
+    }
+    // A line with nothing secret is still shown, to help.
+    let (_, err) = check_config(dir.path(), "[telegram]\npoll_timeout_secs = \"soon\"\n");
+    assert!(err.contains("line 2 reads: poll_timeout_secs = \"soon\""), "{err}");
+
+    // Nor does any Debug output of the settings or of what `serve` is given show a secret.
+    let token_file = dir.path().join("token");
+    std::fs::write(&token_file, format!("{token}\n")).unwrap();
+    let cfg = amity::Config::load(&{
+        let p = dir.path().join("ok.toml");
+        std::fs::write(&p, format!("[telegram]\ntoken_file = {:?}\nmode = \"polling\"\n", token_file.display()))
+            .unwrap();
+        p
+    })
+    .unwrap();
+    let opts = amity::transport::telegram::Options {
+        token: cfg.telegram.token().unwrap(),
+        api_url: None,
+        webhook_secret: Some(amity::transport::telegram::Token::new("s3cret-Webhook_token")),
+    };
+    for shown in [format!("{cfg:?}"), format!("{opts:?}"), format!("{:?}", cfg.telegram.token().unwrap())] {
+        assert!(!shown.contains("AAHdqTcv") && !shown.contains("s3cret-Webhook_token"), "{shown}");
+    }
+}
