@@ -135,6 +135,37 @@ impl Config {
         Ok(())
     }
 
+    /// Checks what the file names outside itself, which [`Config::check`] cannot see: the database's
+    /// directory exists (the file itself is created at the first start), and the token file (and in
+    /// webhook mode the secret file) can be read and is not empty, when it would be used (see
+    /// [`crate::transport::telegram::TelegramCfg::check_files`]). `check-config` runs it, and `serve`
+    /// before it starts anything. Each error is one line naming the setting and the path, never a
+    /// secret.
+    pub fn check_paths(&self) -> anyhow::Result<()> {
+        let db = &self.database.path;
+        match std::fs::metadata(db) {
+            Ok(m) if m.is_dir() => {
+                bail!("database.path {} is a directory; name the SQLite file, e.g. path = \"amity.db\"", db.display())
+            }
+            Ok(_) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                let dir = db.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+                match std::fs::metadata(dir) {
+                    Ok(m) if m.is_dir() => {}
+                    Ok(_) => bail!("database.path {}: {} is not a directory", db.display(), dir.display()),
+                    Err(e) => bail!(
+                        "database.path {}: the directory {} {}; create it, or name a file in an existing directory",
+                        db.display(),
+                        dir.display(),
+                        io_problem(&e)
+                    ),
+                }
+            }
+            Err(e) => bail!("database.path {}: {}", db.display(), io_problem(&e)),
+        }
+        self.telegram.check_files()
+    }
+
     pub fn tz(&self) -> anyhow::Result<chrono_tz::Tz> {
         self.office.timezone.parse::<chrono_tz::Tz>().map_err(|_| {
             anyhow::anyhow!(
@@ -146,6 +177,15 @@ impl Config {
 
     pub fn admin_keys(&self) -> Vec<UserKey> {
         self.access.admins.iter().filter_map(|a| UserKey::parse(a)).collect()
+    }
+}
+
+/// What went wrong with a path, in words ("does not exist", "cannot be read: permission denied").
+pub fn io_problem(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "does not exist".into(),
+        std::io::ErrorKind::PermissionDenied => "cannot be read (permission denied)".into(),
+        _ => format!("cannot be read ({e})"),
     }
 }
 

@@ -227,3 +227,36 @@ fn a_token_in_the_config_file_is_never_echoed_in_the_error() {
         assert!(!shown.contains("AAHdqTcv") && !shown.contains("s3cret-Webhook_token"), "{shown}");
     }
 }
+
+#[test]
+fn check_config_and_serve_refuse_a_missing_token_file_and_a_database_in_a_missing_directory() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("office.db");
+    let missing_token = dir.path().join("no-such-token");
+    let missing_dir_db = dir.path().join("no-such-dir").join("office.db");
+    let cases = [
+        (format!("[database]\npath = {:?}\n[telegram]\ntoken_file = {:?}\n", db, missing_token), missing_token.clone()),
+        (format!("[database]\npath = {:?}\n", missing_dir_db), missing_dir_db.parent().unwrap().to_path_buf()),
+    ];
+    for (text, path) in &cases {
+        let (code, err) = check_config(dir.path(), text);
+        assert_one_line_error(code, &err);
+        assert!(err.contains(&path.display().to_string()) && err.contains("does not exist"), "{err}");
+        // `serve` says the same before it creates the database or reaches for the network.
+        let out = amity().current_dir(dir.path()).args(["serve", "--config", "amity.toml"]).output().unwrap();
+        let serve_err = String::from_utf8_lossy(&out.stderr);
+        assert_one_line_error(out.status.code(), &serve_err);
+        assert!(serve_err.contains(&path.display().to_string()), "{serve_err}");
+        assert!(!db.exists(), "serve created the database before refusing");
+    }
+    // An empty token file is refused too, without showing anything of it; a good one passes.
+    let token = dir.path().join("token");
+    std::fs::write(&token, "\n").unwrap();
+    let text = format!("[database]\npath = {db:?}\n[telegram]\ntoken_file = {token:?}\n");
+    let (code, err) = check_config(dir.path(), &text);
+    assert_one_line_error(code, &err);
+    assert!(err.contains("token_file") && err.contains("empty"), "{err}");
+    std::fs::write(&token, "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw\n").unwrap();
+    let (code, err) = check_config(dir.path(), &text);
+    assert_eq!(code, Some(0), "{err}");
+}

@@ -71,9 +71,8 @@ impl Options {
 }
 
 /// `amity serve`: runs the bot until SIGTERM or Ctrl-C, then finishes in-flight work, confirms the
-/// update offset and returns.
-pub fn run(core: Core) -> anyhow::Result<()> {
-    let opts = Options::from_env(&core.config().telegram)?;
+/// update offset and returns. `opts` from [`Options::from_env`].
+pub fn run(core: Core, opts: Options) -> anyhow::Result<()> {
     runtime()?.block_on(serve(Arc::new(core), opts, Hooks::default(), shutdown_signal()))
 }
 

@@ -101,6 +101,34 @@ impl TelegramCfg {
         Ok(())
     }
 
+    /// Checks the files this section names, when they would be used: `token_file` unless
+    /// `TELOXIDE_TOKEN` is set, and in webhook mode `webhook_secret_file` unless `AMITY_WEBHOOK_SECRET`
+    /// is set. Each must be readable with a first line that is not empty (and, for the secret, of
+    /// Telegram's form). Errors name the setting and the path, never what the file holds.
+    pub fn check_files(&self) -> anyhow::Result<()> {
+        if let Some(path) = self.token_file.as_ref().filter(|_| env_unset("TELOXIDE_TOKEN")) {
+            let first = first_line(path, "telegram.token_file", "the bot token (from @BotFather)")?;
+            if first.is_empty() {
+                bail!(
+                    "telegram.token_file {}: the first line is empty; put the bot token (from @BotFather) on it",
+                    path.display()
+                );
+            }
+        }
+        if self.mode == Mode::Webhook
+            && let Some(path) = self.webhook_secret_file.as_ref().filter(|_| env_unset("AMITY_WEBHOOK_SECRET"))
+        {
+            let first = first_line(path, "telegram.webhook_secret_file", "the webhook's secret token")?;
+            if !valid_secret(&first) {
+                bail!(
+                    "telegram.webhook_secret_file {}: its first line must be 1 to 256 characters of A-Z, a-z, 0-9, _ and -",
+                    path.display()
+                );
+            }
+        }
+        Ok(())
+    }
+
     /// Webhook mode: the socket address to listen on.
     pub fn webhook_addr(&self) -> anyhow::Result<std::net::SocketAddr> {
         let Some(l) = &self.webhook_listen else {
@@ -168,6 +196,23 @@ impl TelegramCfg {
             bail!("the token file {} is empty", path.display());
         }
         Ok(Token(t.to_string()))
+    }
+}
+
+/// Whether an environment variable is unset or blank.
+fn env_unset(name: &str) -> bool {
+    std::env::var(name).map_or(true, |v| v.trim().is_empty())
+}
+
+/// The first line of a file a setting names, trimmed; an error naming the setting and the path.
+fn first_line(path: &std::path::Path, setting: &str, what: &str) -> anyhow::Result<String> {
+    match std::fs::read_to_string(path) {
+        Ok(text) => Ok(text.lines().next().unwrap_or("").trim().to_string()),
+        Err(e) => bail!(
+            "{setting} {} {}; create it with {what} on its first line, readable only by the bot",
+            path.display(),
+            crate::config::io_problem(&e)
+        ),
     }
 }
 
