@@ -40,6 +40,11 @@ pub struct Office {
 #[serde(default, deny_unknown_fields)]
 pub struct Database {
     pub path: PathBuf,
+    /// How long the ids of handled updates are kept, so that a redelivered update is recognised and
+    /// not handled twice (hours; see [`KEEP_UPDATE_IDS_HOURS`]). Telegram redelivers for at most 24
+    /// hours and picks ids at random after a week without updates: a longer memory would only drop
+    /// new updates whose id happens to match an old one.
+    pub keep_update_ids_hours: u32,
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -79,7 +84,10 @@ impl Default for Office {
 
 impl Default for Database {
     fn default() -> Self {
-        Database { path: PathBuf::from("amity.db") }
+        Database {
+            path: PathBuf::from("amity.db"),
+            keep_update_ids_hours: crate::store::DEFAULT_UPDATE_RETENTION_HOURS,
+        }
     }
 }
 
@@ -114,6 +122,13 @@ impl Config {
             bail!("office.default_language must be \"en\" or \"zh\", not {:?}", self.office.default_language);
         }
         bounded("access.undo_window_hours", self.access.undo_window_hours, UNDO_WINDOW_HOURS, "hours", "24")?;
+        bounded(
+            "database.keep_update_ids_hours",
+            self.database.keep_update_ids_hours,
+            KEEP_UPDATE_IDS_HOURS,
+            "hours (more than the 24 h Telegram redelivers for, less than the week after which it reuses ids)",
+            "48",
+        )?;
         for a in &self.access.admins {
             if UserKey::parse(a).is_none() {
                 bail!(
@@ -188,6 +203,10 @@ pub fn io_problem(e: &std::io::Error) -> String {
         _ => format!("cannot be read ({e})"),
     }
 }
+
+/// `database.keep_update_ids_hours`: longer than Telegram's 24 hours of redelivery, at most the week
+/// after which it may pick ids again.
+pub const KEEP_UPDATE_IDS_HOURS: std::ops::RangeInclusive<u32> = 25..=168;
 
 /// `access.undo_window_hours`: an hour to 30 days.
 pub const UNDO_WINDOW_HOURS: std::ops::RangeInclusive<u32> = 1..=720;

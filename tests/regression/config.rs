@@ -260,3 +260,70 @@ fn check_config_and_serve_refuse_a_missing_token_file_and_a_database_in_a_missin
     let (code, err) = check_config(dir.path(), &text);
     assert_eq!(code, Some(0), "{err}");
 }
+
+/// A staff member's message carrying a transport's update id.
+fn with_update_id(text: &str, id: &str) -> amity::Request {
+    let mut r = req_as(STAFF, text);
+    r.transport = "telegram";
+    r.update_id = Some(id.into());
+    r
+}
+
+#[test]
+fn an_update_id_seen_longer_ago_than_the_retention_is_answered_not_dropped() {
+    let bot = spawn_with(|c| c.database.keep_update_ids_hours = 48);
+    bot.make_staff(STAFF);
+    let first = with_update_id("/donation 2020-03-23 | Germany | 500 protective suits", "7000000001:42");
+    assert!(!bot.send(&first).duplicate);
+    // A redelivery within the retention writes nothing and gets the stored answer.
+    bot.advance(Duration::hours(47));
+    assert!(bot.send(&first).duplicate);
+    assert_eq!(bot.count("SELECT COUNT(*) FROM donations"), 1);
+    // Later than that, Telegram may have picked the same id for a new update: it is handled.
+    bot.advance(Duration::hours(2));
+    let new = with_update_id("/donation 2020-03-24 | Italy | 200 masks", "7000000001:42");
+    let r = bot.send(&new);
+    assert!(!r.duplicate && r.plain().starts_with("Saved"), "{}", r.plain());
+    assert_eq!(bot.count("SELECT COUNT(*) FROM donations"), 2);
+    // …and from then on it is the key that counts: its own redelivery is recognised.
+    assert!(bot.send(&new).duplicate);
+    assert_eq!(bot.count("SELECT COUNT(*) FROM donations"), 2);
+
+    // The Telegram inbox forgets an answered update after the retention the same way.
+    let c = bot.conn();
+    let t0 = bot.now();
+    let cutoff = |t: DateTime<Utc>| (t - Duration::hours(48)).to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+    let got = amity::store::at_time(t0, || amity::store::telegram::receive(&c, 1, &[(9, "{}".into())], &cutoff(t0)));
+    assert_eq!(got.unwrap(), [9]);
+    amity::store::telegram::mark_answered(&c, 1, 9).unwrap();
+    let again =
+        |t| amity::store::at_time(t, || amity::store::telegram::receive(&c, 1, &[(9, "{}".into())], &cutoff(t)));
+    assert!(again(t0 + Duration::hours(47)).unwrap().is_empty(), "a redelivery is dropped");
+    assert_eq!(again(t0 + Duration::hours(49)).unwrap(), [9], "a new update with an old id is answered");
+
+    // Pruning takes the old keys away in batches and keeps the recent ones.
+    let old = (t0 - Duration::hours(100)).to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+    for i in 0..5 {
+        c.execute(
+            "INSERT INTO processed_updates (update_key, at, reply) VALUES (?1, ?2, '')",
+            [format!("old:{i}"), old.clone()],
+        )
+        .unwrap();
+    }
+    let before = cutoff(bot.now());
+    let mut rounds = 0;
+    while amity::store::prune_processed(&c, &before, 2).unwrap() > 0 {
+        rounds += 1;
+    }
+    assert_eq!(rounds, 3, "2 + 2 + 1");
+    assert_eq!(bot.count("SELECT COUNT(*) FROM processed_updates"), 1, "the recent key (of D-2) stays");
+    assert!(bot.send(&new).duplicate);
+
+    // The setting is bounded: a memory shorter than a redelivery or longer than the id reuse is refused.
+    let dir = tempfile::tempdir().unwrap();
+    for bad in ["24", "169"] {
+        let (code, err) = check_config(dir.path(), &format!("[database]\nkeep_update_ids_hours = {bad}\n"));
+        assert_one_line_error(code, &err);
+        assert!(err.contains("database.keep_update_ids_hours") && err.contains("25") && err.contains("168"), "{err}");
+    }
+}
