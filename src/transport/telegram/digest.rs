@@ -9,10 +9,11 @@
 //!   `retry_after`), `5xx` and network errors are retryable, every other refusal (chat not found, bot
 //!   not a member, …) is permanent. teloxide's `Bot` would sleep 10 s after any 5xx, retry 429s behind
 //!   `Throttle` for as long as Telegram asks, and hide the status behind a description string.
-//! - **Pacing.** A group's budget of messages a minute is shared with the bot's replies
-//!   ([`GroupBudget`]): a digest waits while the group's answers have used it up. The scheduler's
-//!   [`Pace`] keeps each chat within `per_group_per_minute` (Telegram: 20
-//!   a minute); nothing else throttles digest messages, so the limit is met once, not twice.
+//! - **Pacing.** A chat's pace and a group's budget of messages a minute are shared with the bot's
+//!   replies ([`ChatBudget`]): a digest waits while the group's answers have used it up, and a failure
+//!   report to an admin keeps to the admin's private chat's pace. The scheduler's [`Pace`] keeps each
+//!   target (channels named `@username` included) within `per_group_per_minute` (Telegram: 20 a
+//!   minute); nothing else throttles digest messages.
 //! - **Threads.** The scheduler and the sender are synchronous (they hold the store's lock and build
 //!   charts), so the loop runs on a blocking thread (`spawn_blocking`) and each request is driven with
 //!   `Handle::block_on` there, never on the async workers.
@@ -25,7 +26,7 @@
 //!   them). `serve` returns only once the loop has ended: no delivery is left half-recorded.
 
 use super::outbound::escape;
-use super::pacing::GroupBudget;
+use super::pacing::ChatBudget;
 use super::{Options, Token};
 use crate::commands::Core;
 use crate::digest::outbox::{DigestSender, Pace, SendError, Supervision, supervise};
@@ -53,7 +54,7 @@ pub struct TelegramSender {
     stop: watch::Receiver<bool>,
     max_len: usize,
     /// The groups' message budgets, shared with the bot's replies (`serve` sets it).
-    pub budget: Option<Arc<GroupBudget>>,
+    pub budget: Option<Arc<ChatBudget>>,
 }
 
 /// The chat a target names: a numeric chat id, or `@channelusername`.
@@ -265,7 +266,7 @@ impl Digests {
     pub(super) fn start(
         core: Arc<Core>,
         opts: &Options,
-        budget: Arc<GroupBudget>,
+        budget: Arc<ChatBudget>,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> anyhow::Result<Digests> {
         let (tx, rx) = watch::channel(false);
@@ -304,7 +305,7 @@ impl Digests {
 fn start(
     core: Arc<Core>,
     opts: &Options,
-    budget: Arc<GroupBudget>,
+    budget: Arc<ChatBudget>,
     stop: watch::Receiver<bool>,
 ) -> anyhow::Result<Option<tokio::task::JoinHandle<()>>> {
     let cfg = core.config();

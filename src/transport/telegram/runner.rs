@@ -18,10 +18,11 @@
 //! - **Panics.** Each update is handled in its own task: a panic is caught, logged, answered with an
 //!   apology, the update is marked answered (so it cannot crash the bot again after a restart), and
 //!   the lane goes on. The bot never goes deaf and the process does not exit.
-//! - **Flood control.** Sends go through teloxide's `Throttle` (per chat, per group, overall, and
-//!   `429 retry_after` honoured), and messages to a group also take a place in its budget shared with
-//!   the digests (`pacing`). Network errors and 5xx answers are retried with a growing backoff
-//!   capped at `max_backoff_secs`; polling backs off the same way, so an outage costs little CPU.
+//! - **Flood control.** Every message takes a place in its chat's budget first (`pacing`: about one a
+//!   second in any chat after a short burst, 20 a minute in a group, shared with the digests), then
+//!   goes through teloxide's `Throttle` (30 a second overall, `429 retry_after` honoured). Network
+//!   errors and 5xx answers are retried with a growing backoff capped at `max_backoff_secs`; polling
+//!   backs off the same way, so an outage costs little CPU.
 //! - **Read cache.** The inbox and button writes go through `Store::bookkeeping` (untracked): they keep
 //!   the memoised answers (on a large ledger a cold `/totals` takes tens of milliseconds, a memoised one
 //!   a few microseconds), which only ledger writes and other processes' commits empty.
@@ -30,7 +31,7 @@
 
 use super::inbound::{self, Incoming, Mapped, Me};
 use super::outbound;
-use super::pacing::GroupBudget;
+use super::pacing::ChatBudget;
 use super::settings::Mode;
 use super::{Hooks, Options, menu, webhook};
 use crate::commands::{Core, Request};
@@ -98,15 +99,15 @@ pub(super) struct Shared {
     pub questions: std::sync::Mutex<HashMap<(i64, String), MessageId>>,
     /// Set after a relaxed inbox commit, cleared by the syncer once it is on disk (see [`syncer`]).
     pub unsynced: Arc<AtomicBool>,
-    /// Each group's messages a minute, shared with the digests.
-    pub budget: Arc<GroupBudget>,
+    /// Each chat's pace and each group's messages a minute, shared with the digests.
+    pub budget: Arc<ChatBudget>,
 }
 
 pub(super) async fn serve(
     core: Arc<Core>,
     opts: Options,
     hooks: Hooks,
-    budget: Arc<GroupBudget>,
+    budget: Arc<ChatBudget>,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
     let cfg = core.config().telegram.clone();
@@ -125,11 +126,14 @@ pub(super) async fn serve(
         let parsed = url.parse().map_err(|e| anyhow!("TELOXIDE_API_URL {url:?} is not a URL: {e}"))?;
         bot = bot.set_api_url(parsed);
     }
+    // Each chat's pace is `pacing`'s (about one a second in any chat after a short burst, and a
+    // group's minute shared with the digests): teloxide's per-chat limits would pace a private chat
+    // at the group limit, since it cannot tell a private chat from a basic group. Throttle keeps the
+    // overall limit and waits out `429 retry_after`.
     let limits = Limits {
-        messages_per_sec_chat: cfg.per_chat_per_second,
-        // teloxide cannot tell a basic group from a private chat here: both get the group limit.
-        messages_per_min_chat: cfg.per_group_per_minute,
-        messages_per_min_channel_or_supergroup: cfg.per_group_per_minute,
+        messages_per_sec_chat: u32::MAX,
+        messages_per_min_chat: u32::MAX,
+        messages_per_min_channel_or_supergroup: u32::MAX,
         messages_per_sec_overall: cfg.overall_per_second,
     };
     let direct = (!cfg.throttle).then(|| bot.clone());
@@ -432,6 +436,7 @@ async fn handle_one(sh: &Arc<Shared>, u: Update) {
             if let Some(chat) = chat {
                 let lang = Lang::parse(&sh.core.config().office.default_language).unwrap_or(Lang::En);
                 let text = outbound::escape(&t(lang, "tg-internal-error", &[]));
+                sh.budget.acquire(chat.0).await;
                 let _ = send!(sh, |b| b.send_message(chat, text.clone()).parse_mode(ParseMode::Html));
             }
             // Never again: a poisoned update must not crash the bot after every restart.

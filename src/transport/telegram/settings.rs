@@ -13,8 +13,11 @@ pub struct TelegramCfg {
     pub token_file: Option<PathBuf>,
     /// How long one `getUpdates` long poll waits for news, in seconds.
     pub poll_timeout_secs: u32,
-    /// Messages per second to one chat (Telegram: about 1).
+    /// Messages per second to one chat, private or group (Telegram: about 1).
     pub per_chat_per_second: u32,
+    /// Messages one chat may get at once before `per_chat_per_second` applies (Telegram tolerates
+    /// short bursts; a long answer split in three goes out together).
+    pub per_chat_burst: u32,
     /// Messages per minute to one group or channel (Telegram: 20).
     pub per_group_per_minute: u32,
     /// Messages per second overall (Telegram: 30).
@@ -63,6 +66,7 @@ impl Default for TelegramCfg {
             token_file: None,
             poll_timeout_secs: 25,
             per_chat_per_second: 1,
+            per_chat_burst: 3,
             per_group_per_minute: 20,
             overall_per_second: 30,
             shutdown_grace_secs: 30,
@@ -89,6 +93,7 @@ impl TelegramCfg {
                 "telegram rate limits (per_chat_per_second, per_group_per_minute, overall_per_second) must be at least 1"
             );
         }
+        bounded("telegram.per_chat_burst", self.per_chat_burst, 1..=20, "messages", "3")?;
         bounded("telegram.shutdown_grace_secs", self.shutdown_grace_secs, 0..=3600, "seconds (an hour)", "30")?;
         bounded("telegram.digest_tick_secs", self.digest_tick_secs, 1..=3600, "seconds (an hour)", "20")?;
         bounded("telegram.max_backoff_secs", self.max_backoff_secs, 1..=3600, "seconds (an hour)", "30")?;
