@@ -1,1 +1,2 @@
 //! Defects of the ledger's numbers, names and records, found through the chat commands.
+
