@@ -17,6 +17,7 @@ pub struct Config {
     pub database: Database,
     pub access: Access,
     pub reply: ReplyCfg,
+    pub rates: RatesCfg,
     pub telegram: crate::transport::telegram::TelegramCfg,
     /// `[[digest]]` tables: scheduled summaries (see `digest::spec`).
     #[serde(rename = "digest")]
@@ -69,6 +70,20 @@ pub struct ReplyCfg {
     pub max_list_items: usize,
     /// Most records of one kind in one `/export` file (more: the reply asks for a shorter period).
     pub max_export_rows: usize,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct RatesCfg {
+    /// A rate older than this many days before a value date is used, but the reply says it is stale
+    /// and `/totals` counts the amounts that rest on such rates.
+    pub stale_after_days: u32,
+}
+
+impl Default for RatesCfg {
+    fn default() -> Self {
+        RatesCfg { stale_after_days: 31 }
+    }
 }
 
 impl Default for Office {
@@ -144,6 +159,9 @@ impl Config {
         }
         if self.reply.max_list_items == 0 {
             bail!("reply.max_list_items must be at least 1");
+        }
+        if !(1..=3660).contains(&self.rates.stale_after_days) {
+            bail!("rates.stale_after_days must be from 1 to 3660 (days), e.g. 31");
         }
         self.telegram.check()?;
         crate::digest::spec::specs(self)?;

@@ -19,9 +19,9 @@
 #![allow(dead_code)]
 
 use amity::domain::money::item_key;
+use amity::domain::money::minor_units;
 use amity::domain::{CountryCode, country, norm_name};
 use amity::store::Store;
-use amity::store::records::to_minor;
 use rusqlite::{Connection, params};
 use rust_decimal::Decimal;
 use std::collections::HashSet;
@@ -335,8 +335,8 @@ pub fn generate(path: &Path) -> anyhow::Result<()> {
                     Some(currency),
                     Some(rate.normalize().to_string()),
                     Some(usd_rate.normalize().to_string()),
-                    Some(to_minor(cny)),
-                    Some(to_minor(usd)),
+                    minor_units(cny),
+                    minor_units(usd),
                 )
             } else {
                 (None, None, None, None, None, None)

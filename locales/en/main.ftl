@@ -31,6 +31,7 @@ help-edit = change one field — /edit D-3 status: delivered
 help-delete = delete with a reason (kept in the history) — /delete D-3 entered twice
 help-history = every version of a record — /history D-3
 help-rate = record or list exchange rates — /rate USD 7.0835 2020-01-01
+help-rates = every rate ever set, with who set it and what it replaced — /rates USD
 help-export = your records as a spreadsheet file (CSV or Excel), in a private chat — /export xlsx donations 2020
 help-cancel = stop a guided entry
 help-staff = manage staff — /staff add 123456789 staff Li Wei, /staff remove ID, /staff list
@@ -69,6 +70,8 @@ usage-delete = Form: /delete ID REASON
 usage-history = Form: /history ID — e.g. /history D-3
 usage-rate = Form: /rate CURRENCY RATE [DATE] — CNY per one unit, valid from DATE (default today)
     Example: /rate USD 7.0835 2020-01-01
+usage-rates = Form: /rates [CURRENCY] — newest first
+    Example: /rates USD
 usage-export = Form: /export csv|xlsx [donations|letters|events|receptions|partners] [PERIOD] — every kind when none is named; partners whatever the period. In a private chat; the files include internal records.
     Example: /export xlsx donations 2020
 usage-staff = Form: /staff add USER_ID [admin|staff] [NAME] · /staff remove USER_ID · /staff list
@@ -85,6 +88,7 @@ err-unknown-command = There is no command /{ $name }. /help lists them.
 err-unknown-command-suggest = There is no command /{ $name }. Did you mean /{ $suggestion }?
 err-too-long = That message is too long (over { $max } bytes). Split it into several entries.
 err-internal = Something went wrong inside amity, and nothing was saved. Please try again; if it persists, tell the admin.
+err-ledger-full = Nothing was saved: with this entry the ledger's totals would exceed 92,233,720,368,547,758 (the most amity can count). Check the amounts and quantities, e.g. “3.5 million CNY”, “45,000 masks”.
 err-text-too-long = is longer than { $max } characters
 err-control-chars = contains control characters
 err-extra-field = “{ $text }” is not a field of this form (a mistyped option? options end with a colon, like donor: …)
@@ -94,7 +98,8 @@ err-bad-word = “{ $input }” is not one of: { $choices }
 err-bad-year = “{ $input }” is not a year (e.g. 1986)
 err-no-rate = there is no { $currency } rate on or before { $date }, so its value in yuan is unknown. Record the rate first: /rate { $currency } RATE { $date }
 err-unknown-currency = “{ $input }” is not a currency I know. Use a code such as USD, EUR, JPY, or ¥ / $ / €.
-err-bad-rate = “{ $input }” is not a rate: give CNY per one unit, a positive number like 7.0835
+err-bad-rate = “{ $input }” is not a rate: give CNY per one unit, a number above 0 and below 100,000 with at most 8 decimals, e.g. 7.0835
+err-option-twice = “{ $key }” is given more than once; give it once, e.g. “| status: shipped” (for visibility: “| internal” or nothing).
 err-rate-cny = CNY is the ledger's own currency: its rate is always 1.
 err-too-many = more than { $max } names in one entry
 err-received-one-partner = a received letter comes from one partner
@@ -103,6 +108,8 @@ err-no-sent-letter = { $id } is not a sent letter in the ledger
 err-count-absurd = { $count } guests in one reception is not plausible
 err-name-empty = the name has no letters or digits
 err-partner-exists = “{ $name }” is already the name of partner { $id }. Use /partner { $name } to see it, or /edit { $id } aliases: … to change its names.
+err-restore-dead-partner = { $id } cannot be brought back: it names partner { $partner } ({ $name }), which has been deleted since. Bring the partner back first (/undo by whoever deleted it), or add it again and log the entry anew.
+err-restore-dead-letter = { $id } cannot be brought back: the letter it replies to, { $letter }, has been deleted since. Bring { $letter } back first, or log the reply anew.
 err-ambiguous = “{ $input }” matches several partners. Which one?
 err-ambiguous-list = “{ $input }” matches several partners: { $candidates }. Write the full name.
 err-unknown-filter = I know no country, partner, item or donor called “{ $input }”. /partners lists the partners; /countries the countries.
@@ -150,6 +157,7 @@ undo-create = Undone: { $id } is removed ({ $echo }).
 undo-edit = Undone: { $id } is back as it was ({ $echo }).
 undo-delete = Undone: { $id } is restored ({ $echo }).
 note-usd-missing = The USD amount is not known: there is no USD rate on or before { $date }. Add it with /rate USD RATE { $date } and it will be filled in.
+note-rate-stale = The newest { $currency } rate on or before { $date } is from { $from }, { $days } days earlier; the value was fixed at it. If a newer rate applies, add it (/rate { $currency } RATE { $date }) and edit the value again.
 lang-set = I will answer you in English.
 lang-current = Your language is { $lang }. Change it with /lang en or /lang zh.
 
@@ -177,6 +185,10 @@ donations-usd-missing = { $count ->
         [one] One valued donation has
        *[other] { $count } valued donations have
     } no USD amount yet (no USD rate for its value date), so the USD total ({ $usd }) leaves it out.
+totals-stale-rates = { $count ->
+        [one] One amount rests
+       *[other] { $count } amounts rest
+    } on an exchange rate more than { $days } days older than its value date (/rates lists the rates).
 donations-unvalued = { $count ->
         [one] One donation is
        *[other] { $count } donations are
@@ -332,6 +344,10 @@ rate-filled = USD amounts filled in for { $count ->
        *[other] { $count } donations
     }: { $ids }.
 rate-fixed-note = Donations already valued keep the amounts fixed when they were recorded.
+title-rate-changes = Exchange rates set (newest first)
+rate-change-line = 1 { $currency } = { $rate } CNY from { $date } · set by { $who }, { $at }
+rate-change-replaced = replaced { $old }
+rate-changes-none = No rates set yet. Add one: /rate USD 7.0835 2020-01-01
 staff-added = { $id } is now { $role }.
 staff-updated = { $id } is now { $role } (changed).
 staff-removed = { $id } is no longer staff.

@@ -21,6 +21,11 @@ money-quantity-zero = “{ $text }”: the quantity is zero. Write a number abov
 money-quantity-not-whole = “{ $text }”: the quantity is not a whole number. Write a count, e.g. “45,000” or “4.5万”.
 money-quantity-too-large = “{ $text }”: the quantity is more than 1,000,000,000,000. Check the number, e.g. “1.2 million”.
 money-quantity-not-a-number = “{ $text }” is not a quantity. Write plain digits, e.g. “45,000”, “4.5万” or “1.2 million”.
+money-quantity-ambiguous = “{ $text }”: is it { $small } or { $large }? A point is a decimal point here and a comma groups thousands: write “{ $large }” or “{ $small }”.
+money-double-multiplier = “{ $text }” has two multipliers in a row. Write one, e.g. “1亿”, “100 million” or “4.5万”.
+money-item-two-numbers = The line “{ $line }” starts with two numbers. Write one quantity before the item, e.g. “10 masks” or “1,010 masks”.
+money-fixed-too-large = The value “{ $text }” is worth more than 1,000,000,000,000 { $currency } at the rate of its value date, the most one donation may hold. Check the amount and the rate.
+money-fixed-below-minor = The value “{ $text }” is worth less than one fen (CNY 0.01) or one cent ($0.01). Write an amount of at least 0.01, e.g. “90,000 CNY”.
 
 ## Item lists
 

@@ -21,6 +21,11 @@ money-quantity-zero = “{ $text }”：数量为零。请写大于零的数，�
 money-quantity-not-whole = “{ $text }”：数量不是整数。请写整数，例如“45,000”或“4.5万”。
 money-quantity-too-large = “{ $text }”：数量超过 1,000,000,000,000，不合常理。请核对数字，例如“120万”。
 money-quantity-not-a-number = “{ $text }”不是数量。请用阿拉伯数字，例如“45,000”“4.5万”或“1.2 million”。
+money-quantity-ambiguous = “{ $text }”是 { $small } 还是 { $large }？这里小数点是“.”，千位分隔符是“,”：请写“{ $large }”或“{ $small }”。
+money-double-multiplier = “{ $text }”连用了两个倍数词。请只用一个，例如“1亿”“100 million”或“4.5万”。
+money-item-two-numbers = “{ $line }”开头有两个数字。请在物资前只写一个数量，例如“10个口罩”或“1,010个口罩”。
+money-fixed-too-large = 金额“{ $text }”按估值日汇率折合超过 1,000,000,000,000 { $currency }，超出单笔捐赠的上限。请核对金额和汇率。
+money-fixed-below-minor = 金额“{ $text }”折合不足一分钱（0.01元）或一美分（$0.01）。请写至少 0.01 的金额，例如“90,000 CNY”。
 
 ## 物资清单
 

@@ -507,19 +507,41 @@ fn card_buttons(ctx: &Ctx<'_>, r: &mut Reply) {
 }
 
 fn show_card(ctx: &mut Ctx<'_>, kind: AddKind, state: State) -> CmdResult {
-    let mut r = Reply::new();
-    r.heading(ctx.t("add-card-title", &[("kind", ctx.t(&format!("add-kind-{}", kind.as_str()), &[]))]));
-    for step in kind.steps().iter().filter(|s| applies(s, &state)) {
-        if let Some(v) = state.answers.get(*step) {
-            let shown = if v == "-" { ctx.t("add-none", &[]) } else { v.clone() };
-            r.item(format!("{}: {shown}", ctx.t(&format!("add-field-{step}"), &[])));
+    let line = compose(kind, &state.answers);
+    // The card shows the entry as the saving parser understands it ("Mantova (IT)", "CNY 45,000
+    // ($6,352.79)"), never the raw answers, so a wrong match is caught before Save.
+    let parsed = match kind {
+        AddKind::Donation => logging::parse_donation(ctx, &line),
+        AddKind::Letter => logging::parse_letter(ctx, &line),
+        AddKind::Event => logging::parse_event(ctx, &line),
+        AddKind::Reception => logging::parse_reception(ctx, &line),
+        AddKind::Partner => logging::parse_partner_add(ctx, &line),
+    };
+    let mut r = match parsed {
+        Ok((rec, notes)) => {
+            let mut r = Reply::new();
+            r.heading(ctx.t("add-card-title", &[("kind", ctx.t(&format!("add-kind-{}", kind.as_str()), &[]))]));
+            r.line(ctx.echo(&rec));
+            for n in notes {
+                r.note(n);
+            }
+            card_buttons(ctx, &mut r);
+            r
         }
-    }
+        Err(e) => {
+            // Answers that pass one by one can still fail together (a value with no rate on the date).
+            let mut r = error_reply(ctx, e);
+            r.buttons.clear();
+            r.gap();
+            r.line(ctx.t("add-fix-and-save", &[]));
+            r.button_row(vec![button(ctx.t("btn-edit", &[]), EDIT), button(ctx.t("btn-cancel", &[]), CANCEL)]);
+            // The dialogue moves on to its card (kept, so Edit works); Save is not offered.
+            r.outcome = crate::render::Outcome::Done;
+            r
+        }
+    };
     r.gap();
-    r.note(
-        ctx.t("add-card-command", &[("command", format!("/{} {}", command_name(kind), compose(kind, &state.answers)))]),
-    );
-    card_buttons(ctx, &mut r);
+    r.note(ctx.t("add-card-command", &[("command", format!("/{} {line}", command_name(kind)))]));
     save_state(ctx, &state, r)
 }
 

@@ -79,6 +79,15 @@ pub fn undo(ctx: &mut Ctx<'_>, _args: &str) -> CmdResult {
     if history::touched_since(ctx.store.conn(), change.record, change.id)? {
         return Err(ctx.invalid("err-undo-touched", &[("id", change.record.to_string())]));
     }
+    // What the undo makes live again must meet the rules a new write meets.
+    let restored = match change.action {
+        Action::Edit => change.before.clone(),
+        Action::Delete => records::get_record(ctx.store.conn(), change.record)?.map(|(r, _)| r),
+        Action::Create | Action::Undo => None,
+    };
+    if let Some(rec) = &restored {
+        can_be_live(ctx, rec)?;
+    }
     let f = ctx.f;
     ctx.write(|tx| {
         let id = change.record;
@@ -132,6 +141,56 @@ pub fn undo(ctx: &mut Ctx<'_>, _args: &str) -> CmdResult {
         let echo = current.as_ref().map(|r| f.echo(r)).unwrap_or_default();
         Ok(Reply::text(f.t(what, &[("id", id.to_string()), ("echo", echo)])))
     })
+}
+
+/// The invariants a record must meet to be live, checked again when an undo brings a version back
+/// (the ledger may have changed since it was written): every partner it names is live, a reply's
+/// letter is live, and a partner's names are not taken by another live partner.
+fn can_be_live(ctx: &Ctx<'_>, rec: &Record) -> Result<(), CmdError> {
+    let conn = ctx.store.conn();
+    let parties: &[Party] = match rec {
+        Record::Donation(d) => &d.recipients,
+        Record::Letter(l) => &l.partners,
+        Record::Event(e) => &e.participants,
+        Record::Reception(_) | Record::Partner(_) => &[],
+    };
+    for p in parties {
+        if let Party::Partner { id: pid, name, .. } = p {
+            let pid = *pid;
+            let partner = RecordId::new(RecordKind::Partner, pid);
+            if !matches!(records::get_record(conn, partner)?, Some((_, false))) {
+                return Err(ctx.invalid(
+                    "err-restore-dead-partner",
+                    &[("id", rec.id().to_string()), ("partner", partner.to_string()), ("name", name.clone())],
+                ));
+            }
+        }
+    }
+    if let Record::Letter(l) = rec
+        && let Some(reply_to) = l.in_reply_to
+    {
+        let letter = RecordId::new(RecordKind::Letter, reply_to);
+        if !matches!(records::get_record(conn, letter)?, Some((_, false))) {
+            return Err(
+                ctx.invalid("err-restore-dead-letter", &[("id", rec.id().to_string()), ("letter", letter.to_string())])
+            );
+        }
+    }
+    if let Record::Partner(p) = rec {
+        names_free(ctx, p)?;
+    }
+    Ok(())
+}
+
+/// A partner's name and aliases are not the names of another live partner.
+fn names_free(ctx: &Ctx<'_>, p: &Partner) -> Result<(), CmdError> {
+    for n in std::iter::once(&p.name).chain(p.aliases.iter()) {
+        let taken = crate::store::reports::partners_by_norm(ctx.store.conn(), &norm_name(n))?;
+        if let Some(other) = taken.iter().find(|o| **o != p.id) {
+            return Err(ctx.invalid("err-partner-exists", &[("name", n.clone()), ("id", format!("P-{other}"))]));
+        }
+    }
+    Ok(())
 }
 
 /// A partner that live records still name cannot disappear: those records would point at nothing.
@@ -231,14 +290,7 @@ pub fn edit(ctx: &mut Ctx<'_>, args: &str) -> CmdResult {
     if after == before {
         return Err(ctx.invalid("err-edit-no-change", &[("id", id.to_string())]));
     }
-    if let Record::Partner(p) = &after {
-        for n in std::iter::once(&p.name).chain(p.aliases.iter()) {
-            let taken = crate::store::reports::partners_by_norm(ctx.store.conn(), &norm_name(n))?;
-            if let Some(other) = taken.iter().find(|o| **o != p.id) {
-                return Err(ctx.invalid("err-partner-exists", &[("name", n.clone()), ("id", format!("P-{other}"))]));
-            }
-        }
-    }
+    can_be_live(ctx, &after)?;
     let actor = ctx.actor().to_string();
     let f = ctx.f;
     ctx.write(|tx| {
@@ -389,12 +441,12 @@ fn apply_edit(
             _ => return Err(bad_field()),
         },
         Record::Partner(p) => match field {
-            "name" | "名称" => p.name = ctx.text(u, field, value, MAX_NAME)?,
+            "name" | "名称" => p.name = clean_name(&ctx.text(u, field, value, MAX_NAME)?),
             "country" | "国家" => {
                 p.country = country::parse(value).map_err(|e| ctx.bad_field(u, field, ctx.t(e.msg_id(), &e.args())))?
             }
             "kind" | "类型" => p.kind = PartnerKind::parse(value).ok_or_else(|| word(PartnerKind::choices()))?,
-            "aliases" | "别名" => p.aliases = list(value),
+            "aliases" | "别名" => p.aliases = list(value).iter().map(|a| clean_name(a)).collect(),
             "since" | "始于" => {
                 p.since =
                     if value == "-" {
@@ -485,6 +537,42 @@ pub fn rate(ctx: &mut Ctx<'_>, args: &str) -> CmdResult {
     })
 }
 
+/// `/rates [CURRENCY]`: every rate ever set, newest first, with who set it and what it replaced.
+pub fn rates(ctx: &mut Ctx<'_>, args: &str) -> CmdResult {
+    let u = "usage-rates";
+    let parts: Vec<&str> = args.split_whitespace().collect();
+    if parts.len() > 1 {
+        return Err(ctx.bad_field(u, "#2", ctx.t("err-extra-field", &[("text", parts[1..].join(" "))])));
+    }
+    let cur = parts.first().map(|c| ctx.currency(c)).transpose()?;
+    let list = rates::changes(ctx.store.conn(), cur, ctx.cfg.reply.max_list_items)?;
+    let tz = ctx.cfg.tz().unwrap_or(chrono_tz::Asia::Shanghai);
+    let mut r = Reply::new();
+    r.heading(ctx.t("title-rate-changes", &[]));
+    if list.is_empty() {
+        r.line(ctx.t("rate-changes-none", &[]));
+    }
+    for c in &list {
+        let who = UserKey::parse(&c.set_by).map(|k| k.bare_id().to_string()).unwrap_or_else(|| c.set_by.clone());
+        let mut line = ctx.t(
+            "rate-change-line",
+            &[
+                ("currency", c.rate.currency.to_string()),
+                ("rate", c.rate.cny_per_unit.normalize().to_string()),
+                ("date", c.rate.date.to_string()),
+                ("who", who),
+                ("at", c.set_at.with_timezone(&tz).format("%Y-%m-%d %H:%M").to_string()),
+            ],
+        );
+        if let Some(old) = c.replaced {
+            line.push_str(" · ");
+            line.push_str(&ctx.t("rate-change-replaced", &[("old", old.normalize().to_string())]));
+        }
+        r.item(line);
+    }
+    Ok(r)
+}
+
 pub fn staff(ctx: &mut Ctx<'_>, args: &str) -> CmdResult {
     let u = "usage-staff";
     let parts: Vec<&str> = args.split_whitespace().collect();
@@ -520,10 +608,19 @@ pub fn staff(ctx: &mut Ctx<'_>, args: &str) -> CmdResult {
             let user = UserKey::parse(id_text).ok_or_else(|| {
                 ctx.bad_field(u, "USER_ID", ctx.t("err-bad-user-id", &[("input", id_text.to_string())]))
             })?;
-            let (role, name_from) = match parts.get(2).and_then(|r| Role::parse(r)) {
-                Some(r) => (r, 3),
-                None => (Role::Staff, 2),
+            // A name follows the role: a third word that is not a role is a mistyped role, never the
+            // start of a name ("/staff add 123 superuser X" must not make staff called "superuser X").
+            let role = match parts.get(2) {
+                None => Role::Staff,
+                Some(word) => Role::parse(word).ok_or_else(|| {
+                    ctx.bad_field(
+                        u,
+                        "admin|staff",
+                        ctx.t("err-bad-word", &[("input", word.to_string()), ("choices", "admin, staff".into())]),
+                    )
+                })?,
             };
+            let name_from = 3;
             let name = parts.get(name_from..).map(|p| p.join(" ")).filter(|n| !n.is_empty());
             if let Some(n) = &name {
                 ctx.text(u, "NAME", n, MAX_NAME)?;

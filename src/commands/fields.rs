@@ -13,6 +13,9 @@ pub struct Form {
     pub positional: Vec<String>,
     pub options: Vec<(&'static str, String)>,
     pub flags: Vec<&'static str>,
+    /// Options given more than once (`| status: shipped | status: pledged`), and `visibility` when
+    /// both `internal` and `public` are: the form is refused rather than one silently winning.
+    pub repeated: Vec<&'static str>,
 }
 
 /// Option keys: canonical name and the words users may type (English, Chinese).
@@ -30,12 +33,18 @@ impl Form {
         for field in args.split(['|', '｜']) {
             let field = field.trim();
             if let Some(flag) = lookup(FLAGS, field) {
+                if !f.flags.is_empty() && !f.flags.contains(&flag) {
+                    f.repeated.push("visibility");
+                }
                 f.flags.push(flag);
                 continue;
             }
             if let Some((k, v)) = field.split_once([':', '：'])
                 && let Some(key) = lookup(keys, k).or_else(|| lookup(COMMON_KEYS, k))
             {
+                if f.options.iter().any(|(o, _)| *o == key) {
+                    f.repeated.push(key);
+                }
                 f.options.push((key, v.trim().to_string()));
                 continue;
             }

@@ -31,8 +31,12 @@ const PARTNER_KEYS: Keys = &[
     ("level", &["level", "级别"]),
 ];
 
-/// Refuses positional fields beyond what a form takes (usually a mistyped option).
+/// Refuses positional fields beyond what a form takes (usually a mistyped option), and an option
+/// given twice.
 fn no_extra(ctx: &Ctx<'_>, usage: &str, form: &Form, max: usize) -> Result<(), CmdError> {
+    if let Some(key) = form.repeated.first() {
+        return Err(ctx.bad_field(usage, key, ctx.t("err-option-twice", &[("key", key.to_string())])));
+    }
     if let Some(extra) = form.positional.get(max) {
         return Err(ctx.bad_field(
             usage,
@@ -64,6 +68,9 @@ fn note(ctx: &Ctx<'_>, usage: &str, form: &Form) -> Result<Option<String>, CmdEr
     form.opt("note").map(|n| ctx.text(usage, "note", n, MAX_TEXT)).transpose()
 }
 
+/// A parsed entry: the record a logging command would save, and the notes its reply carries.
+pub type Parsed = (Record, Vec<String>);
+
 /// Saves a new record with its history entry; answers "Saved X-n: echo".
 fn save(ctx: &mut Ctx<'_>, rec: Record, notes: Vec<String>) -> CmdResult {
     let actor = ctx.actor().to_string();
@@ -80,7 +87,8 @@ fn save(ctx: &mut Ctx<'_>, rec: Record, notes: Vec<String>) -> CmdResult {
     })
 }
 
-pub fn donation(ctx: &mut Ctx<'_>, args: &str) -> CmdResult {
+/// Parses `/donation` into the record it would save, without writing.
+pub fn parse_donation(ctx: &Ctx<'_>, args: &str) -> Result<Parsed, CmdError> {
     let u = "usage-donation";
     let form = Form::parse(args, DONATION_KEYS);
     if form.positional.is_empty() {
@@ -137,10 +145,16 @@ pub fn donation(ctx: &mut Ctx<'_>, args: &str) -> CmdResult {
         internal: visibility(&form),
         note: note(ctx, u, &form)?,
     };
-    save(ctx, Record::Donation(d), notes)
+    Ok((Record::Donation(d), notes))
 }
 
-/// Fixes a value at its value date's rates, or refuses when the currency has no rate.
+pub fn donation(ctx: &mut Ctx<'_>, args: &str) -> CmdResult {
+    let (rec, notes) = parse_donation(ctx, args)?;
+    save(ctx, rec, notes)
+}
+
+/// Fixes a value at its value date's rates, or refuses when the currency has no rate or the fixed
+/// amount is out of bounds. Notes say when the USD figure is missing or a rate is stale.
 pub fn fix(
     ctx: &Ctx<'_>,
     usage: &str,
@@ -148,16 +162,36 @@ pub fn fix(
     value_date: NaiveDate,
     notes: &mut Vec<String>,
 ) -> Result<FixedValue, CmdError> {
-    let fixed = rates::fix_value(ctx.store.conn(), m.amount, m.currency, value_date)?;
-    let Some(v) = fixed else {
-        return Err(ctx.bad_field(
-            usage,
-            "VALUE",
-            ctx.t("err-no-rate", &[("currency", m.currency.to_string()), ("date", value_date.to_string())]),
-        ));
+    let v = match rates::fix_value(ctx.store.conn(), m.amount, m.currency, value_date)? {
+        Ok(v) => v,
+        Err(rates::Unfixable::NoRate) => {
+            return Err(ctx.bad_field(
+                usage,
+                "VALUE",
+                ctx.t("err-no-rate", &[("currency", m.currency.to_string()), ("date", value_date.to_string())]),
+            ));
+        }
+        Err(rates::Unfixable::Money(e)) => return Err(ctx.bad_field(usage, "VALUE", ctx.t(e.msg_id(), &e.args()))),
     };
     if v.usd.is_none() {
         notes.push(ctx.t("note-usd-missing", &[("date", value_date.to_string())]));
+    }
+    let max_age = i64::from(ctx.cfg.rates.stale_after_days);
+    let usd = (m.currency != money::Currency::USD).then_some((money::Currency::USD, v.usd_rate_from));
+    for (currency, from) in std::iter::once((m.currency, v.rate_from)).chain(usd) {
+        if let Some(from) = from
+            && (value_date - from).num_days() > max_age
+        {
+            notes.push(ctx.t(
+                "note-rate-stale",
+                &[
+                    ("currency", currency.to_string()),
+                    ("from", from.to_string()),
+                    ("date", value_date.to_string()),
+                    ("days", (value_date - from).num_days().to_string()),
+                ],
+            ));
+        }
     }
     Ok(v)
 }
@@ -200,7 +234,8 @@ pub fn partners_only(ctx: &Ctx<'_>, usage: &str, s: &str) -> Result<Vec<Party>, 
     Ok(out)
 }
 
-pub fn letter(ctx: &mut Ctx<'_>, args: &str) -> CmdResult {
+/// Parses `/letter` into the record it would save, without writing.
+pub fn parse_letter(ctx: &Ctx<'_>, args: &str) -> Result<Parsed, CmdError> {
     let u = "usage-letter";
     let form = Form::parse(args, LETTER_KEYS);
     if form.positional.is_empty() {
@@ -267,7 +302,12 @@ pub fn letter(ctx: &mut Ctx<'_>, args: &str) -> CmdResult {
         internal: visibility(&form),
         note: note(ctx, u, &form)?,
     };
-    save(ctx, Record::Letter(l), Vec::new())
+    Ok((Record::Letter(l), Vec::new()))
+}
+
+pub fn letter(ctx: &mut Ctx<'_>, args: &str) -> CmdResult {
+    let (rec, notes) = parse_letter(ctx, args)?;
+    save(ctx, rec, notes)
 }
 
 /// `reply to: L-3` must name a sent letter that exists.
@@ -283,7 +323,8 @@ fn reply_target(ctx: &Ctx<'_>, u: &str, s: &str) -> Result<i64, CmdError> {
     }
 }
 
-pub fn event(ctx: &mut Ctx<'_>, args: &str) -> CmdResult {
+/// Parses `/event` into the record it would save, without writing.
+pub fn parse_event(ctx: &Ctx<'_>, args: &str) -> Result<Parsed, CmdError> {
     let u = "usage-event";
     let form = Form::parse(args, EVENT_KEYS);
     if form.positional.is_empty() {
@@ -304,10 +345,16 @@ pub fn event(ctx: &mut Ctx<'_>, args: &str) -> CmdResult {
     let host = form.opt("host").map(|h| ctx.text(u, "host", h, MAX_NAME)).transpose()?;
     let e =
         Event { id: 0, date, kind, topic, host, participants, internal: visibility(&form), note: note(ctx, u, &form)? };
-    save(ctx, Record::Event(e), Vec::new())
+    Ok((Record::Event(e), Vec::new()))
 }
 
-pub fn reception(ctx: &mut Ctx<'_>, args: &str) -> CmdResult {
+pub fn event(ctx: &mut Ctx<'_>, args: &str) -> CmdResult {
+    let (rec, notes) = parse_event(ctx, args)?;
+    save(ctx, rec, notes)
+}
+
+/// Parses `/reception` into the record it would save, without writing.
+pub fn parse_reception(ctx: &Ctx<'_>, args: &str) -> Result<Parsed, CmdError> {
     let u = "usage-reception";
     let form = Form::parse(args, RECEPTION_KEYS);
     if form.positional.is_empty() {
@@ -340,17 +387,25 @@ pub fn reception(ctx: &mut Ctx<'_>, args: &str) -> CmdResult {
         internal: visibility(&form),
         note: note(ctx, u, &form)?,
     };
-    save(ctx, Record::Reception(r), Vec::new())
+    Ok((Record::Reception(r), Vec::new()))
 }
 
-pub fn partner_add(ctx: &mut Ctx<'_>, args: &str) -> CmdResult {
+pub fn reception(ctx: &mut Ctx<'_>, args: &str) -> CmdResult {
+    let (rec, notes) = parse_reception(ctx, args)?;
+    save(ctx, rec, notes)
+}
+
+/// Parses `/partner add` into the record it would save, without writing.
+pub fn parse_partner_add(ctx: &Ctx<'_>, args: &str) -> Result<Parsed, CmdError> {
     let u = "usage-partner-add";
     let form = Form::parse(args, PARTNER_KEYS);
     if form.positional.is_empty() {
         return Err(ctx.missing_field(u, "NAME"));
     }
     no_extra(ctx, u, &form, 3)?;
-    let name = ctx.text(u, "NAME", required(ctx, u, &form, 0, "NAME")?, MAX_NAME)?;
+    // Kept clean: a name that differs from another only by invisible characters would be a second,
+    // identical-looking partner (the check below then names the one it folds to).
+    let name = clean_name(&ctx.text(u, "NAME", required(ctx, u, &form, 0, "NAME")?, MAX_NAME)?);
     if norm_name(&name).is_empty() {
         return Err(ctx.bad_field(u, "NAME", ctx.t("err-name-empty", &[])));
     }
@@ -365,7 +420,8 @@ pub fn partner_add(ctx: &mut Ctx<'_>, args: &str) -> CmdResult {
             ctx.t("err-bad-word", &[("input", kind_text.to_string()), ("choices", PartnerKind::choices())]),
         )
     })?;
-    let aliases: Vec<String> = form.opt("aliases").map(list).unwrap_or_default();
+    let aliases: Vec<String> =
+        form.opt("aliases").map(list).unwrap_or_default().iter().map(|a| clean_name(a)).collect();
     for a in &aliases {
         ctx.text(u, "aliases", a, MAX_NAME)?;
     }
@@ -396,5 +452,10 @@ pub fn partner_add(ctx: &mut Ctx<'_>, args: &str) -> CmdResult {
         }
     }
     let p = Partner { id: 0, name, aliases, kind, country, level, since, note: note(ctx, u, &form)? };
-    save(ctx, Record::Partner(p), Vec::new())
+    Ok((Record::Partner(p), Vec::new()))
+}
+
+pub fn partner_add(ctx: &mut Ctx<'_>, args: &str) -> CmdResult {
+    let (rec, notes) = parse_partner_add(ctx, args)?;
+    save(ctx, rec, notes)
 }

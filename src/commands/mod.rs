@@ -306,6 +306,7 @@ impl Core {
                 }
                 r
             }
+            Err(CmdError::Store(StoreError::TotalTooLarge)) => Reply::invalid(t(lang, "err-ledger-full", &[])),
             Err(CmdError::Store(e)) => {
                 log::error!("store error for {}: {e}", req.user);
                 let mut r = Reply::text(t(lang, "err-internal", &[]));

@@ -107,6 +107,13 @@ pub fn totals(ctx: &mut Ctx<'_>, args: &str) -> CmdResult {
     r.gap();
     r.heading(ctx.t("section-donations", &[]));
     ctx.donation_summary(&d, &mut r, 12);
+    let max_age = i64::from(ctx.cfg.rates.stale_after_days);
+    let stale = ctx
+        .store
+        .cached(format!("stale_rates:{max_age}:{scope:?}"), |c| reports::stale_rate_count(c, &scope, max_age))?;
+    if stale > 0 {
+        r.note(ctx.t("totals-stale-rates", &[("count", stale.to_string()), ("days", max_age.to_string())]));
+    }
     r.gap();
     r.heading(ctx.t("section-letters", &[]));
     letter_summary(ctx, &l, &mut r);

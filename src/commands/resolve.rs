@@ -99,10 +99,13 @@ impl Ctx<'_> {
         };
         if items_and_donors {
             let key = money::item_key(text);
-            if reports::item_exists(conn, &key)? {
+            // Only what this reader may see: a name found only on internal records answers exactly as
+            // an unknown name does, so its existence does not leak.
+            let internal = self.sees_internal();
+            if reports::item_exists(conn, &key, internal)? {
                 return Ok(Filter::Item(key));
             }
-            let donors = reports::donors_like(conn, text)?;
+            let donors = reports::donors_like(conn, text, internal)?;
             if donors.len() == 1 {
                 return Ok(Filter::Donor(donors[0].clone()));
             }
@@ -128,7 +131,7 @@ impl Ctx<'_> {
     fn unknown_name(&self, text: &str, command: &str, items: bool) -> CmdError {
         let mut names: Vec<String> =
             country::suggest(text, 3).into_iter().map(|c| self.country_name(c).to_string()).collect();
-        if items && let Ok(all) = reports::item_names(self.store.conn()) {
+        if items && let Ok(all) = reports::item_names(self.store.conn(), self.sees_internal()) {
             let q = money::item_key(text);
             let mut close: Vec<(f64, String)> =
                 all.into_iter().map(|(k, n)| (strsim::jaro_winkler(&q, &k), n)).filter(|(s, _)| *s > 0.85).collect();

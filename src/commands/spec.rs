@@ -46,7 +46,8 @@ pub static COMMANDS: &[CommandSpec] = &[
     cmd!("edit", ["修改"], [], Staff, true, admin::edit),
     cmd!("delete", ["删除"], [], Staff, true, admin::delete),
     cmd!("history", ["历史"], [], Staff, false, admin::history),
-    cmd!("rate", ["汇率"], ["rates"], Staff, false, admin::rate),
+    cmd!("rate", ["汇率"], [], Staff, false, admin::rate),
+    cmd!("rates", ["汇率记录"], [], Staff, false, admin::rates),
     cmd!("export", ["导出"], [], Staff, false, export::export),
     cmd!("cancel", ["取消"], [], Everyone, false, add::cancel),
     cmd!("staff", ["员工"], [], Admin, true, admin::staff),
@@ -116,7 +117,9 @@ const MEMOISED: &[&str] =
 
 /// Whether this use of the command writes (`/partner NAME` reads; `/partner add …` writes).
 fn writes(spec: &CommandSpec, args: &str) -> bool {
-    spec.writes || (spec.name == "partner" && is_partner_add(args))
+    spec.writes
+        || (spec.name == "partner" && is_partner_add(args))
+        || (spec.name == "rate" && args.split_whitespace().nth(1).is_some())
 }
 
 /// Role and channel checks, before anything is parsed.

@@ -13,9 +13,21 @@ pub use period::Period;
 pub use records::*;
 pub use user::{Role, UserKey};
 
-/// Normalises a name for lookups: lower case, accents and other scripts' diacritics removed
-/// (Latin letters only; CJK kept as is), punctuation and runs of spaces folded into one space.
+/// A name as it is kept: NFKC-normalised (full-width and compatibility forms folded), invisible
+/// format characters (zero-width spaces and joiners, bidi controls, soft hyphens: Unicode category
+/// Cf) removed, runs of white space folded into one space, trimmed.
+pub fn clean_name(s: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    use unicode_properties::{GeneralCategory, UnicodeGeneralCategory};
+    let visible: String = s.nfkc().filter(|c| c.general_category() != GeneralCategory::Format).collect();
+    visible.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Normalises a name for lookups: [`clean_name`], then lower case, accents and other scripts'
+/// diacritics removed (Latin letters only; CJK kept as is), punctuation and runs of spaces folded
+/// into one space.
 pub fn norm_name(s: &str) -> String {
+    let s = clean_name(s);
     let mut out = String::with_capacity(s.len());
     let mut space = false;
     for ch in s.chars().take(500) {
@@ -61,5 +73,8 @@ mod tests {
         assert_eq!(norm_name("São Paulo"), "sao paulo");
         assert_eq!(norm_name("北威州"), "北威州");
         assert_eq!(norm_name("Malaysia-China Association (Sabah)"), "malaysia china association sabah");
+        assert_eq!(norm_name("Man\u{200B}tova"), "mantova");
+        assert_eq!(norm_name("\u{202E}Mantova\u{202C}"), "mantova");
+        assert_eq!(norm_name("Ｍａｎｔｏｖａ"), "mantova");
     }
 }

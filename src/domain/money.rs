@@ -82,6 +82,9 @@ use rust_decimal::{Decimal, RoundingStrategy};
 
 /// Largest value or quantity accepted: 10^12.
 pub const MAX_MAGNITUDE: u64 = 1_000_000_000_000;
+/// Largest fixed CNY or USD amount of one donation (at the rate of its value date): 10^12. With
+/// it, and the ledger-wide check of the running sums, no sum of minor units can leave `i64`.
+pub const MAX_FIXED: i64 = 1_000_000_000_000;
 /// Most decimal places a value may have after scaling.
 pub const MAX_VALUE_DECIMALS: u32 = 4;
 /// Most lines in an item list.
@@ -229,6 +232,24 @@ pub enum MoneyError {
     #[error("“{text}” is not a quantity. Write plain digits, e.g. “45,000”, “4.5万” or “1.2 million”.")]
     BadQuantity { text: String },
     #[error(
+        "“{text}”: is it {small} or {large}? A point is a decimal point here and a comma groups thousands: write “{large}” or “{small}”."
+    )]
+    AmbiguousQuantity { text: String, small: String, large: String },
+    #[error("“{text}” has two multipliers in a row. Write one, e.g. “1亿”, “100 million” or “4.5万”.")]
+    DoubleMultiplier { text: String },
+    #[error(
+        "The line “{line}” starts with two numbers. Write one quantity before the item, e.g. “10 masks” or “1,010 masks”."
+    )]
+    TwoNumbers { line: String },
+    #[error(
+        "The value “{text}” is worth more than 1,000,000,000,000 {currency} at the rate of its value date, the most one donation may hold. Check the amount and the rate."
+    )]
+    FixedTooLarge { text: String, currency: String },
+    #[error(
+        "The value “{text}” is worth less than one fen (CNY 0.01) or one cent ($0.01). Write an amount of at least 0.01, e.g. “90,000 CNY”."
+    )]
+    FixedBelowMinor { text: String },
+    #[error(
         "No items given. Write “QUANTITY [UNIT] ITEM” lines separated by “;”, e.g. “500 sets protective suits; 45,000 masks”."
     )]
     NoItems,
@@ -263,6 +284,11 @@ impl MoneyError {
             MoneyError::NotWholeQuantity { .. } => "money-quantity-not-whole",
             MoneyError::QuantityTooLarge { .. } => "money-quantity-too-large",
             MoneyError::BadQuantity { .. } => "money-quantity-not-a-number",
+            MoneyError::AmbiguousQuantity { .. } => "money-quantity-ambiguous",
+            MoneyError::DoubleMultiplier { .. } => "money-double-multiplier",
+            MoneyError::TwoNumbers { .. } => "money-item-two-numbers",
+            MoneyError::FixedTooLarge { .. } => "money-fixed-too-large",
+            MoneyError::FixedBelowMinor { .. } => "money-fixed-below-minor",
             MoneyError::NoItems => "money-items-empty",
             MoneyError::TooManyItems { .. } => "money-items-too-many",
             MoneyError::MissingQuantity { .. } => "money-item-missing-quantity",
@@ -284,8 +310,15 @@ impl MoneyError {
             | MoneyError::ZeroQuantity { text }
             | MoneyError::NotWholeQuantity { text }
             | MoneyError::QuantityTooLarge { text }
-            | MoneyError::BadQuantity { text } => vec![("text", text.clone())],
-            MoneyError::ValueTooLarge { text, currency } | MoneyError::UnknownCurrency { text, currency } => {
+            | MoneyError::BadQuantity { text }
+            | MoneyError::DoubleMultiplier { text }
+            | MoneyError::FixedBelowMinor { text } => vec![("text", text.clone())],
+            MoneyError::AmbiguousQuantity { text, small, large } => {
+                vec![("text", text.clone()), ("small", small.clone()), ("large", large.clone())]
+            }
+            MoneyError::ValueTooLarge { text, currency }
+            | MoneyError::UnknownCurrency { text, currency }
+            | MoneyError::FixedTooLarge { text, currency } => {
                 vec![("text", text.clone()), ("currency", currency.clone())]
             }
             MoneyError::CurrencyConflict { text, first, second } => {
@@ -294,7 +327,9 @@ impl MoneyError {
             MoneyError::TooManyItems { count, max } => {
                 vec![("count", count.to_string()), ("max", max.to_string())]
             }
-            MoneyError::MissingQuantity { line } | MoneyError::MissingItem { line } => {
+            MoneyError::MissingQuantity { line }
+            | MoneyError::MissingItem { line }
+            | MoneyError::TwoNumbers { line } => {
                 vec![("line", line.clone())]
             }
             MoneyError::ItemNameTooLong { item, max } => {
@@ -680,6 +715,25 @@ fn scan_quantity<'a>(t: &'a str, text: &str) -> Result<(u64, &'a str), MoneyErro
     let (digits, used) = scan_number(body).map_err(|_| MoneyError::BadQuantity { text: text() })?;
     let (exp, mused) = scan_multiplier(&body[used..]);
     let rest = &body[used + mused..];
+    if mused > 0 && scan_multiplier(rest).1 > 0 {
+        // "1万万", "10 million million": never multiply twice.
+        return Err(MoneyError::DoubleMultiplier { text: text() });
+    }
+    if rest.starts_with(|c: char| c.is_ascii_punctuation()) {
+        // "1_000", "500-600": the number does not end where a quantity ends.
+        return Err(MoneyError::BadQuantity { text: text() });
+    }
+    if exp == 0
+        && let Some((int, frac)) = body[..used].split_once('.')
+        && frac.len() == 3
+        && (1..=3).contains(&int.len())
+        && int.bytes().all(|b| b.is_ascii_digit())
+    {
+        // "1.000 masks" is 1,000 in much of the world: a quantity never has three decimals, so ask.
+        let small = format!("{int}.{frac}").trim_end_matches('0').trim_end_matches('.').to_string();
+        let large = fmt_int(format!("{int}{frac}").parse::<i128>().unwrap_or(0));
+        return Err(MoneyError::AmbiguousQuantity { text: text(), small, large });
+    }
     match scale(&digits, exp, 0) {
         Scaled::Zero => Err(MoneyError::ZeroQuantity { text: text() }),
         Scaled::TooLarge => Err(MoneyError::QuantityTooLarge { text: text() }),
@@ -793,7 +847,23 @@ fn parse_item_line(raw: &str) -> Result<Option<ItemLine>, MoneyError> {
             rest = rest[n..].trim_start();
         }
     }
+    if starts_with_count(rest) {
+        // "10 10 masks": which number is the quantity? Never glue one into the item's name.
+        return Err(MoneyError::TwoNumbers { line: snippet(line) });
+    }
     finish_item(quantity, unit, rest, line).map(Some)
+}
+
+/// Whether `s` starts with a count of its own: a number (with any multiplier) that ends the word or
+/// is followed by a Chinese unit (`10 masks`, `5万个`), as opposed to a size or a model (`100ml`, `3-ply`).
+fn starts_with_count(s: &str) -> bool {
+    if number_start(s) != Some(0) {
+        return false;
+    }
+    match scan_quantity(s, s) {
+        Ok((_, r)) => r.is_empty() || r.starts_with(' ') || ZH_UNITS.iter().any(|u| r.starts_with(u)),
+        Err(_) => false,
+    }
 }
 
 fn finish_item(quantity: u64, unit: Option<String>, item: &str, line: &str) -> Result<ItemLine, MoneyError> {
@@ -903,6 +973,28 @@ fn group_digits(digits: &str) -> String {
         out.push(c);
     }
     out
+}
+
+/// Minor units (fen, cents) of an amount, rounded half away from zero; `None` when out of `i64`.
+pub fn minor_units(d: Decimal) -> Option<i64> {
+    d.checked_mul(Decimal::ONE_HUNDRED)?.round_dp_with_strategy(0, RoundingStrategy::MidpointAwayFromZero).to_i64()
+}
+
+/// A donation's fixed CNY or USD amount in minor units, checked: at least one fen or cent and at most
+/// [`MAX_FIXED`]. `None` for `fixed` means the conversion itself overflowed. `declared` is what the
+/// errors quote (the value as it was declared).
+pub fn check_fixed(fixed: Option<Decimal>, currency: Currency, declared: &Money) -> Result<i64, MoneyError> {
+    // Quoted exactly as declared: a rounded "CNY 0" would not say what was wrong.
+    let text = format!("{} {}", declared.amount.normalize(), declared.currency);
+    let too_large = || MoneyError::FixedTooLarge { text: text.clone(), currency: currency.to_string() };
+    let minor = fixed.and_then(minor_units).ok_or_else(too_large)?;
+    if minor > MAX_FIXED * 100 {
+        return Err(too_large());
+    }
+    if minor < 1 {
+        return Err(MoneyError::FixedBelowMinor { text });
+    }
+    Ok(minor)
 }
 
 /// An integer with thousands separators: `45000` → `45,000`.
@@ -1405,6 +1497,11 @@ mod tests {
             MissingQuantity { line: t() },
             MissingItem { line: t() },
             ItemNameTooLong { item: t(), max: 200 },
+            AmbiguousQuantity { text: t(), small: "1".into(), large: "1,000".into() },
+            DoubleMultiplier { text: t() },
+            TwoNumbers { line: t() },
+            FixedTooLarge { text: t(), currency: "CNY".into() },
+            FixedBelowMinor { text: t() },
         ]
     }
 

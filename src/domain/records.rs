@@ -156,14 +156,20 @@ impl RecordId {
         RecordId { kind, id }
     }
 
-    /// `D-17`, `d17`, `D 17` (case-insensitive).
+    /// `D-17`, `d-17`, `D17`, `d17`: the kind's letter, at most one `-`, then the number in plain
+    /// digits (no sign, no leading zero). Anything else (`D--1`, `D-+2`, `D 2`) is not an id, so a
+    /// typo never lands on another record.
     pub fn parse(s: &str) -> Option<RecordId> {
         let s = s.trim();
         let mut chars = s.chars();
         let first = chars.next()?.to_ascii_uppercase();
         let kind = RecordKind::ALL.into_iter().find(|k| k.prefix() == first)?;
-        let rest = chars.as_str().trim_start_matches(['-', ' ']);
-        let id: i64 = rest.parse().ok().filter(|n| *n > 0)?;
+        let rest = chars.as_str();
+        let digits = rest.strip_prefix('-').unwrap_or(rest);
+        if digits.is_empty() || digits.starts_with('0') || !digits.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        let id: i64 = digits.parse().ok()?;
         Some(RecordId { kind, id })
     }
 }
@@ -225,6 +231,20 @@ pub struct FixedValue {
     pub usd_rate: Option<Decimal>,
     pub cny: Decimal,
     pub usd: Option<Decimal>,
+    /// The date of the rate used for `currency` (None for CNY): a rate much older than the value
+    /// date is flagged as stale.
+    #[serde(default)]
+    pub rate_from: Option<NaiveDate>,
+    /// The date of the USD rate used, if one was known.
+    #[serde(default)]
+    pub usd_rate_from: Option<NaiveDate>,
+}
+
+impl FixedValue {
+    /// Days between the value date and the oldest rate this value rests on (0 when none is older).
+    pub fn rate_age_days(&self) -> Option<i64> {
+        [self.rate_from, self.usd_rate_from].into_iter().flatten().map(|d| (self.value_date - d).num_days()).max()
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -19,6 +19,36 @@ use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 use std::path::Path;
 
+/// What a migration needs done in Rust after its SQL, in the same transaction.
+fn after_migration(tx: &Connection, version: i64) -> Result<()> {
+    if version == 7 {
+        // The running sums were made again with CHECKs: refill them from the donations, after taking
+        // out (soft delete, with a history entry) any donation whose fixed amount is above the bound
+        // that writes now enforce, which an older amity saved saturated at i64::MAX fen.
+        let bound = crate::domain::money::MAX_FIXED * 100;
+        let ids: Vec<i64> = {
+            let mut stmt = tx.prepare(
+                "SELECT id FROM donations WHERE deleted_at IS NULL AND (cny_fen > ?1 OR usd_cents > ?1) ORDER BY id",
+            )?;
+            stmt.query_map([bound], |r| r.get(0))?.collect::<rusqlite::Result<Vec<_>>>()?
+        };
+        for id in ids {
+            let rid = crate::domain::RecordId::new(crate::domain::RecordKind::Donation, id);
+            let before = records::get_record(tx, rid)?.map(|(r, _)| r);
+            let reason = "repair: fixed value above CNY 1,000,000,000,000, the most one donation may hold";
+            tx.execute(
+                "UPDATE donations SET deleted_at = ?2, deleted_reason = ?3 WHERE id = ?1",
+                params![id, now_utc(), reason],
+            )?;
+            history::record(tx, "amity", rid, history::Action::Delete, before.as_ref(), None, Some(reason), None)?;
+            log::warn!("upgrade: {rid} had a fixed value above the bound and was deleted (see /history {rid})");
+        }
+        records::rebuild_sums(tx)?;
+        log::info!("upgrade: running sums recomputed from the donations");
+    }
+    Ok(())
+}
+
 /// The migrations, in order. Each runs once, in its own transaction, and is recorded in
 /// `schema_migrations`.
 pub const MIGRATIONS: &[(i64, &str, &str)] = &[
@@ -28,6 +58,7 @@ pub const MIGRATIONS: &[(i64, &str, &str)] = &[
     (4, "ledger sums", include_str!("../../migrations/0004_ledger_sums.sql")),
     (5, "telegram menus", include_str!("../../migrations/0005_telegram_menus.sql")),
     (6, "digest headings", include_str!("../../migrations/0006_digest_headings.sql")),
+    (7, "ledger bounds", include_str!("../../migrations/0007_ledger_bounds.sql")),
     (8, "update id retention", include_str!("../../migrations/0008_update_id_retention.sql")),
 ];
 
@@ -39,6 +70,9 @@ pub enum StoreError {
     Corrupt(String),
     #[error("the database schema is version {found}, newer than this amity ({known}); upgrade amity")]
     TooNew { found: i64, known: i64 },
+    /// A write would take a ledger-wide running sum past what SQLite counts in an integer; refused.
+    #[error("the ledger's totals would exceed 92,233,720,368,547,758.07 (the most amity can count)")]
+    TotalTooLarge,
 }
 
 pub type Result<T> = std::result::Result<T, StoreError>;
@@ -128,6 +162,7 @@ impl Store {
             }
             let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
             tx.execute_batch(sql)?;
+            after_migration(&tx, *version)?;
             tx.execute(
                 "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?1, ?2, ?3)",
                 params![version, name, now_utc()],

@@ -26,13 +26,9 @@ pub(crate) fn dec_from(s: &str) -> Result<Decimal> {
     Decimal::from_str(s).map_err(|_| corrupt(format!("bad decimal {s:?}")))
 }
 
-/// Fen or cents (integer minor units) from a decimal amount, rounded half away from zero.
-pub fn to_minor(d: Decimal) -> i64 {
-    use rust_decimal::prelude::ToPrimitive;
-    (d * Decimal::ONE_HUNDRED)
-        .round_dp_with_strategy(0, rust_decimal::RoundingStrategy::MidpointAwayFromZero)
-        .to_i64()
-        .unwrap_or(i64::MAX)
+/// Fen or cents (integer minor units) of a fixed amount, which the write path has bounded already.
+pub fn to_minor(d: Decimal) -> Result<i64> {
+    money::minor_units(d).ok_or_else(|| corrupt(format!("amount {d} out of range")))
 }
 
 pub fn from_minor(m: i64) -> Decimal {
@@ -158,31 +154,59 @@ fn write_donation_children(tx: &Connection, d: &Donation) -> Result<()> {
     Ok(())
 }
 
-type DonationCols = (Option<String>, Option<String>, String, Option<String>, Option<String>, Option<i64>, Option<i64>);
+/// The value columns of a donation row: value, currency, value_date, rate, usd_rate, cny_fen,
+/// usd_cents, rate_from, usd_rate_from, rate_age.
+struct DonationCols {
+    value: Option<String>,
+    currency: Option<String>,
+    value_date: String,
+    rate: Option<String>,
+    usd_rate: Option<String>,
+    cny: Option<i64>,
+    usd: Option<i64>,
+    rate_from: Option<String>,
+    usd_rate_from: Option<String>,
+    rate_age: Option<i64>,
+}
 
-fn donation_value_cols(d: &Donation) -> DonationCols {
-    match &d.value {
-        Some(v) => (
-            Some(v.amount.normalize().to_string()),
-            Some(v.currency.as_str().to_string()),
-            date_sql(v.value_date),
-            Some(v.rate.normalize().to_string()),
-            v.usd_rate.map(|r| r.normalize().to_string()),
-            Some(to_minor(v.cny)),
-            v.usd.map(to_minor),
-        ),
-        None => (None, None, date_sql(d.value_date), None, None, None, None),
-    }
+fn donation_value_cols(d: &Donation) -> Result<DonationCols> {
+    Ok(match &d.value {
+        Some(v) => DonationCols {
+            value: Some(v.amount.normalize().to_string()),
+            currency: Some(v.currency.as_str().to_string()),
+            value_date: date_sql(v.value_date),
+            rate: Some(v.rate.normalize().to_string()),
+            usd_rate: v.usd_rate.map(|r| r.normalize().to_string()),
+            cny: Some(to_minor(v.cny)?),
+            usd: v.usd.map(to_minor).transpose()?,
+            rate_from: v.rate_from.map(date_sql),
+            usd_rate_from: v.usd_rate_from.map(date_sql),
+            rate_age: v.rate_age_days(),
+        },
+        None => DonationCols {
+            value: None,
+            currency: None,
+            value_date: date_sql(d.value_date),
+            rate: None,
+            usd_rate: None,
+            cny: None,
+            usd: None,
+            rate_from: None,
+            usd_rate_from: None,
+            rate_age: None,
+        },
+    })
 }
 
 pub fn insert_donation(tx: &Connection, d: &Donation, actor: &str) -> Result<i64> {
-    let (value, currency, value_date, rate, usd_rate, cny, usd) = donation_value_cols(d);
+    let c = donation_value_cols(d)?;
     tx.execute(
-        "INSERT INTO donations (date, donor, value, currency, value_date, rate, usd_rate, cny_fen, usd_cents, status, fund, internal, note, created_by, created_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+        "INSERT INTO donations (date, donor, value, currency, value_date, rate, usd_rate, cny_fen, usd_cents, status, fund, internal, note, created_by, created_at, rate_from, usd_rate_from, rate_age)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
         params![
-            date_sql(d.date), d.donor, value, currency, value_date, rate, usd_rate, cny, usd,
-            d.status.as_str(), opt(&d.fund), d.internal, opt(&d.note), actor, now_utc()
+            date_sql(d.date), d.donor, c.value, c.currency, c.value_date, c.rate, c.usd_rate, c.cny, c.usd,
+            d.status.as_str(), opt(&d.fund), d.internal, opt(&d.note), actor, now_utc(),
+            c.rate_from, c.usd_rate_from, c.rate_age
         ],
     )?;
     let id = tx.last_insert_rowid();
@@ -205,6 +229,9 @@ pub fn rebuild_sums(conn: &Connection) -> Result<()> {
 /// `item_sums`), as it is stored now, if it is live. Every write of a donation calls it around the
 /// change, so the sums always equal what a scan of the live donations would give.
 fn apply_sums(tx: &Connection, id: i64, sign: i64) -> Result<()> {
+    if sign > 0 {
+        check_room(tx, id)?;
+    }
     tx.execute(
         "INSERT INTO ledger_sums (internal, donations, valued, cny_fen, usd_cents, usd_missing, shared)
          SELECT d.internal, ?2, ?2 * (d.value IS NOT NULL), ?2 * COALESCE(d.cny_fen, 0), ?2 * COALESCE(d.usd_cents, 0),
@@ -231,23 +258,62 @@ fn apply_sums(tx: &Connection, id: i64, sign: i64) -> Result<()> {
     Ok(())
 }
 
+/// Refuses ([`StoreError::TotalTooLarge`]) a live donation whose share would take a running sum (CNY,
+/// USD, or an item's quantity, over both visibilities, which is what a staff total adds up) past
+/// `i64`: SQLite would turn the sum into a REAL. Every other sum amity computes is a part of these.
+fn check_room(tx: &Connection, id: i64) -> Result<()> {
+    let share: Option<(i64, i64)> = tx
+        .query_row(
+            "SELECT COALESCE(cny_fen, 0), COALESCE(usd_cents, 0) FROM donations WHERE id = ?1 AND deleted_at IS NULL",
+            [id],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?;
+    let Some((cny, usd)) = share else { return Ok(()) };
+    let fits = |total: i128| total <= i128::from(i64::MAX);
+    let mut stmt = tx.prepare_cached("SELECT cny_fen, usd_cents FROM ledger_sums")?;
+    let sums = stmt.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?)))?;
+    let (mut total_cny, mut total_usd) = (i128::from(cny), i128::from(usd));
+    for row in sums {
+        let (c, u) = row?;
+        total_cny += i128::from(c);
+        total_usd += i128::from(u);
+    }
+    if !fits(total_cny) || !fits(total_usd) {
+        return Err(super::StoreError::TotalTooLarge);
+    }
+    let mut lines = tx.prepare_cached(
+        "SELECT i.item_key, COALESCE(i.unit, ''), SUM(i.quantity),
+                (SELECT COALESCE(SUM(s.quantity), 0) FROM item_sums s WHERE s.item_key = i.item_key AND s.unit = COALESCE(i.unit, ''))
+         FROM donation_items i WHERE i.donation_id = ?1 GROUP BY 1, 2",
+    )?;
+    let rows = lines.query_map([id], |r| Ok((r.get::<_, i64>(2)?, r.get::<_, i64>(3)?)))?;
+    for row in rows {
+        let (add, have) = row?;
+        if !fits(i128::from(add) + i128::from(have)) {
+            return Err(super::StoreError::TotalTooLarge);
+        }
+    }
+    Ok(())
+}
+
 fn replace_donation(tx: &Connection, d: &Donation) -> Result<()> {
     apply_sums(tx, d.id, -1)?;
-    let (value, currency, value_date, rate, usd_rate, cny, usd) = donation_value_cols(d);
+    let c = donation_value_cols(d)?;
     tx.execute(
         "UPDATE donations SET date = ?2, donor = ?3, value = ?4, currency = ?5, value_date = ?6, rate = ?7, usd_rate = ?8,
-         cny_fen = ?9, usd_cents = ?10, status = ?11, fund = ?12, internal = ?13, note = ?14 WHERE id = ?1",
+         cny_fen = ?9, usd_cents = ?10, status = ?11, fund = ?12, internal = ?13, note = ?14,
+         rate_from = ?15, usd_rate_from = ?16, rate_age = ?17 WHERE id = ?1",
         params![
-            d.id, date_sql(d.date), d.donor, value, currency, value_date, rate, usd_rate, cny, usd,
-            d.status.as_str(), opt(&d.fund), d.internal, opt(&d.note)
+            d.id, date_sql(d.date), d.donor, c.value, c.currency, c.value_date, c.rate, c.usd_rate, c.cny, c.usd,
+            d.status.as_str(), opt(&d.fund), d.internal, opt(&d.note), c.rate_from, c.usd_rate_from, c.rate_age
         ],
     )?;
     write_donation_children(tx, d)?;
     apply_sums(tx, d.id, 1)
 }
 
-const DONATION_COLS: &str =
-    "id, date, donor, value, currency, value_date, rate, usd_rate, cny_fen, usd_cents, status, fund, internal, note";
+const DONATION_COLS: &str = "id, date, donor, value, currency, value_date, rate, usd_rate, cny_fen, usd_cents, status, fund, internal, note, rate_from, usd_rate_from";
 
 fn donation_from_row(r: &Row<'_>) -> rusqlite::Result<RawDonation> {
     Ok(RawDonation {
@@ -265,6 +331,8 @@ fn donation_from_row(r: &Row<'_>) -> rusqlite::Result<RawDonation> {
         fund: r.get(11)?,
         internal: r.get(12)?,
         note: r.get(13)?,
+        rate_from: r.get(14)?,
+        usd_rate_from: r.get(15)?,
     })
 }
 
@@ -283,6 +351,8 @@ struct RawDonation {
     fund: Option<String>,
     internal: bool,
     note: Option<String>,
+    rate_from: Option<String>,
+    usd_rate_from: Option<String>,
 }
 
 fn finish_donation(conn: &Connection, raw: RawDonation) -> Result<Donation> {
@@ -296,6 +366,8 @@ fn finish_donation(conn: &Connection, raw: RawDonation) -> Result<Donation> {
             usd_rate: raw.usd_rate.as_deref().map(dec_from).transpose()?,
             cny: from_minor(cny),
             usd: raw.usd_cents.map(from_minor),
+            rate_from: raw.rate_from.as_deref().map(date_from).transpose()?,
+            usd_rate_from: raw.usd_rate_from.as_deref().map(date_from).transpose()?,
         }),
         _ => None,
     };

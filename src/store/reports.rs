@@ -7,7 +7,7 @@ use super::records::{self, date_sql};
 use crate::domain::*;
 use chrono::NaiveDate;
 use rusqlite::types::Value;
-use rusqlite::{Connection, params_from_iter};
+use rusqlite::{Connection, params, params_from_iter};
 
 /// What a query covers.
 #[derive(Clone, Debug, PartialEq)]
@@ -173,6 +173,18 @@ fn ledger_totals(conn: &Connection, staff: bool) -> Result<DonationTotals> {
         .query_map([], |r| Ok(ItemTotal { key: r.get(0)?, unit: r.get(1)?, quantity: r.get(2)?, item: r.get(3)? }))?;
     t.items = rows.collect::<rusqlite::Result<Vec<_>>>()?;
     Ok(t)
+}
+
+/// Valued donations in `scope` whose value rests on a rate more than `max_age` days older than the
+/// value date (the `rate_age` index makes this a short range scan: stale rates are few).
+pub fn stale_rate_count(conn: &Connection, scope: &Scope, max_age: i64) -> Result<i64> {
+    let (w, mut p) = donation_where(scope);
+    p.push(Value::Integer(max_age));
+    Ok(conn.query_row(
+        &format!("SELECT COUNT(*) FROM donations t WHERE t.rate_age > ?{} AND {w}", p.len()),
+        params_from_iter(p.iter()),
+        |r| r.get(0),
+    )?)
 }
 
 /// Totals computed from the tables: any period, any filter.
@@ -598,24 +610,33 @@ pub fn partners(
 }
 
 /// Distinct donors whose name contains `text` (case-insensitive).
-pub fn donors_like(conn: &Connection, text: &str) -> Result<Vec<String>> {
+/// Donors of live donations whose name contains `text`; of public donations only unless `internal`
+/// (a name that only internal records use must look unknown to those who may not see them).
+pub fn donors_like(conn: &Connection, text: &str, internal: bool) -> Result<Vec<String>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT DISTINCT donor FROM donations WHERE deleted_at IS NULL AND donor LIKE ?1 ESCAPE '\\' ORDER BY donor LIMIT 10",
+        "SELECT DISTINCT donor FROM donations WHERE deleted_at IS NULL AND (internal = 0 OR ?2)
+           AND donor LIKE ?1 ESCAPE '\\' ORDER BY donor LIMIT 10",
     )?;
-    let rows = stmt.query_map([like_pattern(text)], |r| r.get(0))?;
+    let rows = stmt.query_map(params![like_pattern(text), internal], |r| r.get(0))?;
     Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
 }
 
-/// Whether any donation has an item with this key.
-pub fn item_exists(conn: &Connection, key: &str) -> Result<bool> {
-    Ok(conn.query_row("SELECT EXISTS(SELECT 1 FROM donation_items WHERE item_key = ?1)", [key], |r| r.get(0))?)
+/// Whether a live donation (a public one unless `internal`) has an item with this key. Read from the
+/// running sums, which hold live donations only.
+pub fn item_exists(conn: &Connection, key: &str, internal: bool) -> Result<bool> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT EXISTS(SELECT 1 FROM item_sums WHERE item_key = ?1 AND (internal = 0 OR ?2) AND quantity > 0)",
+    )?;
+    Ok(stmt.query_row(params![key, internal], |r| r.get(0))?)
 }
 
-/// Item keys and names, for suggestions.
-pub fn item_names(conn: &Connection) -> Result<Vec<(String, String)>> {
-    let mut stmt =
-        conn.prepare_cached("SELECT item_key, MAX(item) FROM donation_items GROUP BY item_key LIMIT 2000")?;
-    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+/// Item keys and names of live donations (public ones unless `internal`), for suggestions.
+pub fn item_names(conn: &Connection, internal: bool) -> Result<Vec<(String, String)>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT item_key, MAX(item) FROM item_sums WHERE (internal = 0 OR ?1) AND quantity > 0
+         GROUP BY item_key LIMIT 2000",
+    )?;
+    let rows = stmt.query_map([internal], |r| Ok((r.get(0)?, r.get(1)?)))?;
     Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
 }
 

@@ -1,2 +1,359 @@
-//! Defects of the ledger's numbers, names and records, found through the chat commands.
+//! Defects of the ledger's numbers, names and records, found through the chat commands (issue 12).
+//! Each test is named after what broke.
 
+use crate::common::*;
+use amity::render::Outcome;
+use amity::store::reports::{self, Scope};
+use amity::{ChatKind, Request};
+
+/// The running sums equal a scan of the live donations, and hold nothing but integers.
+fn assert_sums_sound(bot: &Bot) {
+    assert_eq!(
+        bot.count(
+            "SELECT COUNT(*) FROM ledger_sums WHERE typeof(cny_fen) <> 'integer' OR typeof(usd_cents) <> 'integer'"
+        ),
+        0
+    );
+    bot.core.with_store_locked(|s| {
+        for staff in [false, true] {
+            let fast = reports::donation_totals(s.conn(), &Scope::all(staff)).unwrap();
+            let scan = reports::scanned_donation_totals(s.conn(), &Scope::all(staff)).unwrap();
+            assert_eq!(
+                (fast.count, fast.cny_fen, fast.usd_cents, fast.usd_missing),
+                (scan.count, scan.cny_fen, scan.usd_cents, scan.usd_missing),
+                "staff={staff}"
+            );
+        }
+    });
+}
+
+#[test]
+fn a_value_worth_more_than_the_bound_is_refused_and_the_totals_keep_working() {
+    let bot = spawn_core();
+    bot.ok("/rate USD 99999 2021-01-01");
+    bot.ok("/partner add Canelones | Uruguay | friendship");
+    let msg = bot.invalid("/donation 2021-06-01 | Canelones | 5 masks | 999999999999 USD");
+    assert!(msg.contains("1,000,000,000,000 CNY"), "the bound is stated:\n{msg}");
+    assert!(msg.contains("999999999999 USD"), "the declared value is quoted:\n{msg}");
+    // The largest value that fits is saved, and every reading command still answers.
+    bot.ok("/donation 2021-06-01 | Canelones | 5 masks | 10000000 USD");
+    for cmd in ["/totals", "/donations Uruguay", "/countries", "/partner Canelones"] {
+        let r = bot.ask(cmd);
+        assert_eq!(r.outcome, Outcome::Done, "{cmd}:\n{}", r.plain());
+    }
+    bot.ok("/delete D-1 test");
+    assert_sums_sound(&bot);
+}
+
+#[test]
+fn a_usd_amount_past_the_bound_through_a_tiny_usd_rate_is_refused() {
+    let bot = spawn_core();
+    bot.ok("/rate USD 0.000001 2021-01-01");
+    let msg = bot.invalid("/donation 2021-06-01 | Uruguay | 5 masks | 100 million CNY");
+    assert!(msg.contains("1,000,000,000,000 USD"), "{msg}");
+}
+
+#[test]
+fn a_ledger_whose_total_would_leave_sixty_four_bits_refuses_the_entry_and_writes_nothing() {
+    let bot = spawn_core();
+    bot.ok("/donation 2021-06-01 | Uruguay | 5 masks | 1000 CNY");
+    // A ledger already holding nearly the most SQLite counts in an integer (as after many huge entries).
+    bot.conn().execute("UPDATE ledger_sums SET cny_fen = 9223372036854775000", []).unwrap();
+    let msg = bot.invalid("/donation 2021-06-02 | Uruguay | 5 masks | 1 million CNY");
+    assert!(msg.contains("92,233,720,368,547,758"), "{msg}");
+    assert_eq!(bot.count("SELECT typeof(cny_fen) = 'integer' FROM ledger_sums"), 1);
+    // SQLite itself can no longer store a REAL there.
+    let err = bot.conn().execute("UPDATE ledger_sums SET cny_fen = cny_fen + 9223372036854775000", []);
+    assert!(err.is_err(), "the CHECK refuses a sum that overflowed into a REAL");
+}
+
+#[test]
+fn an_upgrade_repairs_a_ledger_an_older_amity_saturated() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("old.db");
+    {
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        conn.execute_batch("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)").unwrap();
+        for (version, name, sql) in &amity::store::MIGRATIONS[..6] {
+            conn.execute_batch(sql).unwrap();
+            conn.execute(
+                "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?1, ?2, '2021-01-01T00:00:00Z')",
+                rusqlite::params![version, name],
+            )
+            .unwrap();
+        }
+        // What schema 6 held after the overflow: a saturated donation and running sums turned REAL.
+        conn.execute_batch(
+            "INSERT INTO donations (id, date, donor, value, currency, value_date, rate, usd_rate, cny_fen, usd_cents, status, internal, created_by, created_at)
+               VALUES (1, '2021-06-01', 'Office', '999999999999', 'USD', '2021-06-01', '99999', '99999', 9223372036854775807, 99999999999900, 'delivered', 0, 'tg:1', '2021-06-01T00:00:00Z'),
+                      (2, '2021-06-02', 'Office', '100', 'CNY', '2021-06-02', '1', NULL, 10000, NULL, 'delivered', 0, 'tg:1', '2021-06-02T00:00:00Z');
+             INSERT INTO donation_recipients (donation_id, seq, partner_id, country) VALUES (1, 0, NULL, 'UY'), (2, 0, NULL, 'UY');
+             DELETE FROM ledger_sums;
+             INSERT INTO ledger_sums VALUES (0, 2, 2, 9.3e18, 99999999999900, 1, 0);",
+        )
+        .unwrap();
+    }
+    let store = amity::store::Store::open(&path).expect("the upgrade repairs instead of failing");
+    let c = store.conn();
+    let live: i64 = c.query_row("SELECT COUNT(*) FROM donations WHERE deleted_at IS NULL", [], |r| r.get(0)).unwrap();
+    assert_eq!(live, 1, "the saturated donation is taken out");
+    let (fen, kind): (i64, String) =
+        c.query_row("SELECT cny_fen, typeof(cny_fen) FROM ledger_sums", [], |r| Ok((r.get(0)?, r.get(1)?))).unwrap();
+    assert_eq!((fen, kind.as_str()), (10000, "integer"), "the sums are recomputed from the live donations");
+    let why: String = c
+        .query_row("SELECT reason FROM changes WHERE record_kind = 'donation' AND record_id = 1", [], |r| r.get(0))
+        .unwrap();
+    assert!(why.contains("1,000,000,000,000"), "the repair is in the history: {why}");
+}
+
+#[test]
+fn undo_does_not_bring_back_a_donation_whose_partner_was_deleted() {
+    let bot = spawn_core();
+    bot.make_staff(STAFF);
+    bot.make_staff(STAFF2);
+    bot.ok("/partner add Mantova | Italy | partner");
+    bot.ok_as(STAFF, "/donation 2020-05-31 | Mantova | 100 medical goggles");
+    bot.ok_as(STAFF, "/delete D-1 entered twice");
+    bot.ok_as(STAFF2, "/delete P-1 no longer a partner");
+    let msg = bot.invalid_as(STAFF, "/undo");
+    assert!(msg.contains("P-1") && msg.contains("Mantova"), "the reason names the partner:\n{msg}");
+    // Nothing counts a donation to a partner that is gone.
+    assert!(bot.ok("/totals").contains("No donations"), "{}", bot.ok("/totals"));
+    // Once the partner is back, the donation can be too.
+    bot.ok_as(STAFF2, "/undo");
+    bot.ok_as(STAFF, "/undo");
+    assert!(bot.ok("/donations Italy").contains("Mantova"));
+}
+
+#[test]
+fn undo_does_not_bring_back_a_partner_whose_name_was_taken_since() {
+    let bot = spawn_core();
+    bot.make_staff(STAFF);
+    bot.ok_as(STAFF, "/partner add Mantova | Italy | partner");
+    bot.ok_as(STAFF, "/delete P-1 typo");
+    bot.ok("/partner add Mantova | Italy | friendship");
+    // Undo of the delete would make two partners called Mantova.
+    let msg = bot.invalid_as(STAFF, "/undo");
+    assert!(msg.contains("P-2"), "{msg}");
+}
+
+#[test]
+fn a_name_only_on_internal_records_answers_strangers_like_an_unknown_name() {
+    let bot = spawn_core();
+    bot.ok("/donation 2020-04-01 | Italy | 5 masks");
+    let questions = ["/donations Secret", "/donations secretium kits", "/donations Secret Donor Corp", "/totals"];
+    let ask_all = |bot: &Bot| -> Vec<(Outcome, String)> {
+        questions
+            .iter()
+            .map(|q| {
+                let r = bot.ask_as(STRANGER, q);
+                (r.outcome, r.plain())
+            })
+            .collect()
+    };
+    let before = ask_all(&bot);
+    bot.ok("/donation 2020-05-01 | Italy | 5 secretium kits | donor: Secret Donor Corp | internal");
+    // Exactly the same replies and statuses as when the name did not exist at all.
+    assert_eq!(ask_all(&bot), before);
+    assert_ne!(before[0].0, Outcome::Done);
+    // Staff in a private chat do find it.
+    assert!(bot.ok("/donations Secret").contains("secretium"), "{}", bot.ok("/donations Secret"));
+    assert!(bot.ok("/donations secretium kits").contains("secretium"));
+    // Staff in a group get the public answer: there the name is unknown too.
+    let mut g = Request::console("/donations Secret");
+    g.chat_kind = ChatKind::Group;
+    g.chat = "group-1".into();
+    assert_ne!(bot.send(&g).outcome, Outcome::Done);
+}
+
+#[test]
+fn quantities_are_read_right_or_refused_never_glued_into_the_item_name() {
+    let bot = spawn_core();
+    for (items, why) in [
+        ("1万万 masks", "two multipliers"),
+        ("10 million million masks", "two multipliers"),
+        ("1_000 masks", "not a quantity"),
+        ("10 10 masks", "two numbers"),
+        ("1.000 masks", "1 or 1,000"),
+        ("45.000 masks", "45 or 45,000"),
+        ("500-600 masks", "not a quantity"),
+    ] {
+        let msg = bot.invalid(&format!("/donation 2020-05-01 | Italy | {items}"));
+        assert!(msg.contains(why), "{items:?}: {msg}");
+    }
+    // What is right stays right.
+    for (items, shown) in [
+        ("500 100ml bottles of sanitizer", "500 100ml bottles of sanitizer"),
+        ("4.5万 masks", "45,000 masks"),
+        ("1.5 million masks", "1,500,000 masks"),
+        ("2 3-ply masks", "2 3-ply masks"),
+    ] {
+        let saved = bot.ok(&format!("/donation 2020-05-01 | Italy | {items}"));
+        assert!(saved.contains(shown), "{items:?}: {saved}");
+    }
+}
+
+#[test]
+fn a_value_below_one_fen_is_refused_not_saved_as_zero() {
+    let bot = spawn_core();
+    let msg = bot.invalid("/donation 2020-05-01 | Italy | 5 masks | 0.001 CNY");
+    assert!(msg.contains("0.001 CNY") && msg.contains("one fen"), "{msg}");
+    bot.ok("/donation 2020-05-01 | Italy | 5 masks | 0.01 CNY");
+}
+
+#[test]
+fn rate_limits_are_stated_and_every_rate_set_is_kept_with_who_set_it() {
+    let bot = spawn_core();
+    bot.make_staff(STAFF);
+    let msg = bot.invalid("/rate USD 100000 2020-01-01");
+    assert!(msg.contains("below 100,000") && msg.contains("8 decimals"), "{msg}");
+    bot.ok("/rate USD 7.08 2020-01-01");
+    bot.ok_as(STAFF, "/rate USD 7.0835 2020-01-01");
+    let list = bot.ok("/rates USD");
+    let lines: Vec<&str> = list.lines().filter(|l| l.contains("1 USD")).collect();
+    assert_eq!(lines.len(), 2, "both settings are kept:\n{list}");
+    assert!(lines[0].contains("7.0835") && lines[0].contains(STAFF) && lines[0].contains("replaced 7.08"), "{list}");
+    assert!(lines[1].contains("7.08 CNY"), "{list}");
+    // Chinese too.
+    bot.ok("/lang zh");
+    assert!(bot.ok("/汇率记录").contains("替换了 7.08"));
+}
+
+#[test]
+fn an_unknown_role_word_is_refused_not_taken_as_a_name() {
+    let bot = spawn_core();
+    let msg = bot.invalid("/staff add 123 superuser X");
+    assert!(msg.contains("superuser") && msg.contains("admin, staff"), "{msg}");
+    bot.ok("/staff add 123 staff Li Wei");
+    assert!(bot.ok("/staff list").contains("Li Wei"));
+}
+
+#[test]
+fn a_repeated_option_is_refused_not_silently_resolved() {
+    let bot = spawn_core();
+    let msg = bot.invalid("/donation 2020-05-01 | Italy | 5 masks | status: shipped | status: pledged");
+    assert!(msg.contains("status") && msg.contains("more than once"), "{msg}");
+    let msg = bot.invalid("/donation 2020-05-01 | Italy | 5 masks | internal | public");
+    assert!(msg.contains("visibility"), "{msg}");
+}
+
+#[test]
+fn lenient_record_ids_are_refused_so_a_typo_never_edits_another_record() {
+    let bot = spawn_core();
+    bot.ok("/donation 2020-05-01 | Italy | 5 masks");
+    bot.ok("/donation 2020-05-02 | Italy | 6 masks");
+    for bad in ["D--1", "D---2", "D-+2", "D-02", "D 2"] {
+        bot.invalid(&format!("/edit {bad} note: x"));
+    }
+    for good in ["D-2", "d2", "D2", "d-2"] {
+        bot.ok(&format!("/edit {good} note: {good}"));
+    }
+}
+
+#[test]
+fn a_partner_name_with_invisible_characters_is_not_a_second_partner() {
+    let bot = spawn_core();
+    bot.ok("/partner add Mantova | Italy | partner");
+    for name in ["Man\u{200B}tova", "\u{202E}Mantova", "Ｍａｎｔｏｖａ", "Mantova\u{2066}"] {
+        let msg = bot.invalid(&format!("/partner add {name} | Italy | partner"));
+        assert!(msg.contains("P-1"), "{name:?}: {msg}");
+    }
+    // A new partner's name is kept without them.
+    bot.ok("/partner add Bre\u{200B}scia | Italy | partner");
+    let name: String = bot.conn().query_row("SELECT name FROM partners WHERE id = 2", [], |r| r.get(0)).unwrap();
+    assert_eq!(name, "Brescia");
+}
+
+#[test]
+fn a_stale_rate_is_used_with_a_word_and_counted_in_the_totals() {
+    let bot = spawn_core();
+    bot.set_now(chrono::TimeZone::with_ymd_and_hms(&chrono::Utc, 2026, 7, 1, 4, 0, 0).unwrap());
+    bot.ok("/rate USD 7.0835 2020-01-01");
+    let saved = bot.ok("/donation 2026-06-01 | Italy | 5 masks | 100 USD");
+    assert!(saved.contains("2020-01-01") && saved.contains("/rate USD RATE 2026-06-01"), "{saved}");
+    let fresh = bot.ok("/donation 2020-01-15 | Italy | 5 masks | 100 USD");
+    assert!(!fresh.contains("days earlier"), "{fresh}");
+    let totals = bot.ok("/totals");
+    assert!(totals.contains("One amount rests on an exchange rate more than 31 days older"), "{totals}");
+    // A CNY value rests on the USD rate for its dollar figure.
+    let cny = bot.ok("/donation 2026-06-02 | Italy | 5 masks | 1000 CNY");
+    assert!(cny.contains("USD rate"), "{cny}");
+    assert!(bot.ok("/totals").contains("2 amounts rest"));
+}
+
+#[test]
+fn the_add_card_shows_the_entry_as_understood_not_the_raw_answers() {
+    let bot = spawn_core();
+    bot.ok("/partner add Mantova | Italy | partner | aliases: Mantua");
+    bot.ok("/rate USD 7.0835 2020-01-01");
+    let mut last = String::new();
+    for answer in ["/add", "donation", "2020-05-31", "mantua", "100 goggles", "45000", "CNY", ".", "delivered"] {
+        let r = bot.ask(answer);
+        last = r.plain();
+        if last.contains("please check") {
+            break;
+        }
+    }
+    assert!(last.contains("Mantova (IT)"), "the partner as matched:\n{last}");
+    assert!(last.contains("CNY 45,000 ($6,352.79)"), "the value as fixed:\n{last}");
+    assert!(!last.contains(": mantua"), "{last}");
+}
+
+mod extremes {
+    use super::*;
+    use proptest::prelude::*;
+
+    const RATES: &[&str] = &["0.000001", "0.00013", "1", "7.0835", "99999.99999999"];
+    const VALUES: &[&str] = &[
+        "999999999999 USD",
+        "1000000000000 CNY",
+        "1亿 USD",
+        "0.0001 EUR",
+        "0.01 CNY",
+        "0.005 CNY",
+        "12,345.6789 EUR",
+        "1 USD",
+        "3.5 million yuan",
+        "-",
+    ];
+    const ITEMS: &[&str] = &["1000000000000 masks", "1 mask", "999,999,999,999 sets suits; 1万亿 gloves", "5万 masks"];
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(24))]
+        /// Extreme amounts, rates and quantities: every reply is an answer (never the internal-error
+        /// apology, never a panic), and the running sums stay integers equal to a scan.
+        #[test]
+        fn extreme_amounts_rates_and_quantities_keep_the_sums_exact(
+            ops in prop::collection::vec((0u8..7, 0usize..10, 0usize..10, 0usize..5), 1..20)
+        ) {
+            let bot = spawn_core();
+            let mut n = 0usize;
+            for (op, a, b, c) in ops {
+                let id = format!("D-{}", if n == 0 { 1 } else { a % n + 1 });
+                let text = match op {
+                    0 => format!("/rate {} {} 2020-01-01", ["USD", "EUR"][a % 2], RATES[b % RATES.len()]),
+                    1 | 2 => format!(
+                        "/donation 2020-03-0{} | Italy | {} | {}",
+                        1 + c,
+                        ITEMS[a % ITEMS.len()],
+                        VALUES[b % VALUES.len()]
+                    ),
+                    3 => format!("/edit {id} value: {}", VALUES[b % VALUES.len()]),
+                    4 => format!("/edit {id} items: {}", ITEMS[b % ITEMS.len()]),
+                    5 => format!("/delete {id} test"),
+                    _ => "/undo".to_string(),
+                };
+                let r = bot.ask(&text);
+                prop_assert!(!r.plain().contains("Something went wrong"), "{text}: {}", r.plain());
+                if (op == 1 || op == 2) && r.outcome == Outcome::Done {
+                    n += 1;
+                }
+                for q in ["/totals", "/countries"] {
+                    let t = bot.ask(q);
+                    prop_assert_eq!(t.outcome, Outcome::Done, "{} after {}: {}", q, text, t.plain());
+                }
+                assert_sums_sound(&bot);
+            }
+        }
+    }
+}

@@ -5,4 +5,5 @@
 #[path = "../common/mod.rs"]
 mod common;
 mod config;
+mod fuzz;
 mod ledger;
