@@ -1,6 +1,9 @@
 //! The configuration file (`amity.toml`): every setting has a default, so amity runs with no file at
-//! all. `config.example.toml` documents each one. Secrets (bot tokens, passwords) are never read from
-//! here directly into logs or `Debug` output.
+//! all. `config.example.toml` documents each one. Every setting is checked at load: durations and
+//! limits against stated bounds ([`bounded`]), so nothing read from the file can make arithmetic on
+//! times overflow later. Secrets (bot tokens, passwords) never come from this file: one written here
+//! by mistake is refused with an error that names the line and key but never shows the line or its
+//! value (nor does any `Debug` output of these types hold a secret).
 
 use crate::domain::UserKey;
 use anyhow::{Context, bail};
@@ -38,6 +41,11 @@ pub struct Office {
 #[serde(default, deny_unknown_fields)]
 pub struct Database {
     pub path: PathBuf,
+    /// How long the ids of handled updates are kept, so that a redelivered update is recognised and
+    /// not handled twice (hours; see [`KEEP_UPDATE_IDS_HOURS`]). Telegram redelivers for at most 24
+    /// hours and picks ids at random after a week without updates: a longer memory would only drop
+    /// new updates whose id happens to match an old one.
+    pub keep_update_ids_hours: u32,
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -91,7 +99,10 @@ impl Default for Office {
 
 impl Default for Database {
     fn default() -> Self {
-        Database { path: PathBuf::from("amity.db") }
+        Database {
+            path: PathBuf::from("amity.db"),
+            keep_update_ids_hours: crate::store::DEFAULT_UPDATE_RETENTION_HOURS,
+        }
     }
 }
 
@@ -112,9 +123,10 @@ impl Config {
     pub fn load(path: &Path) -> anyhow::Result<Config> {
         let text =
             std::fs::read_to_string(path).with_context(|| format!("cannot read config file {}", path.display()))?;
-        let cfg: Config =
-            toml::from_str(&text).with_context(|| format!("config file {} is not valid", path.display()))?;
-        cfg.check()?;
+        let cfg: Config = toml::from_str(&text)
+            .map_err(|e| anyhow::anyhow!("config file {} is not valid: {}", path.display(), toml_error(&text, &e)))?;
+        // A value echoed by a check (an admin id, a target) is shown unless it looks like a secret.
+        cfg.check().map_err(|e| anyhow::anyhow!("{}", hide_tokens(&format!("{e:#}"))))?;
         Ok(cfg)
     }
 
@@ -124,6 +136,14 @@ impl Config {
         if crate::i18n::Lang::parse(&self.office.default_language).is_none() {
             bail!("office.default_language must be \"en\" or \"zh\", not {:?}", self.office.default_language);
         }
+        bounded("access.undo_window_hours", self.access.undo_window_hours, UNDO_WINDOW_HOURS, "hours", "24")?;
+        bounded(
+            "database.keep_update_ids_hours",
+            self.database.keep_update_ids_hours,
+            KEEP_UPDATE_IDS_HOURS,
+            "hours (more than the 24 h Telegram redelivers for, less than the week after which it reuses ids)",
+            "48",
+        )?;
         for a in &self.access.admins {
             if UserKey::parse(a).is_none() {
                 bail!(
@@ -148,6 +168,37 @@ impl Config {
         Ok(())
     }
 
+    /// Checks what the file names outside itself, which [`Config::check`] cannot see: the database's
+    /// directory exists (the file itself is created at the first start), and the token file (and in
+    /// webhook mode the secret file) can be read and is not empty, when it would be used (see
+    /// [`crate::transport::telegram::TelegramCfg::check_files`]). `check-config` runs it, and `serve`
+    /// before it starts anything. Each error is one line naming the setting and the path, never a
+    /// secret.
+    pub fn check_paths(&self) -> anyhow::Result<()> {
+        let db = &self.database.path;
+        match std::fs::metadata(db) {
+            Ok(m) if m.is_dir() => {
+                bail!("database.path {} is a directory; name the SQLite file, e.g. path = \"amity.db\"", db.display())
+            }
+            Ok(_) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                let dir = db.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+                match std::fs::metadata(dir) {
+                    Ok(m) if m.is_dir() => {}
+                    Ok(_) => bail!("database.path {}: {} is not a directory", db.display(), dir.display()),
+                    Err(e) => bail!(
+                        "database.path {}: the directory {} {}; create it, or name a file in an existing directory",
+                        db.display(),
+                        dir.display(),
+                        io_problem(&e)
+                    ),
+                }
+            }
+            Err(e) => bail!("database.path {}: {}", db.display(), io_problem(&e)),
+        }
+        self.telegram.check_files()
+    }
+
     pub fn tz(&self) -> anyhow::Result<chrono_tz::Tz> {
         self.office.timezone.parse::<chrono_tz::Tz>().map_err(|_| {
             anyhow::anyhow!(
@@ -160,6 +211,156 @@ impl Config {
     pub fn admin_keys(&self) -> Vec<UserKey> {
         self.access.admins.iter().filter_map(|a| UserKey::parse(a)).collect()
     }
+}
+
+/// What went wrong with a path, in words ("does not exist", "cannot be read: permission denied").
+pub fn io_problem(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "does not exist".into(),
+        std::io::ErrorKind::PermissionDenied => "cannot be read (permission denied)".into(),
+        _ => format!("cannot be read ({e})"),
+    }
+}
+
+/// `database.keep_update_ids_hours`: longer than Telegram's 24 hours of redelivery, at most the week
+/// after which it may pick ids again.
+pub const KEEP_UPDATE_IDS_HOURS: std::ops::RangeInclusive<u32> = 25..=168;
+
+/// `access.undo_window_hours`: an hour to 30 days.
+pub const UNDO_WINDOW_HOURS: std::ops::RangeInclusive<u32> = 1..=720;
+
+/// Refuses a whole-number setting outside `range`, naming the setting (`section.key`), its bounds and
+/// an example, so that no value read from the file can reach arithmetic on times unchecked.
+pub fn bounded<T>(
+    key: &str,
+    value: T,
+    range: std::ops::RangeInclusive<T>,
+    unit: &str,
+    example: &str,
+) -> anyhow::Result<()>
+where
+    T: PartialOrd + std::fmt::Display + Copy,
+{
+    if !range.contains(&value) {
+        let short = key.rsplit('.').next().unwrap_or(key);
+        bail!(
+            "{key} must be at least {} and at most {} {unit}, not {value}; e.g. {short} = {example}",
+            range.start(),
+            range.end()
+        );
+    }
+    Ok(())
+}
+
+/// A TOML error as one line: where (line, column, the table and key) and what is wrong, with the
+/// line itself shown only when it holds no secret. A line holds a secret when a key on it speaks of a
+/// token, secret or password, or a value on it looks like a bot token (`123456:ABC…`); then neither the
+/// line nor any value of it appears in the message, and the message says how secrets are given instead.
+fn toml_error(text: &str, e: &toml::de::Error) -> String {
+    let message = e.message().split_whitespace().collect::<Vec<_>>().join(" ");
+    let Some(span) = e.span() else {
+        return hide_tokens(&message);
+    };
+    let start = span.start.min(text.len());
+    let end = span.end.clamp(start, text.len());
+    let line_no = text[..start].matches('\n').count() + 1;
+    let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+    let column = text[line_start..start].chars().count() + 1;
+    let line_end = text[end..].find('\n').map_or(text.len(), |i| end + i);
+    let lines: Vec<&str> = text[line_start..line_end].lines().collect();
+    let this_line = text[line_start..].lines().next().unwrap_or("");
+    // The key the error points at (an unknown field), else the key of its line (a wrong value).
+    let is_key = |c: char| c.is_ascii_alphanumeric() || c == '_' || c == '-';
+    let at_span: String = text[start..].chars().take_while(|c| is_key(*c)).collect();
+    let key = Some(at_span.as_str())
+        .filter(|k| !k.is_empty() && text[start..].trim_start_matches(is_key).trim_start().starts_with('='))
+        .or_else(|| this_line.split_once('=').map(|(k, _)| k.trim().trim_matches('"')))
+        .filter(|k| !k.is_empty());
+    let table = text[..line_start]
+        .lines()
+        .map(str::trim)
+        .rfind(|l| l.starts_with('['))
+        .map(|l| l.split('#').next().unwrap_or(l).trim().to_string());
+    let place = match (table, key) {
+        (Some(t), Some(k)) => format!(" ({t} {k})"),
+        (None, Some(k)) => format!(" ({k})"),
+        (Some(t), None) => format!(" ({t})"),
+        (None, None) => String::new(),
+    };
+    let at = format!("line {line_no}, column {column}{place}");
+    if !lines.iter().any(|l| holds_secret(l)) {
+        return format!("{at}: {} (line {line_no} reads: {})", hide_tokens(&message), this_line.trim());
+    }
+    // Neither the line nor its values: the message keeps only what names keys and types.
+    let mut message = hide_tokens(&message);
+    for l in &lines {
+        if let Some((_, value)) = l.split_once('=') {
+            let value = value.trim().trim_matches(|c| c == '"' || c == '\'');
+            if value.len() >= 4 {
+                message = message.replace(value, "<hidden>");
+            }
+        }
+    }
+    let bot_token = lines.iter().any(|l| hide_tokens(l) != *l);
+    let hint = match key.map(str::to_lowercase) {
+        _ if bot_token => BOT_TOKEN_HINT,
+        Some(k) if k.contains("secret") => {
+            "The webhook secret never goes in the config file: set AMITY_WEBHOOK_SECRET, or put it alone in a \
+             file readable only by the bot and name that file with webhook_secret_file = \"/etc/amity/webhook-secret\" \
+             under [telegram]."
+        }
+        Some(k) if k.contains("token") && k != "token_file" => BOT_TOKEN_HINT,
+        _ => {
+            "Secrets never go in the config file: amity reads them from the environment (TELOXIDE_TOKEN, \
+             AMITY_WEBHOOK_SECRET) or from the files named by token_file and webhook_secret_file."
+        }
+    };
+    format!("{at}: {message}. The line is not shown because it holds a secret. {hint}")
+}
+
+/// How to give the bot token instead of writing it in the config file.
+const BOT_TOKEN_HINT: &str = "The bot token never goes in the config file: set TELOXIDE_TOKEN, or put it alone in a \
+     file readable only by the bot and name that file with token_file = \"/etc/amity/telegram-token\" under \
+     [telegram]; if others could read this file, revoke the token with @BotFather.";
+
+/// Whether a line of the config file holds a secret (see [`toml_error`]).
+fn holds_secret(line: &str) -> bool {
+    let l = line.to_lowercase();
+    ["token", "secret", "password", "passwd", "api_key", "apikey", "private_key"].iter().any(|w| l.contains(w))
+        || hide_tokens(line) != line
+}
+
+/// `text` with every run that looks like a Telegram bot token (digits, a colon, 20 or more of
+/// `A-Z a-z 0-9 _ -`) replaced by `<hidden>`.
+pub fn hide_tokens(text: &str) -> String {
+    let b = text.as_bytes();
+    let mut out = String::with_capacity(text.len());
+    let mut i = 0;
+    let mut copied = 0;
+    while i < b.len() {
+        if b[i].is_ascii_digit() && (i == 0 || !b[i - 1].is_ascii_alphanumeric()) {
+            let digits = b[i..].iter().take_while(|c| c.is_ascii_digit()).count();
+            let colon = i + digits;
+            if digits >= 5 && b.get(colon) == Some(&b':') {
+                let tail = b[colon + 1..]
+                    .iter()
+                    .take_while(|c| c.is_ascii_alphanumeric() || **c == b'_' || **c == b'-')
+                    .count();
+                if tail >= 20 {
+                    out.push_str(&text[copied..i]);
+                    out.push_str("<hidden>");
+                    i = colon + 1 + tail;
+                    copied = i;
+                    continue;
+                }
+            }
+            i += digits;
+            continue;
+        }
+        i += 1;
+    }
+    out.push_str(&text[copied..]);
+    out
 }
 
 #[cfg(test)]
@@ -180,5 +381,16 @@ mod tests {
         assert!(toml::from_str::<Config>("[office]\ntimezon = \"UTC\"").is_err());
         let cfg: Config = toml::from_str("[access]\nadmins = [\"bob\"]").unwrap();
         assert!(cfg.check().unwrap_err().to_string().contains("access.admins"));
+    }
+
+    #[test]
+    fn bot_tokens_are_hidden_wherever_they_appear() {
+        let t = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw";
+        assert_eq!(hide_tokens(&format!("x {t}, y")), "x <hidden>, y");
+        assert_eq!(hide_tokens("at 12:30, id 123456789"), "at 12:30, id 123456789");
+        assert_eq!(hide_tokens("éé 12345:short"), "éé 12345:short");
+        assert!(holds_secret(&format!("tokn = \"{t}\"")));
+        assert!(holds_secret("webhook_secret = \"abc\""));
+        assert!(!holds_secret("poll_timeout_secs = 25"));
     }
 }

@@ -200,7 +200,14 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 std::process::exit(2);
             }
         }
-        Command::Serve { common } => amity::transport::telegram::run(open(load_config(&common, None)?)?)?,
+        Command::Serve { common } => {
+            // Everything the config names outside itself, and the token, before the database is
+            // created or anything starts.
+            let cfg = load_config(&common, None)?;
+            cfg.check_paths()?;
+            let opts = amity::transport::telegram::Options::from_env(&cfg.telegram)?;
+            amity::transport::telegram::run(open(cfg)?, opts)?
+        }
         Command::Digest { action } => {
             let tmp = || std::env::temp_dir().join("amity-digests");
             match action {
@@ -242,7 +249,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             println!("backed up {} to {} ({pages} pages, integrity ok)", cfg.database.path.display(), out.display());
         }
         Command::CheckConfig { config } => {
-            Config::load(&config)?;
+            Config::load(&config)?.check_paths()?;
             println!("{}: ok", config.display());
         }
     }

@@ -49,3 +49,8 @@ digest-failed-report = The { $name } digest for { $from } – { $to } to { $targ
         [one] one attempt
        *[other] { $n_attempts } attempts
     }: { $reason }. It is recorded as failed; /digest send { $name } tries again.
+digest-scheduler-failed = The digest scheduler failed: { $reason }. amity starts it again in { $seconds } s and keeps trying, waiting longer each time (at most 10 minutes); digests due meanwhile are sent once it runs. You will be told when it does.
+digest-scheduler-recovered = The digest scheduler runs again (after { $n_failures ->
+        [one] one failure
+       *[other] { $n_failures } failures in a row
+    }); digests due meanwhile are being sent.

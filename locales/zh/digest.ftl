@@ -37,3 +37,5 @@ digest-preview-covered = 摘要“{ $name }”{ $period }已在发件箱中（{ 
 digest-send-queued = 已排队：摘要“{ $name }”（{ $period }）发往 { $target }。运行中的机器人会在一分钟内发送，并像定时摘要一样记录。
 digest-send-skipped = { $period }没有新内容：摘要“{ $name }”跳过这样的时段，已记录为跳过。
 digest-failed-report = 摘要“{ $name }”（{ $from } 至 { $to }）发往 { $target }，尝试 { $n_attempts } 次后仍未发出：{ $reason }。已记录为失败；可用 /摘要 发送 { $name } 重试。
+digest-scheduler-failed = 摘要调度器出错：{ $reason }。amity 将在 { $seconds } 秒后重新启动它，并持续重试（间隔逐次加长，最长 10 分钟）；期间到期的摘要会在它恢复后发送。恢复时会再通知您。
+digest-scheduler-recovered = 摘要调度器已恢复运行（此前连续失败 { $n_failures } 次）；期间到期的摘要正在发送。

@@ -211,8 +211,9 @@ impl Core {
         Core::with_store(cfg, store)
     }
 
-    pub fn with_store(cfg: Config, store: Store) -> anyhow::Result<Core> {
+    pub fn with_store(cfg: Config, mut store: Store) -> anyhow::Result<Core> {
         cfg.check()?;
+        store.set_update_retention(cfg.database.keep_update_ids_hours);
         let tz = cfg.tz()?;
         Ok(Core { cfg, tz, store: Mutex::new(store), clock: Arc::new(Utc::now) })
     }
@@ -265,8 +266,10 @@ impl Core {
         // A redelivered update that already wrote gets the reply it got then, before anything is
         // parsed or checked against a ledger it has since changed ("already deleted", or an /undo
         // that would take back one change more). The write re-checks the key in its transaction.
+        let now = (self.clock)();
         if let Some(key) = req.update_key() {
-            match store.processed_reply(&key) {
+            // By the core's clock, which recorded the key (the retention counts from then).
+            match crate::store::at_time(now, || store.processed_reply(&key)) {
                 Ok(Some(text)) => {
                     let mut r = Reply::text(text);
                     r.duplicate = true;
@@ -276,7 +279,6 @@ impl Core {
                 Err(e) => log::error!("reading processed update {key}: {e}"),
             }
         }
-        let now = (self.clock)();
         let role = self.role_of(store, &req.user);
         let lang = self.lang_of(store, req);
         let mut ctx = Ctx {

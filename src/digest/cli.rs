@@ -110,20 +110,28 @@ pub fn send(core: &Core, name: &str, out_dir: PathBuf) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// The scheduler loop with the console sender: ticks every `interval` until killed.
+/// The scheduler loop with the console sender: ticks every `interval` until killed; a failing tick
+/// restarts the scheduler after a growing pause (see [`super::outbox::supervise`]).
 pub fn run(core: &Core, out_dir: PathBuf, interval: std::time::Duration) -> anyhow::Result<()> {
     let sender = ConsoleSender::stdout(out_dir);
     let sched = Scheduler::new(core, &sender)?;
     let n = sched.specs().iter().filter(|s| sender.handles_target(&s.target)).count();
     eprintln!("amity digest run: {n} console digest(s) of {}; ticking every {interval:?}", sched.specs().len());
-    loop {
-        match sched.tick(Utc::now()) {
-            Ok(r) if r != Default::default() => log::info!("digest tick: {r:?}"),
-            Ok(_) => {}
-            Err(e) => log::error!("digest tick failed: {e}"),
-        }
-        std::thread::sleep(interval);
-    }
+    drop(sched);
+    super::outbox::supervise(
+        core,
+        &sender,
+        super::outbox::Supervision {
+            tick: interval,
+            now: Box::new(Utc::now),
+            nap: Box::new(|d| {
+                std::thread::sleep(d);
+                false
+            }),
+            pace: Box::new(|| super::outbox::Pace::new(20)),
+        },
+    );
+    Ok(())
 }
 
 impl ConsoleSender {

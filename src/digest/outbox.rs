@@ -19,6 +19,12 @@
 //!    told (in their private chats through the same sender, and in the log).
 //!
 //! A [`Pace`] spaces messages to one chat to at most 20 a minute (Telegram's limit for channels).
+//!
+//! Times never overflow: every moment computed from a setting or a server's answer goes through
+//! [`later`], which saturates within the years 1 to 9999 that the store can hold. And a scheduler never
+//! dies silently: [`supervise`] (the loop `amity serve` and `amity digest run` use) catches a tick that
+//! fails or panics, starts the scheduler again after a growing pause, and tells the admins through the
+//! same sender as the failure reports above ([`tell_admins`]).
 
 use super::content::{self, Digest};
 use super::spec::{CatchUp, DigestSpec, Target};
@@ -30,7 +36,7 @@ use crate::render::Attachment;
 use crate::render::text::split;
 use crate::store::digests::{self as q, Delivery, NewDelivery};
 use crate::store::{Store, StoreError, WriteOutcome};
-use chrono::{DateTime, Duration as CDuration, NaiveDate, Utc};
+use chrono::{DateTime, Duration as CDuration, NaiveDate, TimeZone, Utc};
 use std::collections::{HashMap, VecDeque};
 use std::sync::Mutex;
 use std::time::Duration;
@@ -146,7 +152,7 @@ pub fn plan(store: &Store, spec: &DigestSpec, fire: DateTime<Utc>) -> Result<Pla
             }
         }
         if c >= p.from {
-            p.from = c + CDuration::days(1);
+            p.from = c.succ_opt().unwrap_or(c);
         }
     }
     Ok(Plan::Due(p))
@@ -189,7 +195,7 @@ pub fn enqueue(
         }
     };
     let digest = content::build(store.conn(), spec, &cfg.office.name, &period, cfg.reply.max_list_items)?;
-    let deadline = fire.max(now) + CDuration::from_std(spec.retry_for).unwrap_or(CDuration::hours(6));
+    let deadline = deadline(fire.max(now), spec.retry_for);
     let body = digest.reply.plain();
     let headings = digest.reply.headings();
     let lang = spec.lang.code();
@@ -241,6 +247,34 @@ pub fn enqueue(
             Ok(Enqueued::Covered(Box::new(d)))
         }
     }
+}
+
+/// `t` moved by `d`, saturating at the first and last instants of years 1 to 9999 (times are stored
+/// as RFC 3339 text, compared as text, and read back: a five-digit year would be none of these): no
+/// arithmetic on times can panic or overflow, whatever a setting or a server's `retry_after` says.
+pub fn later(t: DateTime<Utc>, d: CDuration) -> DateTime<Utc> {
+    let (first, last) = time_range();
+    t.checked_add_signed(d).unwrap_or(if d < CDuration::zero() { first } else { last }).clamp(first, last)
+}
+
+/// The first and last instants a stored time may hold: 0001-01-01 and 9999-12-31 23:59:59, UTC.
+pub fn time_range() -> (DateTime<Utc>, DateTime<Utc>) {
+    let first = Utc.with_ymd_and_hms(1, 1, 1, 0, 0, 0).single().unwrap_or(DateTime::<Utc>::MIN_UTC);
+    let last = Utc.with_ymd_and_hms(9999, 12, 31, 23, 59, 59).single().unwrap_or(DateTime::<Utc>::MAX_UTC);
+    (first, last)
+}
+
+/// When a digest fired (or was queued) at `start` stops being retried: `retry_for` later (bounded by
+/// the config's check; saturating all the same).
+pub fn deadline(start: DateTime<Utc>, retry_for: Duration) -> DateTime<Utc> {
+    later(start, CDuration::from_std(retry_for).unwrap_or(CDuration::MAX))
+}
+
+/// The wait before attempt `attempts + 1` after a retryable failure: 1 min doubling, at most 1 h, or
+/// the server's `retry_after` when longer.
+pub fn retry_wait(attempts: i64, retry_after: Option<Duration>) -> CDuration {
+    let backoff = CDuration::minutes(1 << (attempts - 1).clamp(0, 6)).min(CDuration::hours(1));
+    retry_after.map(|d| CDuration::from_std(d).unwrap_or(CDuration::MAX)).unwrap_or_default().max(backoff)
 }
 
 /// At most `per_minute` messages to one chat in any 60 seconds; waits (through `sleep`) when more would
@@ -373,7 +407,7 @@ impl<'a> Scheduler<'a> {
             let firings = spec.schedule.firings(cursor, now, keep);
             let mut n = 0;
             for fire in firings {
-                if fire < now - CDuration::minutes(1) {
+                if fire < later(now, -CDuration::minutes(1)) {
                     log::info!("digest {}: catching up the firing of {fire} (amity was not running)", spec.name);
                 }
                 if let Enqueued::Row(_) = enqueue(s, cfg, spec, fire, false, now)? {
@@ -440,9 +474,7 @@ impl<'a> Scheduler<'a> {
                     self.write(|tx| q::record_parts(tx, row.id, &ids, now))?;
                 }
                 Err(SendError::Retryable { reason, retry_after }) => {
-                    let backoff = CDuration::minutes(1 << (attempts - 1).clamp(0, 6)).min(CDuration::hours(1));
-                    let wait = retry_after.and_then(|d| CDuration::from_std(d).ok()).unwrap_or_default().max(backoff);
-                    let next = now + wait;
+                    let next = later(now, retry_wait(attempts, retry_after));
                     if next >= row.deadline_at {
                         return self.fail(row, &reason, now, rep);
                     }
@@ -497,16 +529,7 @@ impl<'a> Scheduler<'a> {
                 ("reason", reason.to_string()),
             ],
         );
-        let mut told = 0;
-        for admin in self.admins()? {
-            let t = Target::User(admin);
-            if self.sender.handles(&t) {
-                match self.sender.send_text(&t, &text) {
-                    Ok(_) => told += 1,
-                    Err(e) => log::error!("could not tell {t} that digest {} failed: {e}", row.digest),
-                }
-            }
-        }
+        let told = tell_admins(self.core, self.sender, &text, &format!("digest {} failed", row.digest))?;
         if told > 0 {
             self.write(|tx| q::mark_reported(tx, row.id, now))?;
         } else {
@@ -517,18 +540,149 @@ impl<'a> Scheduler<'a> {
         }
         Ok(())
     }
+}
 
-    /// The admins: from the config, and those added with /staff add … admin.
-    fn admins(&self) -> Result<Vec<UserKey>, StoreError> {
-        let mut v = self.core.config().admin_keys();
-        let staff = self.core.with_store_locked(|s| crate::store::people::list_staff(s.conn()))?;
-        for m in staff {
-            if m.role == Role::Admin && !v.contains(&m.user) {
-                v.push(m.user);
+/// The longest pause before a failed scheduler is started again.
+pub const MAX_RESTART_WAIT: Duration = Duration::from_secs(600);
+
+/// The pause after the `failures`-th failure in a row: the tick, doubling per failure, at most
+/// [`MAX_RESTART_WAIT`] (never shorter than the tick).
+pub fn restart_wait(tick: Duration, failures: u32) -> Duration {
+    tick.saturating_mul(1u32 << failures.saturating_sub(1).min(16)).min(MAX_RESTART_WAIT).max(tick)
+}
+
+/// What a supervised scheduler loop takes from its transport.
+pub struct Supervision<'a> {
+    /// The pause between ticks.
+    pub tick: Duration,
+    /// The clock the ticks use.
+    pub now: Box<dyn Fn() -> DateTime<Utc> + 'a>,
+    /// Sleeps for the given time, waking early at shutdown; true when stopping.
+    pub nap: Box<dyn FnMut(Duration) -> bool + 'a>,
+    /// The pacing of each scheduler started.
+    pub pace: Box<dyn Fn() -> Pace + 'a>,
+}
+
+/// Runs the digest scheduler until `nap` says stop: a tick, a pause, a tick. A tick that fails
+/// (returns an error, or panics anywhere in the scheduler or the sender) does not end the loop: the
+/// failure is logged, the scheduler is dropped and started again (so rows a failure left in `sending`
+/// are recovered as possible duplicates) after a pause that grows with each failure in a row
+/// ([`restart_wait`]), and the admins are told once per run of failures, and again when it runs.
+/// Returns the number of failures it met (for tests).
+pub fn supervise(core: &Core, sender: &dyn DigestSender, mut sup: Supervision<'_>) -> u32 {
+    let mut sched: Option<Scheduler<'_>> = None;
+    let (mut failures, mut total, mut reported) = (0u32, 0u32, false);
+    let lang = Lang::parse(&core.config().office.default_language).unwrap_or(Lang::En);
+    loop {
+        let res = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| -> anyhow::Result<TickReport> {
+            let s = match &mut sched {
+                Some(s) => s,
+                None => {
+                    let mut s = Scheduler::new(core, sender)?;
+                    s.set_pace((sup.pace)());
+                    sched.insert(s)
+                }
+            };
+            Ok(s.tick((sup.now)())?)
+        }));
+        let failure = match res {
+            Ok(Ok(r)) => {
+                if r != TickReport::default() {
+                    log::info!("digest tick: {r:?}");
+                }
+                None
+            }
+            Ok(Err(e)) => Some(format!("{e:#}")),
+            Err(panic) => Some(format!("it panicked: {}", panic_text(&*panic))),
+        };
+        let wait = match failure {
+            None => {
+                if failures > 0 {
+                    log::warn!("the digest scheduler runs again after {failures} failure(s) in a row");
+                    if reported {
+                        let text = t(lang, "digest-scheduler-recovered", &[("n_failures", failures.to_string())]);
+                        tell(core, sender, &text, "the digest scheduler runs again");
+                    }
+                }
+                (failures, reported) = (0, false);
+                sup.tick
+            }
+            Some(why) => {
+                sched = None;
+                failures = failures.saturating_add(1);
+                total = total.saturating_add(1);
+                let wait = restart_wait(sup.tick, failures);
+                log::error!(
+                    "the digest scheduler failed ({why}); it starts again in {wait:?} ({failures} failure(s) in a row)"
+                );
+                if !reported {
+                    let text =
+                        t(lang, "digest-scheduler-failed", &[("reason", why), ("seconds", wait.as_secs().to_string())]);
+                    reported = tell(core, sender, &text, "the digest scheduler failed") > 0;
+                }
+                wait
+            }
+        };
+        if (sup.nap)(wait) {
+            return total;
+        }
+    }
+}
+
+/// [`tell_admins`], never failing the caller: a panic or a store error is logged. How many were told.
+fn tell(core: &Core, sender: &dyn DigestSender, text: &str, what: &str) -> usize {
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| tell_admins(core, sender, text, what))) {
+        Ok(Ok(n)) => {
+            if n == 0 {
+                log::error!("no admin could be told that {what} (none reachable through this transport)");
+            }
+            n
+        }
+        Ok(Err(e)) => {
+            log::error!("could not tell the admins that {what}: {e}");
+            0
+        }
+        Err(p) => {
+            log::error!("could not tell the admins that {what}: it panicked: {}", panic_text(&*p));
+            0
+        }
+    }
+}
+
+/// A panic's message.
+fn panic_text(p: &(dyn std::any::Any + Send)) -> String {
+    p.downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| p.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "a panic without a message".into())
+}
+
+/// The admins: from the config, and those added with /staff add … admin.
+fn admins(core: &Core) -> Result<Vec<UserKey>, StoreError> {
+    let mut v = core.config().admin_keys();
+    let staff = core.with_store_locked(|s| crate::store::people::list_staff(s.conn()))?;
+    for m in staff {
+        if m.role == Role::Admin && !v.contains(&m.user) {
+            v.push(m.user);
+        }
+    }
+    Ok(v)
+}
+
+/// Tells every admin this sender can reach `text` in their private chat: how a failed digest and a
+/// failing scheduler are reported. `what` names the news in the log. Returns how many were told.
+pub fn tell_admins(core: &Core, sender: &dyn DigestSender, text: &str, what: &str) -> Result<usize, StoreError> {
+    let mut told = 0;
+    for admin in admins(core)? {
+        let t = Target::User(admin);
+        if sender.handles(&t) {
+            match sender.send_text(&t, text) {
+                Ok(_) => told += 1,
+                Err(e) => log::error!("could not tell {t} that {what}: {e}"),
             }
         }
-        Ok(v)
     }
+    Ok(told)
 }
 
 /// The date a period row ends on, for messages.

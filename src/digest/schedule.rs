@@ -41,8 +41,9 @@ impl DigestPeriod {
 
     /// The period of the same length just before this one (for "change against the previous period").
     pub fn previous(&self) -> (NaiveDate, NaiveDate) {
-        let to = self.from - Duration::days(1);
-        (to - Duration::days(self.days() - 1), to)
+        // Saturating at the first date chrono knows: never a panic, whatever the dates.
+        let to = self.from.pred_opt().unwrap_or(self.from);
+        (to.checked_sub_signed(Duration::days(self.days() - 1)).unwrap_or(NaiveDate::MIN), to)
     }
 
     pub fn as_period(&self) -> crate::domain::Period {
@@ -72,12 +73,15 @@ impl Schedule {
 
     /// The first firing strictly after `t`.
     pub fn next_after(&self, t: DateTime<Utc>) -> Option<DateTime<Utc>> {
-        self.cron.find_next_occurrence(&t.with_timezone(&self.tz), false).ok().map(|d| d.with_timezone(&Utc))
+        self.cron.find_next_occurrence(&inside(t).with_timezone(&self.tz), false).ok().map(|d| d.with_timezone(&Utc))
     }
 
     /// The last firing strictly before `t`.
     pub fn prev_before(&self, t: DateTime<Utc>) -> Option<DateTime<Utc>> {
-        self.cron.find_previous_occurrence(&t.with_timezone(&self.tz), false).ok().map(|d| d.with_timezone(&Utc))
+        self.cron
+            .find_previous_occurrence(&inside(t).with_timezone(&self.tz), false)
+            .ok()
+            .map(|d| d.with_timezone(&Utc))
     }
 
     /// Firings in `(after, upto]`, oldest first; at most the `keep` latest of them (a long downtime of
@@ -103,26 +107,37 @@ impl Schedule {
 
     /// The office's calendar date of an instant, in this schedule's zone.
     pub fn local_date(&self, t: DateTime<Utc>) -> NaiveDate {
-        t.with_timezone(&self.tz).date_naive()
+        inside(t).with_timezone(&self.tz).date_naive()
     }
 
     /// What a digest firing at `fire` covers. `fire` need not be a firing of the schedule (previews and
     /// manual sends use "now").
     pub fn period(&self, fire: DateTime<Utc>) -> DigestPeriod {
+        let fire = inside(fire);
         // The last firing on an earlier day: for a real firing of an at-most-daily schedule that is
         // simply the previous firing; for a preview or manual send later on a firing day, it is not the
         // firing of that same morning (which would leave no day to cover).
         let day = self.local_date(fire);
+        let day_before = fire.checked_sub_signed(Duration::days(1)).unwrap_or(fire);
         let midnight = day
             .and_hms_opt(0, 0, 0)
             .and_then(|m| self.tz.from_local_datetime(&m).earliest())
             .map(|m| m.with_timezone(&Utc))
-            .unwrap_or(fire - Duration::days(1));
-        let prev = self.prev_before(midnight.min(fire)).unwrap_or(fire - Duration::days(1));
-        let to = day - Duration::days(1);
+            .unwrap_or(day_before);
+        let prev = self.prev_before(midnight.min(fire)).unwrap_or(day_before);
+        let to = day.pred_opt().unwrap_or(day);
         let from = self.local_date(prev).min(to);
         DigestPeriod { fire, prev, from, to }
     }
+}
+
+/// `t`, kept two days inside the range of times chrono can hold, so that its local time in any zone
+/// exists (chrono panics on the local date of an instant within hours of its limits).
+fn inside(t: DateTime<Utc>) -> DateTime<Utc> {
+    let margin = Duration::days(2);
+    let lo = DateTime::<Utc>::MIN_UTC.checked_add_signed(margin).unwrap_or(DateTime::<Utc>::MIN_UTC);
+    let hi = DateTime::<Utc>::MAX_UTC.checked_sub_signed(margin).unwrap_or(DateTime::<Utc>::MAX_UTC);
+    t.clamp(lo, hi)
 }
 
 #[cfg(test)]
@@ -163,6 +178,16 @@ mod tests {
         let f = s.firings(t0, t0 + Duration::days(2), 5);
         assert_eq!(f.len(), 5);
         assert_eq!(*f.last().unwrap(), t0 + Duration::days(2));
+    }
+
+    #[test]
+    fn periods_at_the_ends_of_time_never_panic() {
+        let s = Schedule::new("0 9 * * MON", chrono_tz::Asia::Shanghai).unwrap();
+        for t in [DateTime::<Utc>::MIN_UTC, DateTime::<Utc>::MAX_UTC] {
+            let p = s.period(t);
+            let _ = p.previous();
+            let _ = p.days();
+        }
     }
 
     #[test]

@@ -241,9 +241,24 @@ impl DigestSpec {
             "each" => CatchUp::Each,
             other => bail!("{} must be \"latest\" or \"each\", not {other:?}", at("catch_up")),
         };
-        let retry_for = parse_duration(&c.retry_for).with_context(|| {
-            format!("{} {:?} is not a duration such as \"30m\", \"6h\" or \"2d\"", at("retry_for"), c.retry_for)
-        })?;
+        let not_a_duration = || {
+            anyhow::anyhow!(
+                "{} {:?} is not a duration from \"1s\" to \"7d\" such as \"30m\", \"6h\" or \"2d\"",
+                at("retry_for"),
+                c.retry_for
+            )
+        };
+        let (n, unit) = split_duration(&c.retry_for).ok_or_else(not_a_duration)?;
+        // Only digits: a number that does not parse is too large for a u64.
+        let retry_for = match n.parse::<u64>().ok().and_then(|n| n.checked_mul(unit)) {
+            Some(0) => return Err(not_a_duration()),
+            Some(secs) if secs <= MAX_RETRY_FOR.as_secs() => Duration::from_secs(secs),
+            _ => bail!(
+                "{} {:?} is too long: at most \"7d\" (a week); e.g. retry_for = \"6h\"",
+                at("retry_for"),
+                c.retry_for
+            ),
+        };
         Ok(DigestSpec {
             name: name.to_string(),
             target,
@@ -271,20 +286,34 @@ pub fn specs(cfg: &crate::Config) -> anyhow::Result<Vec<DigestSpec>> {
     Ok(out)
 }
 
-/// `90s`, `30m`, `6h`, `2d` (a number and a unit).
+/// The longest `retry_for`: a week (a weekly digest retried longer would overlap the next one).
+pub const MAX_RETRY_FOR: Duration = Duration::from_secs(7 * 86_400);
+
+/// `90s`, `30m`, `6h`, `2d` (a number and a unit), more than zero. None when malformed, zero, or
+/// too large for a number of seconds (never an overflow).
 pub fn parse_duration(s: &str) -> Option<Duration> {
+    let (n, unit) = split_duration(s)?;
+    let n: u64 = n.parse().ok()?;
+    let secs = n.checked_mul(unit)?;
+    (secs > 0).then(|| Duration::from_secs(secs))
+}
+
+/// The digits and the unit's seconds.
+fn split_duration(s: &str) -> Option<(&str, u64)> {
     let s = s.trim();
     let split = s.find(|c: char| !c.is_ascii_digit())?;
     let (n, unit) = s.split_at(split);
-    let n: u64 = n.parse().ok()?;
-    let secs = match unit.trim() {
-        "s" => n,
-        "m" | "min" => n * 60,
-        "h" => n * 3600,
-        "d" => n * 86_400,
+    if n.is_empty() {
+        return None;
+    }
+    let unit = match unit.trim() {
+        "s" => 1,
+        "m" | "min" => 60,
+        "h" => 3600,
+        "d" => 86_400,
         _ => return None,
     };
-    (secs > 0).then(|| Duration::from_secs(secs))
+    Some((n, unit))
 }
 
 #[cfg(test)]
@@ -336,5 +365,19 @@ mod tests {
         assert_eq!(s.sections.len(), Section::ALL.len());
         assert_eq!(s.retry_for, Duration::from_secs(6 * 3600));
         assert_eq!(parse_duration("30m"), Some(Duration::from_secs(1800)));
+    }
+
+    #[test]
+    fn a_retry_for_is_bounded_and_never_overflows() {
+        let e = |extra: &str| DigestSpec::from_cfg(&cfg(extra), "Asia/Shanghai", "en").unwrap_err().to_string();
+        for huge in ["99999999999d", "8d", "99999999999999999999999s", "18446744073709551615d"] {
+            let msg = e(&format!("retry_for = {huge:?}"));
+            assert!(msg.contains("retry_for") && msg.contains("7d") && msg.contains("6h"), "{msg}");
+        }
+        assert!(e("retry_for = \"0s\"").contains("not a duration"));
+        assert!(e("retry_for = \"d\"").contains("not a duration"));
+        assert_eq!(parse_duration("18446744073709551615d"), None);
+        let s = DigestSpec::from_cfg(&cfg("retry_for = \"7d\""), "Asia/Shanghai", "en").unwrap();
+        assert_eq!(s.retry_for, MAX_RETRY_FOR);
     }
 }

@@ -382,7 +382,7 @@ pub fn monthly(conn: &Connection, staff: bool, to: NaiveDate) -> Result<Vec<Mont
     let mut m = first.with_day(1).unwrap_or(first);
     while m <= to {
         let next = m.checked_add_months(chrono::Months::new(1)).unwrap_or(to);
-        let end = (next - chrono::Duration::days(1)).min(to);
+        let end = next.pred_opt().unwrap_or(next).min(to);
         let v = stmt.query_row([date_sql(m), date_sql(end)], |r| {
             Ok(MonthValue {
                 month: m.format("%Y-%m").to_string(),

@@ -59,6 +59,7 @@ pub const MIGRATIONS: &[(i64, &str, &str)] = &[
     (5, "telegram menus", include_str!("../../migrations/0005_telegram_menus.sql")),
     (6, "digest headings", include_str!("../../migrations/0006_digest_headings.sql")),
     (7, "ledger bounds", include_str!("../../migrations/0007_ledger_bounds.sql")),
+    (8, "update id retention", include_str!("../../migrations/0008_update_id_retention.sql")),
 ];
 
 #[derive(Debug, thiserror::Error)]
@@ -85,7 +86,15 @@ pub struct Store {
     pinned_version: std::cell::Cell<Option<i64>>,
     /// A read transaction opened by [`Store::pinned`] is open.
     reading: std::cell::Cell<bool>,
+    /// How long an update's idempotency key counts (see [`Store::set_update_retention`]).
+    update_retention: chrono::Duration,
 }
+
+/// How long idempotency keys count by default: twice the 24 hours Telegram redelivers for.
+pub const DEFAULT_UPDATE_RETENTION_HOURS: u32 = 48;
+
+/// Rows forgotten per transaction while pruning old keys.
+pub const PRUNE_BATCH: usize = 2000;
 
 /// Answers of expensive reads (totals over the whole ledger), kept until the database changes: a write
 /// through this connection (`total_changes`) or a commit by another process (`PRAGMA data_version`).
@@ -130,6 +139,7 @@ impl Store {
             untracked_changes: Default::default(),
             pinned_version: Default::default(),
             reading: Default::default(),
+            update_retention: chrono::Duration::hours(i64::from(DEFAULT_UPDATE_RETENTION_HOURS)),
         };
         store.migrate()?;
         Ok(store)
@@ -306,9 +316,24 @@ impl Store {
         &self.conn
     }
 
+    /// How long an update's idempotency key counts: a key recorded longer ago than this is taken as
+    /// absent (the update is new), because no redelivery comes that late and the transport may use
+    /// the id again (Telegram picks update ids at random after a week without updates). From
+    /// `[database] keep_update_ids_hours`; older keys are deleted by [`prune_processed`].
+    pub fn set_update_retention(&mut self, hours: u32) {
+        self.update_retention = chrono::Duration::hours(i64::from(hours));
+    }
+
+    /// The moment before which idempotency keys no longer count: now (the core's clock while it
+    /// handles a request, see [`at_time`]) less the retention.
+    pub fn update_cutoff(&self) -> String {
+        ts_before(self.update_retention)
+    }
+
     /// Runs `f` in one `BEGIN IMMEDIATE` transaction. With an update key, the key is recorded with the
-    /// reply text `f` returns; if the key was already recorded, `f` does not run and the stored reply is
-    /// returned as `Err(Duplicate)`. Any error rolls everything back: nothing half-written.
+    /// reply text `f` returns; if the key was already recorded (within the retention: see
+    /// [`Store::set_update_retention`]), `f` does not run and the stored reply is returned as
+    /// `Err(Duplicate)`. Any error rolls everything back: nothing half-written.
     pub fn write<T, E>(
         &mut self,
         update_key: Option<&str>,
@@ -318,13 +343,18 @@ impl Store {
         E: From<StoreError>,
     {
         self.end_read();
+        let cutoff = self.update_cutoff();
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(|e| E::from(StoreError::from(e)))?;
         if let Some(key) = update_key {
             let prior: Option<String> = tx
-                .query_row("SELECT reply FROM processed_updates WHERE update_key = ?1", [key], |r| r.get(0))
+                .query_row(
+                    "SELECT reply FROM processed_updates WHERE update_key = ?1 AND at >= ?2",
+                    params![key, cutoff],
+                    |r| r.get(0),
+                )
                 .optional()
                 .map_err(|e| E::from(StoreError::from(e)))?;
             if let Some(reply) = prior {
@@ -333,8 +363,9 @@ impl Store {
         }
         let (value, reply) = f(&tx)?;
         if let Some(key) = update_key {
+            // Replacing a key older than the retention, which no longer counted.
             tx.execute(
-                "INSERT INTO processed_updates (update_key, at, reply) VALUES (?1, ?2, ?3)",
+                "INSERT OR REPLACE INTO processed_updates (update_key, at, reply) VALUES (?1, ?2, ?3)",
                 params![key, now_utc(), reply],
             )
             .map_err(|e| E::from(StoreError::from(e)))?;
@@ -343,12 +374,12 @@ impl Store {
         Ok(WriteOutcome::Done(value, reply))
     }
 
-    /// The stored reply of an update already handled, if any.
+    /// The stored reply of an update already handled (within the retention), if any.
     pub fn processed_reply(&self, update_key: &str) -> Result<Option<String>> {
         Ok(self
             .conn
-            .prepare_cached("SELECT reply FROM processed_updates WHERE update_key = ?1")?
-            .query_row([update_key], |r| r.get(0))
+            .prepare_cached("SELECT reply FROM processed_updates WHERE update_key = ?1 AND at >= ?2")?
+            .query_row(params![update_key, self.update_cutoff()], |r| r.get(0))
             .optional()?)
     }
 
@@ -356,6 +387,18 @@ impl Store {
     pub fn integrity_check(&self) -> Result<String> {
         Ok(self.conn.query_row("PRAGMA integrity_check", [], |r| r.get(0))?)
     }
+}
+
+/// Forgets idempotency keys recorded before `before` (RFC 3339, as [`Store::update_cutoff`] gives),
+/// at most `limit` of them (a long-running transport prunes in small transactions, so the store is
+/// never held long). Returns how many went.
+pub fn prune_processed(conn: &Connection, before: &str, limit: usize) -> Result<usize> {
+    Ok(conn
+        .prepare_cached(
+            "DELETE FROM processed_updates WHERE update_key IN
+             (SELECT update_key FROM processed_updates WHERE at < ?1 LIMIT ?2)",
+        )?
+        .execute(params![before, limit as i64])?)
 }
 
 /// Flushes the write-ahead log of the database at `db` to disk (what a `FULL` commit does), so that
@@ -409,6 +452,12 @@ thread_local! {
 /// timestamps (history, creation) agree with the time the command saw (the undo window compares them).
 pub fn now_utc() -> String {
     NOW.with(|n| n.get()).unwrap_or_else(Utc::now).to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+}
+
+/// [`now_utc`] less `d`, in the same form (now itself should that underflow).
+pub fn ts_before(d: chrono::Duration) -> String {
+    let now = NOW.with(|n| n.get()).unwrap_or_else(Utc::now);
+    now.checked_sub_signed(d).unwrap_or(now).to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
 }
 
 /// Runs `f` with [`now_utc`] answering `now` (on this thread).

@@ -5,17 +5,24 @@
 use super::{Result, now_utc};
 use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, params};
 
-/// Records a batch of received updates in one transaction and returns the ids that were new (not
-/// received before, whether answered or still pending).
-pub fn receive(conn: &Connection, bot_id: i64, batch: &[(i64, String)]) -> Result<Vec<i64>> {
+/// Records a batch of received updates in one transaction and returns the ids that were new: not
+/// received before, whether answered or still pending — except that an update answered and received
+/// before `forget_before` (RFC 3339: now less `[database] keep_update_ids_hours`) no longer counts, so
+/// a new update that reuses its id is new (Telegram picks ids at random after a week without updates).
+pub fn receive(conn: &Connection, bot_id: i64, batch: &[(i64, String)], forget_before: &str) -> Result<Vec<i64>> {
     let tx = Transaction::new_unchecked(conn, TransactionBehavior::Immediate)?;
     let mut fresh = Vec::new();
     {
+        let mut forget = tx.prepare_cached(
+            "DELETE FROM telegram_updates WHERE bot_id = ?1 AND update_id = ?2 AND answered_at IS NOT NULL
+             AND received_at < ?3",
+        )?;
         let mut stmt = tx.prepare_cached(
             "INSERT OR IGNORE INTO telegram_updates (bot_id, update_id, body, received_at) VALUES (?1, ?2, ?3, ?4)",
         )?;
         let now = now_utc();
         for (id, body) in batch {
+            forget.execute(params![bot_id, id, forget_before])?;
             if stmt.execute(params![bot_id, id, body, now])? > 0 {
                 fresh.push(*id);
             }
@@ -74,7 +81,7 @@ pub fn mark_answered_many(conn: &Connection, bot_id: i64, update_ids: &[i64]) ->
 /// Forgets answered updates received before `before` (RFC 3339) and buttons created before
 /// `buttons_before`, at most `limit` of each (a long-running bot prunes in small transactions, so the
 /// store is never held long). Returns how many rows went. Telegram keeps an unconfirmed update for at
-/// most 24 hours.
+/// most 24 hours; the runner keeps answered ones for `[database] keep_update_ids_hours`.
 pub fn prune(conn: &Connection, before: &str, buttons_before: &str, limit: usize) -> Result<usize> {
     let limit = limit as i64;
     let n = conn
@@ -131,6 +138,23 @@ pub fn set_menu(conn: &Connection, bot_id: i64, user_id: i64, role: Option<&str>
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_update_answered_before_the_cutoff_no_longer_counts_as_received() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = crate::store::Store::open(&dir.path().join("t.db")).unwrap();
+        let c = store.conn();
+        let t0 = chrono::DateTime::parse_from_rfc3339("2020-01-01T00:00:00Z").unwrap().to_utc();
+        let before = |h: i64| (t0 + chrono::Duration::hours(h)).to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+        let got = crate::store::at_time(t0, || receive(c, 1, &[(5, "{}".into()), (6, "{}".into())], &before(-48)));
+        assert_eq!(got.unwrap(), [5, 6]);
+        mark_answered(c, 1, 5).unwrap();
+        assert_eq!(receive(c, 1, &[(5, "{}".into())], &before(-48)).unwrap(), Vec::<i64>::new(), "a redelivery");
+        // 49 hours later: 5 was answered long ago, a new update may carry its id; 6 is still pending.
+        let got = receive(c, 1, &[(5, "{}".into()), (6, "{}".into())], &before(1)).unwrap();
+        assert_eq!(got, [5]);
+        assert!(!is_answered(c, 1, 5).unwrap(), "the new update 5 waits for its answer");
+    }
 
     #[test]
     fn prune_forgets_old_answered_updates_in_batches_and_keeps_the_rest() {

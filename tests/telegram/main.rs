@@ -6,6 +6,7 @@
 mod digests;
 mod fake;
 mod process;
+mod regression;
 mod reliability;
 mod users;
 mod webhook;

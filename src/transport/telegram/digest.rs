@@ -9,23 +9,27 @@
 //!   `retry_after`), `5xx` and network errors are retryable, every other refusal (chat not found, bot
 //!   not a member, …) is permanent. teloxide's `Bot` would sleep 10 s after any 5xx, retry 429s behind
 //!   `Throttle` for as long as Telegram asks, and hide the status behind a description string.
-//! - **Pacing.** A group's budget of messages a minute is shared with the bot's replies
-//!   ([`GroupBudget`]): a digest waits while the group's answers have used it up. The scheduler's
-//!   [`Pace`] keeps each chat within `per_group_per_minute` (Telegram: 20
-//!   a minute); nothing else throttles digest messages, so the limit is met once, not twice.
+//! - **Pacing.** A chat's pace and a group's budget of messages a minute are shared with the bot's
+//!   replies ([`ChatBudget`]): a digest waits while the group's answers have used it up, and a failure
+//!   report to an admin keeps to the admin's private chat's pace. The scheduler's [`Pace`] keeps each
+//!   target (channels named `@username` included) within `per_group_per_minute` (Telegram: 20 a
+//!   minute); nothing else throttles digest messages.
 //! - **Threads.** The scheduler and the sender are synchronous (they hold the store's lock and build
 //!   charts), so the loop runs on a blocking thread (`spawn_blocking`) and each request is driven with
 //!   `Handle::block_on` there, never on the async workers.
+//! - **Failures.** The loop is `outbox::supervise`: a tick that fails or panics (a bug, a store
+//!   error) restarts the scheduler after a growing pause and tells the admins, so the bot never goes
+//!   on answering while its digests are dead.
 //! - **Stopping.** At the shutdown signal the loop ends after the request in flight (bounded by the
 //!   HTTP timeout): a pacing wait wakes at once, and a message not yet started is refused as
 //!   retryable, so its row is recorded `pending` with the parts already sent (the outbox resumes after
 //!   them). `serve` returns only once the loop has ended: no delivery is left half-recorded.
 
 use super::outbound::escape;
-use super::pacing::GroupBudget;
+use super::pacing::ChatBudget;
 use super::{Options, Token};
 use crate::commands::Core;
-use crate::digest::outbox::{DigestSender, Pace, Scheduler, SendError};
+use crate::digest::outbox::{DigestSender, Pace, SendError, Supervision, supervise};
 use crate::digest::spec::{Target, specs};
 use crate::render::Attachment;
 use serde_json::{Value, json};
@@ -50,7 +54,7 @@ pub struct TelegramSender {
     stop: watch::Receiver<bool>,
     max_len: usize,
     /// The groups' message budgets, shared with the bot's replies (`serve` sets it).
-    pub budget: Option<Arc<GroupBudget>>,
+    pub budget: Option<Arc<ChatBudget>>,
 }
 
 /// The chat a target names: a numeric chat id, or `@channelusername`.
@@ -262,7 +266,7 @@ impl Digests {
     pub(super) fn start(
         core: Arc<Core>,
         opts: &Options,
-        budget: Arc<GroupBudget>,
+        budget: Arc<ChatBudget>,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> anyhow::Result<Digests> {
         let (tx, rx) = watch::channel(false);
@@ -301,7 +305,7 @@ impl Digests {
 fn start(
     core: Arc<Core>,
     opts: &Options,
-    budget: Arc<GroupBudget>,
+    budget: Arc<ChatBudget>,
     stop: watch::Receiver<bool>,
 ) -> anyhow::Result<Option<tokio::task::JoinHandle<()>>> {
     let cfg = core.config();
@@ -322,38 +326,32 @@ fn start(
     Ok(Some(tokio::task::spawn_blocking(move || run(&core, &sender, tick, per_minute))))
 }
 
-/// The scheduler loop (blocking).
+/// The scheduler loop (blocking), supervised: a tick that fails or panics restarts the scheduler after
+/// a growing pause and the admins are told (see [`supervise`]), so the bot never goes on answering
+/// with its digests silently dead.
 fn run(core: &Core, sender: &TelegramSender, tick: Duration, per_minute: usize) {
-    let mut sched = match Scheduler::new(core, sender) {
-        Ok(s) => s,
-        Err(e) => {
-            log::error!("the digest scheduler cannot start: {e:#}");
-            return;
-        }
-    };
     let start = Instant::now();
     let (rt, stop) = (sender.rt.clone(), sender.stop.clone());
-    sched.set_pace(Pace::with(
-        per_minute,
-        Box::new(move || start.elapsed()),
-        Box::new(move |d| {
-            nap(&rt, &stop, d);
-        }),
-    ));
-    loop {
-        if sender.stopping() {
-            break;
-        }
-        match sched.tick(core.now()) {
-            Ok(r) if r != Default::default() => log::info!("digest tick: {r:?}"),
-            Ok(_) => {}
-            Err(e) => log::error!("digest tick failed: {e}"),
-        }
-        if sender.nap(tick) {
-            break;
-        }
-    }
-    log::info!("digest scheduler stopped");
+    let failures = supervise(
+        core,
+        sender,
+        Supervision {
+            tick,
+            now: Box::new(|| core.now()),
+            nap: Box::new(|d| sender.stopping() || sender.nap(d)),
+            pace: Box::new(move || {
+                let (rt, stop) = (rt.clone(), stop.clone());
+                Pace::with(
+                    per_minute,
+                    Box::new(move || start.elapsed()),
+                    Box::new(move |d| {
+                        nap(&rt, &stop, d);
+                    }),
+                )
+            }),
+        },
+    );
+    log::info!("digest scheduler stopped ({failures} failure(s) while it ran)");
 }
 
 #[cfg(test)]

@@ -5,10 +5,12 @@
 //! - [`inbound`]: updates → the core's requests (who, where, which text; `/cmd@thisbot`; forwarded
 //!   messages and anonymous senders can never write).
 //! - [`outbound`]: replies → HTML messages within 4096 characters, inline keyboards, files.
-//! - `runner`: the long-running part: polling, one lane per chat, flood control (teloxide's
-//!   `Throttle`), retries with bounded backoff, panic isolation, graceful shutdown.
+//! - `runner`: the long-running part: polling, one lane per chat, flood control (per chat by
+//!   [`pacing`], overall and `429`s by teloxide's `Throttle`), retries with bounded backoff, panic
+//!   isolation, graceful shutdown.
 //! - `menu`: the command menu (`setMyCommands`) per scope and language.
-//! - [`pacing`]: one message budget per group, shared by replies and digests.
+//! - [`pacing`]: how fast one chat may be sent to (about one a second in any chat after a short
+//!   burst; 20 a minute in a group), shared by replies and digests.
 //! - [`digest`]: scheduled digests to channels and groups, the scheduler running beside the bot.
 //!
 //! Delivery guarantees, in short: every update received is written to SQLite
@@ -71,9 +73,8 @@ impl Options {
 }
 
 /// `amity serve`: runs the bot until SIGTERM or Ctrl-C, then finishes in-flight work, confirms the
-/// update offset and returns.
-pub fn run(core: Core) -> anyhow::Result<()> {
-    let opts = Options::from_env(&core.config().telegram)?;
+/// update offset and returns. `opts` from [`Options::from_env`].
+pub fn run(core: Core, opts: Options) -> anyhow::Result<()> {
     runtime()?.block_on(serve(Arc::new(core), opts, Hooks::default(), shutdown_signal()))
 }
 
@@ -97,8 +98,8 @@ pub async fn serve(
     hooks: Hooks,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
-    // Replies and digests to one group share its budget of messages a minute.
-    let budget = Arc::new(pacing::GroupBudget::new(core.config().telegram.per_group_per_minute));
+    // Replies and digests to one chat share its pace (and a group's budget of messages a minute).
+    let budget = Arc::new(pacing::ChatBudget::new(&core.config().telegram));
     // Scheduled digests run beside the bot and stop with it (see `digest`).
     let digests = digest::Digests::start(core.clone(), &opts, budget.clone(), shutdown)?;
     let res = runner::serve(core, opts, hooks, budget, digests.stopped()).await;

@@ -1,19 +1,30 @@
-//! One message budget per group or channel, shared by replies and digests: Telegram allows a bot about
-//! 20 messages a minute in one group, and counts both. Replies also pass through teloxide's `Throttle`
-//! (which knows nothing of digests), digests through the outbox's own pace (which knows nothing of
-//! replies); this budget is what keeps the two together within `per_group_per_minute`. Private chats
-//! (positive ids) are not counted here: only replies go there, and `Throttle` paces them.
+//! How fast the bot may send to one chat, for every kind of chat, shared by replies and digests.
+//! Telegram allows a bot about one message a second in one chat (short bursts tolerated), and 20 a
+//! minute in one group, counting every message the bot sends there.
+//!
+//! - **Every chat** (private chats, groups, channels by id) is paced at `per_chat_per_second`, with a
+//!   burst of `per_chat_burst` at once (a long answer split in three goes out together): a generic
+//!   cell rate algorithm, one instant per chat, so a private chat that sends 30 entries is answered at
+//!   about one a second, not at the group limit.
+//! - **Groups and channels** (negative ids) also have `per_group_per_minute` in any minute, counted
+//!   over replies and digests alike: a digest waits while the group's answers used the budget up.
+//!
+//! teloxide's `Throttle` cannot do this: it paces private chats and basic groups alike at the group
+//! limit (it cannot tell them apart by id), and knows nothing of digests. The runner therefore leaves
+//! per-chat pacing to this module and keeps `Throttle` for the overall limit and `429 retry_after`.
+//! The clock is replaceable, so that tests check what the pacer decides rather than wall-clock time.
 
+use super::TelegramCfg;
 use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-/// Seconds counted: one more than a minute, so that every 60-second window lies inside the count and
-/// a group never gets more than its budget in any minute (a message may wait up to a second longer than
-/// an exact log of send times would make it).
+/// Seconds counted for a group's minute: one more than a minute, so that every 60-second window lies
+/// inside the count and a group never gets more than its budget in any minute (a message may wait up
+/// to a second longer than an exact log of send times would make it).
 const SLOTS: usize = 61;
 
-/// Messages sent to one chat, per second of the last [`SLOTS`] seconds: a fixed 0.7 KB whatever the
+/// Messages sent to one group, per second of the last [`SLOTS`] seconds: a fixed 0.7 KB whatever the
 /// limit (a log of send times would grow with it: the load benchmark runs with limits of a million).
 struct Window {
     /// (second since the budget's start, messages in it), at index `second % SLOTS`.
@@ -34,43 +45,86 @@ impl Window {
     }
 }
 
-pub struct GroupBudget {
-    per_minute: u64,
-    start: Instant,
-    sent: Mutex<HashMap<i64, Window>>,
+/// One chat's pacing.
+struct Chat {
+    /// The theoretical time the next message is due at the steady rate (the cell rate algorithm's
+    /// TAT): a message may go when this is at most the burst's tolerance ahead of now.
+    due: Duration,
+    /// Groups and channels: the messages of the last minute.
+    minute: Option<Box<Window>>,
 }
 
-impl GroupBudget {
-    pub fn new(per_minute: u32) -> GroupBudget {
-        GroupBudget {
+/// The clock: time since some fixed start.
+pub type Clock = Box<dyn Fn() -> Duration + Send + Sync>;
+
+pub struct ChatBudget {
+    /// The steady spacing of one chat's messages: a second / `per_chat_per_second`.
+    interval: Duration,
+    /// How far ahead of the steady pace a burst may run: (burst − 1) intervals.
+    tolerance: Duration,
+    per_minute: u64,
+    clock: Clock,
+    chats: Mutex<HashMap<i64, Chat>>,
+}
+
+impl ChatBudget {
+    /// With the `[telegram]` limits and the real clock.
+    pub fn new(cfg: &TelegramCfg) -> ChatBudget {
+        let start = Instant::now();
+        ChatBudget::with_clock(
+            cfg.per_chat_per_second,
+            cfg.per_chat_burst,
+            cfg.per_group_per_minute,
+            Box::new(move || start.elapsed()),
+        )
+    }
+
+    /// `per_second` messages a second to one chat after a burst of `burst`, `per_minute` a minute to
+    /// one group, by `clock`.
+    pub fn with_clock(per_second: u32, burst: u32, per_minute: u32, clock: Clock) -> ChatBudget {
+        let interval = Duration::from_secs(1) / per_second.max(1);
+        ChatBudget {
+            interval,
+            tolerance: interval.saturating_mul(burst.max(1) - 1),
             per_minute: u64::from(per_minute.max(1)),
-            start: Instant::now(),
-            sent: Mutex::new(HashMap::new()),
+            clock,
+            chats: Mutex::new(HashMap::new()),
         }
     }
 
     /// Takes a place for one message to `chat` now and returns zero, or returns how long to wait before
     /// asking again (nothing taken).
     pub fn reserve(&self, chat: i64) -> Duration {
-        if chat >= 0 {
-            return Duration::ZERO;
+        let now = (self.clock)();
+        let mut chats = self.chats.lock().unwrap_or_else(|p| p.into_inner());
+        // Chats that are back at their steady pace with a quiet minute are forgotten, so the map holds
+        // only the active ones.
+        if chats.len() > 64 {
+            chats.retain(|_, c| c.due > now || c.minute.as_ref().is_some_and(|w| w.count(now.as_secs()) > 0));
         }
-        let elapsed = self.start.elapsed();
-        let now = elapsed.as_secs();
-        let mut sent = self.sent.lock().unwrap_or_else(|p| p.into_inner());
-        // Chats quiet for a minute are forgotten, so the map holds only the active ones.
-        if sent.len() > 64 {
-            sent.retain(|_, w| w.count(now) > 0);
-        }
-        let w = sent.entry(chat).or_insert(Window { slots: [(0, 0); SLOTS] });
-        if w.count(now) >= self.per_minute {
+        let c = chats.entry(chat).or_insert_with(|| Chat {
+            due: Duration::ZERO,
+            minute: (chat < 0).then(|| Box::new(Window { slots: [(0, 0); SLOTS] })),
+        });
+        // One a second (after a burst) in every chat.
+        let mut wait = c.due.saturating_sub(now).saturating_sub(self.tolerance);
+        if let Some(w) = &c.minute
+            && w.count(now.as_secs()) >= self.per_minute
+        {
             // Until the next second, when the oldest second may have left the count.
-            let to_next = Duration::from_secs(now + 1).saturating_sub(elapsed);
-            return to_next.max(Duration::from_millis(10));
+            let to_next = Duration::from_secs(now.as_secs() + 1).saturating_sub(now);
+            wait = wait.max(to_next.max(Duration::from_millis(10)));
         }
-        w.add(now);
+        if !wait.is_zero() {
+            return wait;
+        }
+        c.due = c.due.max(now).saturating_add(self.interval);
+        if let Some(w) = &mut c.minute {
+            w.add(now.as_secs());
+        }
         Duration::ZERO
     }
+
     /// Waits for a place for one message to `chat` (replies, on the runtime).
     pub async fn acquire(&self, chat: i64) {
         loop {
@@ -86,19 +140,46 @@ impl GroupBudget {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::sync::Arc;
+
+    /// A budget on a clock the test moves.
+    fn budget(per_second: u32, burst: u32, per_minute: u32) -> (ChatBudget, Arc<Mutex<Duration>>) {
+        let now = Arc::new(Mutex::new(Duration::ZERO));
+        let n = now.clone();
+        (ChatBudget::with_clock(per_second, burst, per_minute, Box::new(move || *n.lock().unwrap())), now)
+    }
 
     #[test]
-    fn a_group_gets_its_budget_then_waits_and_private_chats_are_not_counted() {
-        let b = GroupBudget::new(3);
+    fn a_group_gets_its_budget_then_waits_and_each_group_has_its_own() {
+        let (b, now) = budget(1000, 3, 3);
         for _ in 0..3 {
             assert_eq!(b.reserve(-100), Duration::ZERO);
+            *now.lock().unwrap() += Duration::from_millis(5);
         }
         let wait = b.reserve(-100);
         assert!(wait > Duration::ZERO && wait <= Duration::from_secs(1), "asks again within a second: {wait:?}");
         assert!(b.reserve(-100) > Duration::ZERO, "still full");
         assert_eq!(b.reserve(-200), Duration::ZERO, "another group has its own budget");
-        for _ in 0..10 {
+        *now.lock().unwrap() += Duration::from_secs(61);
+        assert_eq!(b.reserve(-100), Duration::ZERO, "a minute later");
+    }
+
+    #[test]
+    fn a_chat_gets_a_burst_then_one_a_second() {
+        let (b, now) = budget(1, 3, 20);
+        for _ in 0..3 {
             assert_eq!(b.reserve(42), Duration::ZERO);
         }
+        assert_eq!(b.reserve(42), Duration::from_secs(1), "the fourth waits a second");
+        *now.lock().unwrap() += Duration::from_secs(1);
+        assert_eq!(b.reserve(42), Duration::ZERO);
+        assert_eq!(b.reserve(42), Duration::from_secs(1));
+        assert_eq!(b.reserve(43), Duration::ZERO, "another chat has its own pace");
+        // Quiet for a while: the burst is back, no more.
+        *now.lock().unwrap() += Duration::from_secs(60);
+        for _ in 0..3 {
+            assert_eq!(b.reserve(42), Duration::ZERO);
+        }
+        assert!(b.reserve(42) > Duration::ZERO);
     }
 }

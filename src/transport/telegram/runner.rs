@@ -9,16 +9,20 @@
 //!   loses nothing, and synced to disk within a second (`syncer`) and before the shutdown's last
 //!   offset confirmation. An operating-system crash or power cut can lose the last second's receipts
 //!   (those updates go unanswered), never a ledger write: ledger writes are synced at commit.
-//! - **Pruning.** At start and every hour, answered updates older than three days and button keys older
-//!   than 90 days are forgotten, a few thousand per transaction.
+//! - **Pruning.** At start and every hour, answered updates and the core's idempotency keys older than
+//!   `[database] keep_update_ids_hours` (48 h: Telegram redelivers for 24 h and reuses ids at random
+//!   after a week without updates) and button keys older than 90 days are forgotten, a few thousand
+//!   per transaction. An answered update older than that no longer counts as received even before it
+//!   is pruned, so a new update that reuses its id is answered, not dropped.
 //! - **Lanes.** Updates of one chat are handled one at a time, in order; chats run concurrently.
 //! - **Panics.** Each update is handled in its own task: a panic is caught, logged, answered with an
 //!   apology, the update is marked answered (so it cannot crash the bot again after a restart), and
 //!   the lane goes on. The bot never goes deaf and the process does not exit.
-//! - **Flood control.** Sends go through teloxide's `Throttle` (per chat, per group, overall, and
-//!   `429 retry_after` honoured), and messages to a group also take a place in its budget shared with
-//!   the digests (`pacing`). Network errors and 5xx answers are retried with a growing backoff
-//!   capped at `max_backoff_secs`; polling backs off the same way, so an outage costs little CPU.
+//! - **Flood control.** Every message takes a place in its chat's budget first (`pacing`: about one a
+//!   second in any chat after a short burst, 20 a minute in a group, shared with the digests), then
+//!   goes through teloxide's `Throttle` (30 a second overall, `429 retry_after` honoured). Network
+//!   errors and 5xx answers are retried with a growing backoff capped at `max_backoff_secs`; polling
+//!   backs off the same way, so an outage costs little CPU.
 //! - **Read cache.** The inbox and button writes go through `Store::bookkeeping` (untracked): they keep
 //!   the memoised answers (on a large ledger a cold `/totals` takes tens of milliseconds, a memoised one
 //!   a few microseconds), which only ledger writes and other processes' commits empty.
@@ -27,7 +31,7 @@
 
 use super::inbound::{self, Incoming, Mapped, Me};
 use super::outbound;
-use super::pacing::GroupBudget;
+use super::pacing::ChatBudget;
 use super::settings::Mode;
 use super::{Hooks, Options, menu, webhook};
 use crate::commands::{Core, Request};
@@ -95,15 +99,15 @@ pub(super) struct Shared {
     pub questions: std::sync::Mutex<HashMap<(i64, String), MessageId>>,
     /// Set after a relaxed inbox commit, cleared by the syncer once it is on disk (see [`syncer`]).
     pub unsynced: Arc<AtomicBool>,
-    /// Each group's messages a minute, shared with the digests.
-    pub budget: Arc<GroupBudget>,
+    /// Each chat's pace and each group's messages a minute, shared with the digests.
+    pub budget: Arc<ChatBudget>,
 }
 
 pub(super) async fn serve(
     core: Arc<Core>,
     opts: Options,
     hooks: Hooks,
-    budget: Arc<GroupBudget>,
+    budget: Arc<ChatBudget>,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
     let cfg = core.config().telegram.clone();
@@ -122,11 +126,14 @@ pub(super) async fn serve(
         let parsed = url.parse().map_err(|e| anyhow!("TELOXIDE_API_URL {url:?} is not a URL: {e}"))?;
         bot = bot.set_api_url(parsed);
     }
+    // Each chat's pace is `pacing`'s (about one a second in any chat after a short burst, and a
+    // group's minute shared with the digests): teloxide's per-chat limits would pace a private chat
+    // at the group limit, since it cannot tell a private chat from a basic group. Throttle keeps the
+    // overall limit and waits out `429 retry_after`.
     let limits = Limits {
-        messages_per_sec_chat: cfg.per_chat_per_second,
-        // teloxide cannot tell a basic group from a private chat here: both get the group limit.
-        messages_per_min_chat: cfg.per_group_per_minute,
-        messages_per_min_channel_or_supergroup: cfg.per_group_per_minute,
+        messages_per_sec_chat: u32::MAX,
+        messages_per_min_chat: u32::MAX,
+        messages_per_min_channel_or_supergroup: u32::MAX,
         messages_per_sec_overall: cfg.overall_per_second,
     };
     let direct = (!cfg.throttle).then(|| bot.clone());
@@ -195,7 +202,7 @@ pub(super) async fn serve(
     let me_id = sh.me.id;
     prune(&sh).await;
     {
-        // Then every hour: a bot that runs for months keeps three days of updates, not all of them.
+        // Then every hour: a bot that runs for months keeps two days of updates, not all of them.
         let s = sh.clone();
         tokio::spawn(async move {
             let mut stop = s.stop.clone();
@@ -294,27 +301,31 @@ async fn poll(sh: &Arc<Shared>, lanes: &mut Lanes, timeout: u32) -> Option<i32> 
             .collect();
         let me_id = sh.me.id;
         // Recorded before the offset moves on: from here a crash cannot lose these updates.
-        let fresh =
-            match blocking(sh, move |c| c.with_store_locked(|s| s.bookkeeping(|c| tgstore::receive(c, me_id, &batch))))
-                .await
-            {
-                Ok(Ok(f)) => {
-                    sh.unsynced.store(true, Ordering::Release);
-                    f
+        let fresh = match blocking(sh, move |c| {
+            c.with_store_locked(|s| {
+                let forget_before = inbox_cutoff(c);
+                s.bookkeeping(|c| tgstore::receive(c, me_id, &batch, &forget_before))
+            })
+        })
+        .await
+        {
+            Ok(Ok(f)) => {
+                sh.unsynced.store(true, Ordering::Release);
+                f
+            }
+            Ok(Err(e)) => {
+                log::error!("recording received updates: {e}; fetching them again");
+                if nap(backoff(errors, sh.max_backoff), &mut stop).await {
+                    return offset;
                 }
-                Ok(Err(e)) => {
-                    log::error!("recording received updates: {e}; fetching them again");
-                    if nap(backoff(errors, sh.max_backoff), &mut stop).await {
-                        return offset;
-                    }
-                    errors = errors.saturating_add(1);
-                    continue;
-                }
-                Err(e) => {
-                    log::error!("recording received updates: {e}");
-                    continue;
-                }
-            };
+                errors = errors.saturating_add(1);
+                continue;
+            }
+            Err(e) => {
+                log::error!("recording received updates: {e}");
+                continue;
+            }
+        };
         let next = updates.iter().map(|u| u.id.as_offset()).max();
         offset = next.or(offset);
         for u in updates {
@@ -425,6 +436,7 @@ async fn handle_one(sh: &Arc<Shared>, u: Update) {
             if let Some(chat) = chat {
                 let lang = Lang::parse(&sh.core.config().office.default_language).unwrap_or(Lang::En);
                 let text = outbound::escape(&t(lang, "tg-internal-error", &[]));
+                sh.budget.acquire(chat.0).await;
                 let _ = send!(sh, |b| b.send_message(chat, text.clone()).parse_mode(ParseMode::Html));
             }
             // Never again: a poisoned update must not crash the bot after every restart.
@@ -730,29 +742,44 @@ async fn marker(
     }
 }
 
-/// How often answered updates older than three days and buttons older than 90 days are forgotten.
+/// How often old inbox rows, idempotency keys and button keys are forgotten.
 const PRUNE_EVERY: Duration = Duration::from_secs(3600);
 /// Rows forgotten per transaction while pruning.
-const PRUNE_BATCH: usize = 2000;
+const PRUNE_BATCH: usize = crate::store::PRUNE_BATCH;
 
-/// Forgets old inbox rows and button keys, a batch per transaction so that answers are not held up.
+/// Forgets what no redelivery can need any more, a batch per transaction so that answers are not held
+/// up: answered inbox rows and the core's idempotency keys older than `[database]
+/// keep_update_ids_hours` (48 by default; Telegram redelivers for 24 hours and reuses ids at random
+/// after a week without updates, so an older key could only drop a new update), and button keys older
+/// than 90 days. The inbox is dated by the wall clock, the core's keys by the core's clock.
 async fn prune(sh: &Arc<Shared>) {
+    let keep = chrono::Duration::hours(i64::from(sh.core.config().database.keep_update_ids_hours));
+    let fmt = |now: chrono::DateTime<chrono::Utc>, d: chrono::Duration| {
+        crate::digest::outbox::later(now, -d).to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+    };
     let now = chrono::Utc::now();
-    let fmt = |d: chrono::Duration| (now - d).to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
-    let (before, buttons_before) = (fmt(chrono::Duration::days(3)), fmt(chrono::Duration::days(90)));
+    let (before, buttons_before) = (fmt(now, keep), fmt(now, chrono::Duration::days(90)));
+    let keys_before = fmt(sh.core.now(), keep);
     let mut total = 0;
     loop {
-        let (b, bb) = (before.clone(), buttons_before.clone());
-        let res =
-            blocking(sh, move |c| c.with_store_locked(|s| s.bookkeeping(|c| tgstore::prune(c, &b, &bb, PRUNE_BATCH))))
-                .await;
+        let (b, bb, kb) = (before.clone(), buttons_before.clone(), keys_before.clone());
+        let res = blocking(sh, move |c| {
+            c.with_store_locked(|s| {
+                s.bookkeeping(|c| {
+                    let inbox = tgstore::prune(c, &b, &bb, PRUNE_BATCH)?;
+                    Ok((inbox, crate::store::prune_processed(c, &kb, PRUNE_BATCH)?))
+                })
+            })
+        })
+        .await;
         match res {
-            Ok(Ok(n)) => {
-                total += n;
-                if n > 0 {
+            Ok(Ok((inbox, keys))) => {
+                total += inbox + keys;
+                if inbox + keys > 0 {
                     sh.unsynced.store(true, Ordering::Release);
                 }
-                if n < PRUNE_BATCH {
+                // A full batch of either: there may be more.
+                if inbox < PRUNE_BATCH && keys < PRUNE_BATCH {
                     break;
                 }
             }
@@ -767,7 +794,7 @@ async fn prune(sh: &Arc<Shared>) {
         }
     }
     if total > 0 {
-        log::info!("forgot {total} old Telegram update(s) and button(s)");
+        log::info!("forgot {total} old Telegram update(s), idempotency key(s) and button(s)");
     }
 }
 
@@ -797,6 +824,13 @@ async fn sync_now(db: std::path::PathBuf, unsynced: &AtomicBool) {
         Ok(Err(e)) => log::warn!("syncing the inbox to disk: {e}"),
         Err(e) => log::warn!("syncing the inbox to disk: {e}"),
     }
+}
+
+/// When an answered update in the inbox stops counting as received: now less `[database]
+/// keep_update_ids_hours` (a new update may then reuse its id).
+pub(super) fn inbox_cutoff(core: &Core) -> String {
+    let keep = chrono::Duration::hours(i64::from(core.config().database.keep_update_ids_hours));
+    crate::digest::outbox::later(chrono::Utc::now(), -keep).to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
 }
 
 /// Runs store work off the async threads.

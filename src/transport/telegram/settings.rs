@@ -1,6 +1,7 @@
 //! The `[telegram]` section of the configuration file, and the bot token (from `TELOXIDE_TOKEN` or a
 //! file named here; never from this file, never printed).
 
+use crate::config::bounded;
 use anyhow::{Context, bail};
 use serde::Deserialize;
 use std::path::PathBuf;
@@ -12,8 +13,11 @@ pub struct TelegramCfg {
     pub token_file: Option<PathBuf>,
     /// How long one `getUpdates` long poll waits for news, in seconds.
     pub poll_timeout_secs: u32,
-    /// Messages per second to one chat (Telegram: about 1).
+    /// Messages per second to one chat, private or group (Telegram: about 1).
     pub per_chat_per_second: u32,
+    /// Messages one chat may get at once before `per_chat_per_second` applies (Telegram tolerates
+    /// short bursts; a long answer split in three goes out together).
+    pub per_chat_burst: u32,
     /// Messages per minute to one group or channel (Telegram: 20).
     pub per_group_per_minute: u32,
     /// Messages per second overall (Telegram: 30).
@@ -62,6 +66,7 @@ impl Default for TelegramCfg {
             token_file: None,
             poll_timeout_secs: 25,
             per_chat_per_second: 1,
+            per_chat_burst: 3,
             per_group_per_minute: 20,
             overall_per_second: 30,
             shutdown_grace_secs: 30,
@@ -79,27 +84,52 @@ impl Default for TelegramCfg {
 }
 
 impl TelegramCfg {
+    /// Refuses settings out of their bounds (every duration is bounded: see [`bounded`]) and an
+    /// incomplete webhook setup.
     pub fn check(&self) -> anyhow::Result<()> {
-        if self.poll_timeout_secs > 50 {
-            bail!("telegram.poll_timeout_secs must be at most 50");
-        }
+        bounded("telegram.poll_timeout_secs", self.poll_timeout_secs, 0..=50, "seconds", "25")?;
         if self.per_chat_per_second == 0 || self.per_group_per_minute == 0 || self.overall_per_second == 0 {
             bail!(
                 "telegram rate limits (per_chat_per_second, per_group_per_minute, overall_per_second) must be at least 1"
             );
         }
-        if self.digest_tick_secs == 0 {
-            bail!("telegram.digest_tick_secs must be at least 1");
-        }
-        if self.max_backoff_secs == 0 {
-            bail!("telegram.max_backoff_secs must be at least 1");
-        }
-        if self.lane_idle_secs == 0 {
-            bail!("telegram.lane_idle_secs must be at least 1 (a chat's worker closes after that many idle seconds)");
-        }
+        bounded("telegram.per_chat_burst", self.per_chat_burst, 1..=20, "messages", "3")?;
+        bounded("telegram.shutdown_grace_secs", self.shutdown_grace_secs, 0..=3600, "seconds (an hour)", "30")?;
+        bounded("telegram.digest_tick_secs", self.digest_tick_secs, 1..=3600, "seconds (an hour)", "20")?;
+        bounded("telegram.max_backoff_secs", self.max_backoff_secs, 1..=3600, "seconds (an hour)", "30")?;
+        // A chat's worker closes after that many idle seconds.
+        bounded("telegram.lane_idle_secs", self.lane_idle_secs, 1..=86_400, "seconds (a day)", "300")?;
         if self.mode == Mode::Webhook {
             self.webhook_addr()?;
             self.webhook_path()?;
+        }
+        Ok(())
+    }
+
+    /// Checks the files this section names, when they would be used: `token_file` unless
+    /// `TELOXIDE_TOKEN` is set, and in webhook mode `webhook_secret_file` unless `AMITY_WEBHOOK_SECRET`
+    /// is set. Each must be readable with a first line that is not empty (and, for the secret, of
+    /// Telegram's form). Errors name the setting and the path, never what the file holds.
+    pub fn check_files(&self) -> anyhow::Result<()> {
+        if let Some(path) = self.token_file.as_ref().filter(|_| env_unset("TELOXIDE_TOKEN")) {
+            let first = first_line(path, "telegram.token_file", "the bot token (from @BotFather)")?;
+            if first.is_empty() {
+                bail!(
+                    "telegram.token_file {}: the first line is empty; put the bot token (from @BotFather) on it",
+                    path.display()
+                );
+            }
+        }
+        if self.mode == Mode::Webhook
+            && let Some(path) = self.webhook_secret_file.as_ref().filter(|_| env_unset("AMITY_WEBHOOK_SECRET"))
+        {
+            let first = first_line(path, "telegram.webhook_secret_file", "the webhook's secret token")?;
+            if !valid_secret(&first) {
+                bail!(
+                    "telegram.webhook_secret_file {}: its first line must be 1 to 256 characters of A-Z, a-z, 0-9, _ and -",
+                    path.display()
+                );
+            }
         }
         Ok(())
     }
@@ -171,6 +201,23 @@ impl TelegramCfg {
             bail!("the token file {} is empty", path.display());
         }
         Ok(Token(t.to_string()))
+    }
+}
+
+/// Whether an environment variable is unset or blank.
+fn env_unset(name: &str) -> bool {
+    std::env::var(name).map_or(true, |v| v.trim().is_empty())
+}
+
+/// The first line of a file a setting names, trimmed; an error naming the setting and the path.
+fn first_line(path: &std::path::Path, setting: &str, what: &str) -> anyhow::Result<String> {
+    match std::fs::read_to_string(path) {
+        Ok(text) => Ok(text.lines().next().unwrap_or("").trim().to_string()),
+        Err(e) => bail!(
+            "{setting} {} {}; create it with {what} on its first line, readable only by the bot",
+            path.display(),
+            crate::config::io_problem(&e)
+        ),
     }
 }
 

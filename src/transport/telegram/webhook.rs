@@ -136,7 +136,10 @@ async fn receive(State(st): State<Arc<HookState>>, headers: HeaderMap, body: Byt
     let text = String::from_utf8_lossy(&body).into_owned();
     let core = st.sh.core.clone();
     let stored = tokio::task::spawn_blocking(move || {
-        core.with_store_locked(|s| s.untracked(|c| tgstore::receive(c, me_id, &[(id, text)])))
+        core.with_store_locked(|s| {
+            let forget_before = super::runner::inbox_cutoff(&core);
+            s.untracked(|c| tgstore::receive(c, me_id, &[(id, text)], &forget_before))
+        })
     })
     .await;
     match stored {
