@@ -860,6 +860,11 @@ fn starts_with_count(s: &str) -> bool {
     if number_start(s) != Some(0) {
         return false;
     }
+    // A word of digits and number signs only ("10", "0001.", "1,000", "1_000"): a second number.
+    let word = s.split(' ').next().unwrap_or("");
+    if word.chars().all(|c| c.is_ascii_digit() || matches!(c, ',' | '.' | '_' | '-' | '+')) {
+        return true;
+    }
     match scan_quantity(s, s) {
         Ok((_, r)) => r.is_empty() || r.starts_with(' ') || ZH_UNITS.iter().any(|u| r.starts_with(u)),
         Err(_) => false,
