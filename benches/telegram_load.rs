@@ -218,7 +218,7 @@ fn start_amity(url: &str, throttle: bool) -> tempfile::TempDir {
     }
     // Each run's fake server numbers updates from 100 again: forget the previous run's, or they would
     // be taken for redeliveries and never answered.
-    core.with_store_locked(|s| s.conn().execute("DELETE FROM telegram_updates", [])).unwrap();
+    core.with_store_locked(|s| s.conn().execute("DELETE FROM inbox", [])).unwrap();
     time_core(&core);
     let opts = Options { token: Token::new(TOKEN), api_url: Some(url.to_string()), webhook_secret: None };
     tokio::spawn(async move {

@@ -157,7 +157,7 @@ impl Ctx<'_> {
         CmdError::Invalid(self.t(id, args))
     }
 
-    /// The chat, unique across transports.
+    /// The chat, unique across transports (also the dialogue key's chat: see `dialogue_open_in`).
     pub fn chat_key(&self) -> String {
         format!("{}:{}", self.req.transport, self.req.chat)
     }
@@ -252,14 +252,24 @@ impl Core {
         guard.pinned(|store| self.handle_pinned(store, req))
     }
 
-    /// [`Core::handle`], then `after` on the store in the same lock and read transaction (a transport
-    /// asking what the command left behind, such as an open guided dialogue, at no extra cost).
-    pub fn handle_then<T>(&self, req: &Request, after: impl FnOnce(&Store) -> T) -> (Reply, T) {
+    /// [`Core::handle`], and whether the asker has a guided dialogue open afterwards (a transport
+    /// retires the buttons of a question no longer asked), read in the same lock and read transaction.
+    pub fn handle_in_dialogue(&self, req: &Request) -> (Reply, bool) {
         let mut guard = self.store.lock().unwrap_or_else(|p| p.into_inner());
         guard.pinned(|store| {
             let reply = self.handle_pinned(store, req);
-            (reply, after(store))
+            (reply, dialogue_open_in(store, req))
         })
+    }
+
+    /// Whether the asker of `req` has a guided dialogue open in its chat.
+    pub fn dialogue_open(&self, req: &Request) -> bool {
+        self.with_store_locked(|s| dialogue_open_in(s, req))
+    }
+
+    /// The staff list (user, role, name), for a transport that publishes per-person menus.
+    pub fn staff_members(&self) -> Result<Vec<crate::store::people::StaffMember>, StoreError> {
+        self.with_store_locked(|s| crate::store::people::list_staff(s.conn()))
     }
 
     fn handle_pinned(&self, store: &mut Store, req: &Request) -> Reply {
@@ -339,6 +349,12 @@ impl Core {
             .or_else(|| Lang::parse(&self.cfg.office.default_language))
             .unwrap_or(Lang::En)
     }
+}
+
+/// The dialogue key is the chat's (`Ctx::chat_key`) and the user's: one place builds it.
+fn dialogue_open_in(store: &Store, req: &Request) -> bool {
+    let chat = format!("{}:{}", req.transport, req.chat);
+    crate::store::dialogues::load(store.conn(), &chat, req.user.as_str()).is_ok_and(|d| d.is_some())
 }
 
 /// Longest message accepted (bytes). Longer input is refused before any parsing.

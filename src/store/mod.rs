@@ -9,6 +9,7 @@
 pub mod dialogues;
 pub mod digests;
 pub mod history;
+pub mod inbox;
 pub mod people;
 pub mod rates;
 pub mod records;
@@ -60,6 +61,7 @@ pub const MIGRATIONS: &[(i64, &str, &str)] = &[
     (6, "digest headings", include_str!("../../migrations/0006_digest_headings.sql")),
     (7, "ledger bounds", include_str!("../../migrations/0007_ledger_bounds.sql")),
     (8, "update id retention", include_str!("../../migrations/0008_update_id_retention.sql")),
+    (9, "inbox", include_str!("../../migrations/0009_inbox.sql")),
 ];
 
 #[derive(Debug, thiserror::Error)]

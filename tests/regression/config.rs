@@ -293,13 +293,14 @@ fn an_update_id_seen_longer_ago_than_the_retention_is_answered_not_dropped() {
     let c = bot.conn();
     let t0 = bot.now();
     let cutoff = |t: DateTime<Utc>| (t - Duration::hours(48)).to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
-    let got = amity::store::at_time(t0, || amity::store::telegram::receive(&c, 1, &[(9, "{}".into())], &cutoff(t0)));
-    assert_eq!(got.unwrap(), [9]);
-    amity::store::telegram::mark_answered(&c, 1, 9).unwrap();
-    let again =
-        |t| amity::store::at_time(t, || amity::store::telegram::receive(&c, 1, &[(9, "{}".into())], &cutoff(t)));
+    use amity::store::inbox::{self, Received};
+    let nine = || vec![Received { id: "9".into(), seq: 9, body: "{}".into() }];
+    let got = amity::store::at_time(t0, || inbox::receive(&c, "telegram", "1", &nine(), &cutoff(t0)));
+    assert_eq!(got.unwrap(), ["9"]);
+    inbox::mark_answered(&c, "telegram", "1", &["9".into()]).unwrap();
+    let again = |t| amity::store::at_time(t, || inbox::receive(&c, "telegram", "1", &nine(), &cutoff(t)));
     assert!(again(t0 + Duration::hours(47)).unwrap().is_empty(), "a redelivery is dropped");
-    assert_eq!(again(t0 + Duration::hours(49)).unwrap(), [9], "a new update with an old id is answered");
+    assert_eq!(again(t0 + Duration::hours(49)).unwrap(), ["9"], "a new update with an old id is answered");
 
     // Pruning takes the old keys away in batches and keeps the recent ones.
     let old = (t0 - Duration::hours(100)).to_rfc3339_opts(chrono::SecondsFormat::Millis, true);

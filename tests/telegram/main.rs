@@ -130,7 +130,7 @@ impl App {
         let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
         loop {
             let n = self.count(&format!(
-                "SELECT COUNT(*) FROM telegram_updates WHERE update_id = {update_id} AND answered_at IS NOT NULL"
+                "SELECT COUNT(*) FROM inbox WHERE transport = 'telegram' AND event_id = '{update_id}' AND answered_at IS NOT NULL"
             ));
             if n == 1 {
                 return;

@@ -91,8 +91,9 @@ async fn an_update_whose_id_was_answered_days_ago_is_answered_not_dropped() {
     let then = (chrono::Utc::now() - chrono::Duration::days(3)).to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
     let c = rusqlite::Connection::open(&app.db).unwrap();
     c.execute(
-        "INSERT INTO telegram_updates (bot_id, update_id, body, received_at, answered_at) VALUES (?1, ?2, '', ?3, ?3)",
-        rusqlite::params![BOT_ID, next, then],
+        "INSERT INTO inbox (transport, account, event_id, seq, body, received_at, answered_at)
+         VALUES ('telegram', ?1, ?2, ?3, '', ?4, ?4)",
+        rusqlite::params![BOT_ID.to_string(), next.to_string(), next, then],
     )
     .unwrap();
     c.execute(

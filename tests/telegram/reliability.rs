@@ -63,7 +63,7 @@ async fn never_more_than_20_messages_a_minute_to_one_group() {
     assert_eq!(in_first_minute, 20, "the group got {in_first_minute} messages within a minute");
     app.stop().await;
     // The rest were not lost: they wait in the inbox for the next start.
-    assert_eq!(app.count("SELECT COUNT(*) FROM telegram_updates WHERE answered_at IS NULL"), 5);
+    assert_eq!(app.count("SELECT COUNT(*) FROM inbox WHERE transport = 'telegram' AND answered_at IS NULL"), 5);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -152,7 +152,7 @@ async fn a_panicking_handler_does_not_make_the_bot_deaf() {
     assert!(!app.say(STRANGER, private(STRANGER, "/totals")).await.is_empty());
     assert!(!app.say(GROUP, in_group(STRANGER, "/totals")).await.is_empty());
     // The poisoned update is marked answered: a restart will not replay it.
-    assert_eq!(app.count("SELECT COUNT(*) FROM telegram_updates WHERE answered_at IS NULL"), 0);
+    assert_eq!(app.count("SELECT COUNT(*) FROM inbox WHERE transport = 'telegram' AND answered_at IS NULL"), 0);
     app.stop().await;
 }
 

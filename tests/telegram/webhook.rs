@@ -86,7 +86,7 @@ async fn webhook_is_set_with_the_secret_and_refuses_requests_without_it() {
     assert_eq!(post(port, HOOK_PATH, Some(WEBHOOK_SECRET), &read).await, 200);
     app.handled(9002).await;
     assert_eq!(
-        app.count("SELECT COUNT(*) FROM telegram_updates WHERE update_id = 9001"),
+        app.count("SELECT COUNT(*) FROM inbox WHERE transport = 'telegram' AND event_id = '9001'"),
         0,
         "a refused update was stored"
     );
@@ -102,7 +102,7 @@ async fn an_update_posted_twice_is_stored_before_200_and_handled_once() {
     let write = update(9101, private(STAFF, "/donation 2020-03-23 | Germany | 500 protective suits"));
     assert_eq!(post(port, HOOK_PATH, Some(WEBHOOK_SECRET), &write).await, 200);
     // Acknowledged with 200: already in the inbox.
-    assert_eq!(app.count("SELECT COUNT(*) FROM telegram_updates WHERE update_id = 9101"), 1);
+    assert_eq!(app.count("SELECT COUNT(*) FROM inbox WHERE transport = 'telegram' AND event_id = '9101'"), 1);
     assert_eq!(post(port, HOOK_PATH, Some(WEBHOOK_SECRET), &write).await, 200, "a repeat is acknowledged");
     app.handled(9101).await;
     assert_eq!(post(port, HOOK_PATH, Some(WEBHOOK_SECRET), &write).await, 200, "a late repeat too");
@@ -172,7 +172,7 @@ async fn sigterm_in_webhook_mode_answers_what_it_holds_and_exits_0() {
     let c = rusqlite::Connection::open(&db).unwrap();
     let answered: i64 = c
         .query_row(
-            "SELECT COUNT(*) FROM telegram_updates WHERE update_id = 9201 AND answered_at IS NOT NULL",
+            "SELECT COUNT(*) FROM inbox WHERE transport = 'telegram' AND event_id = '9201' AND answered_at IS NOT NULL",
             [],
             |r| r.get(0),
         )

@@ -69,7 +69,7 @@ pub(super) async fn refresh(sh: &Shared) {
     let me_id = sh.me.id;
     let res = tokio::task::spawn_blocking(move || {
         let mut m: HashMap<i64, Role> = HashMap::new();
-        let listed = core.with_store_locked(|s| crate::store::people::list_staff(s.conn()));
+        let listed = core.staff_members();
         let listed = match listed {
             Ok(l) => l,
             Err(e) => {

@@ -14,7 +14,7 @@
 //! - [`digest`]: scheduled digests to channels and groups, the scheduler running beside the bot.
 //!
 //! Delivery guarantees, in short: every update received is written to SQLite
-//! (`telegram_updates`) before its offset is confirmed to Telegram, and marked answered once its
+//! (the shared inbox, `bot::Inbox`) before its offset is confirmed to Telegram, and marked answered once its
 //! answer was sent, so a crash or `kill -9` loses no update (the unanswered ones are answered after
 //! the next start) and a redelivered update is never answered twice. Writes are idempotent in the core
 //! (the update id is recorded in the write's transaction), so nothing is ever logged twice.

@@ -1,31 +1,21 @@
-//! The running bot: long polling, one lane per chat, answers, retries and shutdown.
+//! The running Telegram bot on the transport-neutral runtime (`crate::bot`): long polling (or the
+//! webhook), the Bot API requests, and what is Telegram's in answering an update.
 //!
-//! - **Polling.** Each batch from `getUpdates` is written to `telegram_updates` (one transaction)
-//!   before the next call confirms its offset, so a crash at any point loses nothing: updates received
-//!   but not answered are answered after the next start. An update already received (redelivered) is
-//!   not handled again.
-//! - **Disk syncs.** The inbox's commits (receipts, answered marks, button keys) are relaxed
-//!   (`Store::bookkeeping`): in the operating system's hands at commit, so a crash or `kill -9` of amity
-//!   loses nothing, and synced to disk within a second (`syncer`) and before the shutdown's last
-//!   offset confirmation. An operating-system crash or power cut can lose the last second's receipts
-//!   (those updates go unanswered), never a ledger write: ledger writes are synced at commit.
-//! - **Pruning.** At start and every hour, answered updates and the core's idempotency keys older than
-//!   `[database] keep_update_ids_hours` (48 h: Telegram redelivers for 24 h and reuses ids at random
-//!   after a week without updates) and button keys older than 90 days are forgotten, a few thousand
-//!   per transaction. An answered update older than that no longer counts as received even before it
-//!   is pruned, so a new update that reuses its id is answered, not dropped.
-//! - **Lanes.** Updates of one chat are handled one at a time, in order; chats run concurrently.
-//! - **Panics.** Each update is handled in its own task: a panic is caught, logged, answered with an
-//!   apology, the update is marked answered (so it cannot crash the bot again after a restart), and
-//!   the lane goes on. The bot never goes deaf and the process does not exit.
+//! - **Polling.** Each batch from `getUpdates` is written to the shared inbox (`bot::Inbox`, one
+//!   transaction) before the next call confirms its offset, so a crash at any point loses nothing:
+//!   updates received but not answered are answered after the next start. An update already received
+//!   (redelivered) is not handled again. The next batch is fetched only when the lanes have room for
+//!   it (`bot::Lanes`' bound on updates in flight): a backlog waiting after downtime is taken in as
+//!   fast as it is answered, never all at once.
+//! - **Lanes, panics, disk syncs, pruning**: the runtime's (`crate::bot`). After a panic the chat gets
+//!   an apology and the update is marked answered.
 //! - **Flood control.** Every message takes a place in its chat's budget first (`pacing`: about one a
 //!   second in any chat after a short burst, 20 a minute in a group, shared with the digests), then
 //!   goes through teloxide's `Throttle` (30 a second overall, `429 retry_after` honoured). Network
 //!   errors and 5xx answers are retried with a growing backoff capped at `max_backoff_secs`; polling
 //!   backs off the same way, so an outage costs little CPU.
 //! - **Read cache.** The inbox and button writes go through `Store::bookkeeping` (untracked): they keep
-//!   the memoised answers (on a large ledger a cold `/totals` takes tens of milliseconds, a memoised one
-//!   a few microseconds), which only ledger writes and other processes' commits empty.
+//!   the memoised answers, which only ledger writes and other processes' commits empty.
 //! - **Shutdown.** On the shutdown signal polling stops, the lanes finish what they hold (within
 //!   `shutdown_grace_secs`), the offset is confirmed with a last `getUpdates`, and `serve` returns.
 
@@ -34,16 +24,17 @@ use super::outbound;
 use super::pacing::ChatBudget;
 use super::settings::Mode;
 use super::{Hooks, Options, menu, webhook};
+use crate::bot::{self, Inbox, backoff, nap};
 use crate::commands::{Core, Request};
 use crate::i18n::{Lang, t};
 use crate::render::Reply;
+use crate::store::inbox::Received;
 use crate::store::telegram as tgstore;
 use anyhow::{Context, anyhow};
 use std::collections::HashMap;
 use std::future::{Future, IntoFuture};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 use teloxide::adaptors::Throttle;
 use teloxide::adaptors::throttle::{Limits, Settings};
 use teloxide::prelude::*;
@@ -52,8 +43,7 @@ use teloxide::types::{
     InlineKeyboardButton, InlineKeyboardMarkup, InputFile, MessageId, ParseMode, ReplyParameters, Update,
 };
 use teloxide::{ApiError, RequestError};
-use tokio::sync::{mpsc, watch};
-use tokio::task::JoinSet;
+use tokio::sync::watch;
 
 pub(super) type TgBot = Throttle<Bot>;
 
@@ -93,14 +83,67 @@ pub(super) struct Shared {
     pub token: super::Token,
     pub stop: watch::Receiver<bool>,
     pub menus: menu::Menus,
-    /// To the task that notes answered updates (see [`mark_answered`]).
-    pub marks: mpsc::UnboundedSender<(i64, tokio::sync::oneshot::Sender<()>)>,
+    /// The shared inbox, for this bot's account (its numeric id).
+    pub inbox: Arc<Inbox>,
     /// The message asking each (chat, user)'s current guided-dialogue question, while it has buttons.
     pub questions: std::sync::Mutex<HashMap<(i64, String), MessageId>>,
-    /// Set after a relaxed inbox commit, cleared by the syncer once it is on disk (see [`syncer`]).
-    pub unsynced: Arc<AtomicBool>,
     /// Each chat's pace and each group's messages a minute, shared with the digests.
     pub budget: Arc<ChatBudget>,
+}
+
+/// Updates in flight (received, not yet answered) at most: the poller fetches more only when there is
+/// room, so a backlog waiting after downtime costs memory for this many, not for all of it.
+pub const IN_FLIGHT: usize = 1_000;
+
+/// One update on its way through a lane: mapped when received (pure and cheap), so the lane and, after
+/// a panic, the chat to apologise in are known without the update.
+pub(super) struct TgEvent {
+    id: i64,
+    lane: i64,
+    mapped: Mapped,
+}
+
+impl TgEvent {
+    pub(super) fn new(u: &Update, me: &Me) -> TgEvent {
+        TgEvent { id: i64::from(u.id.0), lane: inbound::lane(u), mapped: inbound::map(u, me) }
+    }
+}
+
+pub(super) type Lanes = bot::Lanes<Shared>;
+
+impl bot::Handler for Shared {
+    type Event = TgEvent;
+    type Lane = i64;
+    /// The update id and the chat it came from, if it is one the bot answers.
+    type Note = (i64, Option<ChatId>);
+
+    fn lane(&self, ev: &TgEvent) -> i64 {
+        ev.lane
+    }
+
+    fn note(&self, ev: &TgEvent) -> (i64, Option<ChatId>) {
+        let chat = match &ev.mapped {
+            Mapped::Handle(inc) => Some(inc.chat_id),
+            _ => None,
+        };
+        (ev.id, chat)
+    }
+
+    fn handle(self: Arc<Self>, ev: TgEvent) -> impl Future<Output = ()> + Send + 'static {
+        process(self, ev.id, ev.mapped)
+    }
+
+    async fn panicked(self: Arc<Self>, (id, chat): (i64, Option<ChatId>)) {
+        log::error!("handling update {id} panicked; the bot goes on");
+        if let Some(chat) = chat {
+            let lang = Lang::parse(&self.core.config().office.default_language).unwrap_or(Lang::En);
+            let text = outbound::escape(&t(lang, "tg-internal-error", &[]));
+            self.budget.acquire(chat.0).await;
+            let _ = send!(self, |b| b.send_message(chat, text.clone()).parse_mode(ParseMode::Html));
+        }
+        // Never again: a poisoned update must not crash the bot after every restart.
+        mark_answered(&self, id).await;
+    }
 }
 
 pub(super) async fn serve(
@@ -162,11 +205,7 @@ pub(super) async fn serve(
         }
     };
 
-    let unsynced = Arc::new(AtomicBool::new(false));
-    let (marks, marks_rx) = mpsc::unbounded_channel();
-    tokio::spawn(marker(core.clone(), me.id, marks_rx, unsynced.clone()));
-    let db = core.config().database.path.clone();
-    tokio::spawn(syncer(db.clone(), unsynced.clone(), stop.clone()));
+    let inbox = Inbox::start(core.clone(), "telegram", me.id.to_string(), stop.clone());
     let sh = Arc::new(Shared {
         max_len: core.config().reply.max_message_len.min(outbound::TELEGRAM_MAX_LEN),
         core,
@@ -178,9 +217,8 @@ pub(super) async fn serve(
         token,
         stop: stop.clone(),
         menus: menu::Menus::default(),
-        marks,
+        inbox,
         questions: Default::default(),
-        unsynced,
         budget,
     });
     if cfg.set_commands {
@@ -196,33 +234,42 @@ pub(super) async fn serve(
             }
         });
     }
-
-    let mut lanes = Lanes::new(sh.clone());
-    // Updates received before a crash and never answered come first.
-    let me_id = sh.me.id;
-    prune(&sh).await;
     {
-        // Then every hour: a bot that runs for months keeps two days of updates, not all of them.
+        // Button data older than 90 days is forgotten, at start and then every hour.
         let s = sh.clone();
         tokio::spawn(async move {
             let mut stop = s.stop.clone();
-            while !nap(PRUNE_EVERY, &mut stop).await {
-                prune(&s).await;
+            loop {
+                prune_buttons(&s).await;
+                if nap(bot::inbox::PRUNE_EVERY, &mut stop).await {
+                    break;
+                }
             }
         });
     }
-    let pending = blocking(&sh, move |c| c.with_store_locked(|s| tgstore::pending(s.conn(), me_id))).await??;
-    if !pending.is_empty() {
-        log::info!("answering {} update(s) received before the last stop", pending.len());
-    }
-    for (id, body) in pending {
-        match serde_json::from_str::<Update>(&body) {
-            Ok(u) => lanes.dispatch(u),
-            Err(e) => {
-                log::warn!("stored update {id} is unreadable ({e}); skipped");
-                mark_answered(&sh, id).await;
+
+    let idle = Duration::from_secs(sh.core.config().telegram.lane_idle_secs);
+    let mut lanes = Lanes::new(sh.clone(), IN_FLIGHT, idle);
+    // Updates received before a crash and never answered come first, a page at a time.
+    let mut after = None;
+    let mut resumed = 0;
+    loop {
+        let page = sh.inbox.pending(after.clone()).await?;
+        let Some(last) = page.last() else { break };
+        after = Some((last.seq, last.id.clone()));
+        resumed += page.len();
+        for ev in page {
+            match serde_json::from_str::<Update>(&ev.body) {
+                Ok(u) => lanes.dispatch(TgEvent::new(&u, &sh.me)).await,
+                Err(e) => {
+                    log::warn!("stored update {} is unreadable ({e}); skipped", ev.id);
+                    sh.inbox.mark_answered(ev.id).await;
+                }
             }
         }
+    }
+    if resumed > 0 {
+        log::info!("answering {resumed} update(s) received before the last stop");
     }
 
     let offset = match hook {
@@ -239,7 +286,7 @@ pub(super) async fn serve(
         log::warn!("shutdown: some updates were not answered in time; they will be answered after the next start");
     }
     // Every receipt on disk before Telegram is told to forget the updates.
-    sync_now(db, &sh.unsynced).await;
+    sh.inbox.sync_now().await;
     if let Some(offset) = offset {
         let confirm = sh.bot.get_updates().offset(offset).limit(1).timeout(0);
         for attempt in 0..3 {
@@ -268,7 +315,10 @@ async fn poll(sh: &Arc<Shared>, lanes: &mut Lanes, timeout: u32) -> Option<i32> 
         if *stop.borrow() {
             return offset;
         }
-        let mut req = sh.bot.get_updates().timeout(timeout).limit(100);
+        // Backpressure: fetch only what the lanes have room for (at most 100, Telegram's page).
+        lanes.wait_for_room(100).await;
+        let limit = lanes.room().clamp(1, 100) as u8;
+        let mut req = sh.bot.get_updates().timeout(timeout).limit(limit);
         if let Some(o) = offset {
             req = req.offset(o);
         }
@@ -295,25 +345,18 @@ async fn poll(sh: &Arc<Shared>, lanes: &mut Lanes, timeout: u32) -> Option<i32> 
         if updates.is_empty() {
             continue;
         }
-        let batch: Vec<(i64, String)> = updates
+        let batch: Vec<Received> = updates
             .iter()
-            .map(|u| (i64::from(u.id.0), serde_json::to_string(u).unwrap_or_else(|_| "{}".into())))
-            .collect();
-        let me_id = sh.me.id;
-        // Recorded before the offset moves on: from here a crash cannot lose these updates.
-        let fresh = match blocking(sh, move |c| {
-            c.with_store_locked(|s| {
-                let forget_before = inbox_cutoff(c);
-                s.bookkeeping(|c| tgstore::receive(c, me_id, &batch, &forget_before))
+            .map(|u| Received {
+                id: u.id.0.to_string(),
+                seq: i64::from(u.id.0),
+                body: serde_json::to_string(u).unwrap_or_else(|_| "{}".into()),
             })
-        })
-        .await
-        {
-            Ok(Ok(f)) => {
-                sh.unsynced.store(true, Ordering::Release);
-                f
-            }
-            Ok(Err(e)) => {
+            .collect();
+        // Recorded before the offset moves on: from here a crash cannot lose these updates.
+        let fresh = match sh.inbox.receive(batch, false).await {
+            Ok(f) => f,
+            Err(e) => {
                 log::error!("recording received updates: {e}; fetching them again");
                 if nap(backoff(errors, sh.max_backoff), &mut stop).await {
                     return offset;
@@ -321,128 +364,15 @@ async fn poll(sh: &Arc<Shared>, lanes: &mut Lanes, timeout: u32) -> Option<i32> 
                 errors = errors.saturating_add(1);
                 continue;
             }
-            Err(e) => {
-                log::error!("recording received updates: {e}");
-                continue;
-            }
         };
         let next = updates.iter().map(|u| u.id.as_offset()).max();
         offset = next.or(offset);
         for u in updates {
-            if fresh.contains(&i64::from(u.id.0)) {
-                lanes.dispatch(u);
+            if fresh.contains(&u.id.0.to_string()) {
+                lanes.dispatch(TgEvent::new(&u, &sh.me)).await;
             } else {
                 log::info!("update {} received again; already handled", u.id.0);
             }
-        }
-    }
-}
-
-/// One worker per chat, each handling its chat's updates in order. A lane idle for
-/// `[telegram] lane_idle_secs` with nothing queued is closed (its worker ends), so a bot seen by many
-/// chats keeps tasks only for the active ones; the chat's next update opens a new lane.
-pub(super) struct Lanes {
-    sh: Arc<Shared>,
-    lanes: HashMap<i64, Lane>,
-    workers: JoinSet<()>,
-    idle: Duration,
-    last_sweep: Instant,
-}
-
-struct Lane {
-    tx: mpsc::UnboundedSender<Update>,
-    /// Updates sent to the worker and not yet handled.
-    queued: Arc<AtomicUsize>,
-    last_used: Instant,
-}
-
-impl Lanes {
-    fn new(sh: Arc<Shared>) -> Lanes {
-        let idle = Duration::from_secs(sh.core.config().telegram.lane_idle_secs);
-        Lanes { sh, lanes: HashMap::new(), workers: JoinSet::new(), idle, last_sweep: Instant::now() }
-    }
-
-    pub(super) fn dispatch(&mut self, u: Update) {
-        let lane = inbound::lane(&u);
-        // Reap workers that ended.
-        while let Some(r) = self.workers.try_join_next() {
-            if let Err(e) = r {
-                log::error!("a chat lane ended: {e}");
-            }
-        }
-        if self.last_sweep.elapsed() >= self.idle / 4 {
-            self.sweep(self.idle);
-        }
-        let u = match self.lanes.get_mut(&lane) {
-            Some(l) => {
-                l.queued.fetch_add(1, Ordering::AcqRel);
-                l.last_used = Instant::now();
-                match l.tx.send(u) {
-                    Ok(()) => return,
-                    Err(mpsc::error::SendError(u)) => u,
-                }
-            }
-            None => u,
-        };
-        let (tx, rx) = mpsc::unbounded_channel();
-        let queued = Arc::new(AtomicUsize::new(1));
-        let _ = tx.send(u);
-        self.lanes.insert(lane, Lane { tx, queued: queued.clone(), last_used: Instant::now() });
-        self.workers.spawn(worker(self.sh.clone(), rx, queued));
-    }
-
-    /// Closes the lanes unused for `idle` whose worker has handled everything it was given: no update
-    /// can be waiting in them, so a later update of the chat, in a new lane, cannot overtake one.
-    fn sweep(&mut self, idle: Duration) {
-        self.last_sweep = Instant::now();
-        let before = self.lanes.len();
-        self.lanes.retain(|_, l| l.queued.load(Ordering::Acquire) > 0 || l.last_used.elapsed() < idle);
-        if self.lanes.len() < before {
-            log::info!("closed {} idle chat lane(s); {} open", before - self.lanes.len(), self.lanes.len());
-        }
-    }
-
-    /// Closes every lane and waits up to `grace` for them to drain. True when all finished.
-    async fn finish(mut self, grace: Duration) -> bool {
-        self.lanes.clear();
-        let all = async { while self.workers.join_next().await.is_some() {} };
-        if tokio::time::timeout(grace, all).await.is_ok() {
-            return true;
-        }
-        self.workers.abort_all();
-        false
-    }
-}
-
-async fn worker(sh: Arc<Shared>, mut rx: mpsc::UnboundedReceiver<Update>, queued: Arc<AtomicUsize>) {
-    while let Some(u) = rx.recv().await {
-        handle_one(&sh, u).await;
-        queued.fetch_sub(1, Ordering::AcqRel);
-    }
-}
-
-async fn handle_one(sh: &Arc<Shared>, u: Update) {
-    let id = i64::from(u.id.0);
-    let mapped = inbound::map(&u, &sh.me);
-    let chat = match &mapped {
-        Mapped::Handle(inc) => Some(inc.chat_id),
-        _ => None,
-    };
-    // Its own task, so that a panic anywhere in handling is caught here.
-    let res = tokio::spawn(process(sh.clone(), id, mapped)).await;
-    if let Err(e) = res {
-        if e.is_panic() {
-            log::error!("handling update {id} panicked; the bot goes on");
-            if let Some(chat) = chat {
-                let lang = Lang::parse(&sh.core.config().office.default_language).unwrap_or(Lang::En);
-                let text = outbound::escape(&t(lang, "tg-internal-error", &[]));
-                sh.budget.acquire(chat.0).await;
-                let _ = send!(sh, |b| b.send_message(chat, text.clone()).parse_mode(ParseMode::Html));
-            }
-            // Never again: a poisoned update must not crash the bot after every restart.
-            mark_answered(sh, id).await;
-        } else {
-            log::error!("handling update {id} was cancelled: {e}");
         }
     }
 }
@@ -477,16 +407,12 @@ async fn process(sh: Arc<Shared>, id: i64, mapped: Mapped) {
             let r = req.clone();
             match tokio::task::spawn_blocking(move || {
                 // Whether a guided dialogue is open now (its question's buttons may be retired later).
-                let chat = format!("{}:{}", r.transport, r.chat);
-                let open = |s: &crate::store::Store| {
-                    crate::store::dialogues::load(s.conn(), &chat, r.user.as_str()).is_ok_and(|d| d.is_some())
-                };
                 match &handler {
                     Some(h) => {
                         let reply = h(&core, &r);
-                        (reply, core.with_store_locked(|s| open(s)))
+                        (reply, core.dialogue_open(&r))
                     }
-                    None => core.handle_then(&r, open),
+                    None => core.handle_in_dialogue(&r),
                 }
             })
             .await
@@ -687,7 +613,7 @@ async fn keyboard(sh: &Arc<Shared>, reply: &Reply) -> Option<InlineKeyboardMarku
         })
         .await;
         if matches!(res, Ok(Ok(()))) {
-            sh.unsynced.store(true, Ordering::Release);
+            sh.inbox.note_unsynced();
         } else {
             log::error!("storing button data failed; long buttons will say they expired");
         }
@@ -695,142 +621,45 @@ async fn keyboard(sh: &Arc<Shared>, reply: &Reply) -> Option<InlineKeyboardMarku
     Some(InlineKeyboardMarkup::new(rows))
 }
 
-/// Notes that an update was answered; returns once it is on disk. The notes of updates answered at
-/// about the same time share one transaction (one disk sync), which the answers' own order and
-/// guarantees do not notice: each update is still noted before its handler ends.
+/// Notes that an update was answered (see `bot::Inbox::mark_answered`).
 async fn mark_answered(sh: &Arc<Shared>, id: i64) {
-    let (ack, done) = tokio::sync::oneshot::channel();
-    if sh.marks.send((id, ack)).is_ok() && done.await.is_ok() {
-        return;
-    }
-    // The noting task is gone (it never should be): one transaction of its own.
-    let me_id = sh.me.id;
-    match blocking(sh, move |c| c.with_store_locked(|s| s.bookkeeping(|c| tgstore::mark_answered(c, me_id, id)))).await
-    {
-        Ok(Ok(())) => sh.unsynced.store(true, Ordering::Release),
-        Ok(Err(e)) => log::error!("marking update {id} answered: {e}"),
-        Err(e) => log::error!("marking update {id} answered: {e}"),
-    }
+    sh.inbox.mark_answered(id.to_string()).await;
 }
 
-/// Notes answered updates: whatever arrived while the previous transaction ran goes into the next.
-async fn marker(
-    core: Arc<Core>,
-    me_id: i64,
-    mut rx: mpsc::UnboundedReceiver<(i64, tokio::sync::oneshot::Sender<()>)>,
-    unsynced: Arc<AtomicBool>,
-) {
-    while let Some(first) = rx.recv().await {
-        let mut batch = vec![first];
-        while let Ok(m) = rx.try_recv() {
-            batch.push(m);
-        }
-        let ids: Vec<i64> = batch.iter().map(|m| m.0).collect();
-        let core = core.clone();
-        let res = tokio::task::spawn_blocking(move || {
-            core.with_store_locked(|s| s.bookkeeping(|c| tgstore::mark_answered_many(c, me_id, &ids)))
-        })
-        .await;
-        match res {
-            Ok(Ok(())) => unsynced.store(true, Ordering::Release),
-            Ok(Err(e)) => log::error!("marking {} update(s) answered: {e}", batch.len()),
-            Err(e) => log::error!("marking {} update(s) answered: {e}", batch.len()),
-        }
-        for (_, ack) in batch {
-            let _ = ack.send(());
-        }
-    }
-}
-
-/// How often old inbox rows, idempotency keys and button keys are forgotten.
-const PRUNE_EVERY: Duration = Duration::from_secs(3600);
-/// Rows forgotten per transaction while pruning.
-const PRUNE_BATCH: usize = crate::store::PRUNE_BATCH;
-
-/// Forgets what no redelivery can need any more, a batch per transaction so that answers are not held
-/// up: answered inbox rows and the core's idempotency keys older than `[database]
-/// keep_update_ids_hours` (48 by default; Telegram redelivers for 24 hours and reuses ids at random
-/// after a week without updates, so an older key could only drop a new update), and button keys older
-/// than 90 days. The inbox is dated by the wall clock, the core's keys by the core's clock.
-async fn prune(sh: &Arc<Shared>) {
-    let keep = chrono::Duration::hours(i64::from(sh.core.config().database.keep_update_ids_hours));
-    let fmt = |now: chrono::DateTime<chrono::Utc>, d: chrono::Duration| {
-        crate::digest::outbox::later(now, -d).to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
-    };
-    let now = chrono::Utc::now();
-    let (before, buttons_before) = (fmt(now, keep), fmt(now, chrono::Duration::days(90)));
-    let keys_before = fmt(sh.core.now(), keep);
+/// Forgets button data older than 90 days, a batch per transaction.
+async fn prune_buttons(sh: &Arc<Shared>) {
+    let before = crate::digest::outbox::later(chrono::Utc::now(), -chrono::Duration::days(90))
+        .to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
     let mut total = 0;
     loop {
-        let (b, bb, kb) = (before.clone(), buttons_before.clone(), keys_before.clone());
+        let b = before.clone();
         let res = blocking(sh, move |c| {
-            c.with_store_locked(|s| {
-                s.bookkeeping(|c| {
-                    let inbox = tgstore::prune(c, &b, &bb, PRUNE_BATCH)?;
-                    Ok((inbox, crate::store::prune_processed(c, &kb, PRUNE_BATCH)?))
-                })
-            })
+            c.with_store_locked(|s| s.bookkeeping(|c| tgstore::prune_buttons(c, &b, crate::store::PRUNE_BATCH)))
         })
         .await;
         match res {
-            Ok(Ok((inbox, keys))) => {
-                total += inbox + keys;
-                if inbox + keys > 0 {
-                    sh.unsynced.store(true, Ordering::Release);
+            Ok(Ok(n)) => {
+                total += n;
+                if n > 0 {
+                    sh.inbox.note_unsynced();
                 }
-                // A full batch of either: there may be more.
-                if inbox < PRUNE_BATCH && keys < PRUNE_BATCH {
+                if n < crate::store::PRUNE_BATCH {
                     break;
                 }
             }
             Ok(Err(e)) => {
-                log::warn!("pruning old Telegram records: {e}");
+                log::warn!("pruning old button data: {e}");
                 break;
             }
             Err(e) => {
-                log::warn!("pruning old Telegram records: {e}");
+                log::warn!("pruning old button data: {e}");
                 break;
             }
         }
     }
     if total > 0 {
-        log::info!("forgot {total} old Telegram update(s), idempotency key(s) and button(s)");
+        log::info!("forgot {total} old button(s)");
     }
-}
-
-/// How long a relaxed inbox commit may wait for its disk sync: an operating-system crash or power cut
-/// can lose the receipts of at most this last stretch (a crash of amity itself loses nothing).
-const SYNC_EVERY: Duration = Duration::from_secs(1);
-
-/// Syncs the write-ahead log once a second while relaxed commits (receipts, answered marks, button
-/// keys: see `Store::relaxed`) wait for it: one disk sync a second under load instead of one per batch.
-async fn syncer(db: std::path::PathBuf, unsynced: Arc<AtomicBool>, mut stop: watch::Receiver<bool>) {
-    loop {
-        if nap(SYNC_EVERY, &mut stop).await {
-            return;
-        }
-        sync_now(db.clone(), &unsynced).await;
-    }
-}
-
-/// Syncs the write-ahead log if relaxed commits wait for it.
-async fn sync_now(db: std::path::PathBuf, unsynced: &AtomicBool) {
-    // Cleared before the sync: a commit after this point waits for the next one.
-    if !unsynced.swap(false, Ordering::AcqRel) {
-        return;
-    }
-    match tokio::task::spawn_blocking(move || crate::store::sync_wal(&db)).await {
-        Ok(Ok(())) => {}
-        Ok(Err(e)) => log::warn!("syncing the inbox to disk: {e}"),
-        Err(e) => log::warn!("syncing the inbox to disk: {e}"),
-    }
-}
-
-/// When an answered update in the inbox stops counting as received: now less `[database]
-/// keep_update_ids_hours` (a new update may then reuse its id).
-pub(super) fn inbox_cutoff(core: &Core) -> String {
-    let keep = chrono::Duration::hours(i64::from(core.config().database.keep_update_ids_hours));
-    crate::digest::outbox::later(chrono::Utc::now(), -keep).to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
 }
 
 /// Runs store work off the async threads.
@@ -838,8 +667,7 @@ async fn blocking<T: Send + 'static>(
     sh: &Arc<Shared>,
     f: impl FnOnce(&Core) -> T + Send + 'static,
 ) -> Result<T, tokio::task::JoinError> {
-    let core = sh.core.clone();
-    tokio::task::spawn_blocking(move || f(&core)).await
+    bot::blocking(&sh.core, f).await
 }
 
 /// Network errors and server errors (5xx) are worth retrying; `429` is retried by `Throttle`.
@@ -926,22 +754,5 @@ where
                 attempt += 1;
             }
         }
-    }
-}
-
-/// 0.5 s, 1 s, 2 s, … up to `max`.
-pub(super) fn backoff(attempt: u32, max: Duration) -> Duration {
-    let ms = 500u64.saturating_mul(1u64 << attempt.min(16));
-    Duration::from_millis(ms).min(max)
-}
-
-/// Sleeps, waking early at the stop signal. True when stopped.
-async fn nap(d: Duration, stop: &mut watch::Receiver<bool>) -> bool {
-    if *stop.borrow() {
-        return true;
-    }
-    tokio::select! {
-        _ = tokio::time::sleep(d) => *stop.borrow(),
-        _ = stop.changed() => true,
     }
 }

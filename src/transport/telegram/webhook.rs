@@ -3,7 +3,7 @@
 //! - **Secret.** `setWebhook` is given a secret token (from `AMITY_WEBHOOK_SECRET` or the config's
 //!   secret file, never printed); a request without `X-Telegram-Bot-Api-Secret-Token` equal to it gets
 //!   403 and nothing is written.
-//! - **The same inbox as polling.** An update is written to `telegram_updates` before the server
+//! - **The same inbox as polling.** An update is written to the shared inbox before the server
 //!   answers 200: an update Telegram considers delivered is already stored, so a crash loses nothing
 //!   (it is answered after the next start). If it cannot be stored the answer is 500 and Telegram
 //!   retries. An update posted again (Telegram retries, or a duplicate) is stored once and answered
@@ -12,9 +12,9 @@
 //!   the lanes finish as in polling mode. The webhook stays set: Telegram keeps the updates that arrive
 //!   meanwhile and posts them after the restart. Switching back to polling deletes it at start.
 
-use super::runner::{Lanes, Shared};
+use super::runner::{Lanes, Shared, TgEvent};
 use super::{TelegramCfg, Token};
-use crate::store::telegram as tgstore;
+use crate::store::inbox::Received;
 use anyhow::{Context, anyhow};
 use axum::body::Bytes;
 use axum::extract::State;
@@ -97,7 +97,7 @@ impl Hook {
         loop {
             tokio::select! {
                 u = rx.recv() => match u {
-                    Some(u) => lanes.dispatch(u),
+                    Some(u) => lanes.dispatch(TgEvent::new(&u, &sh.me)).await,
                     None => break,
                 },
                 r = &mut server => {
@@ -106,7 +106,7 @@ impl Hook {
                     }
                     // Updates stored and acknowledged just before the stop are answered now.
                     while let Ok(u) = rx.try_recv() {
-                        lanes.dispatch(u);
+                        lanes.dispatch(TgEvent::new(&u, &sh.me)).await;
                     }
                     break;
                 }
@@ -132,19 +132,12 @@ async fn receive(State(st): State<Arc<HookState>>, headers: HeaderMap, body: Byt
         }
     };
     let id = i64::from(update.id.0);
-    let me_id = st.sh.me.id;
     let text = String::from_utf8_lossy(&body).into_owned();
-    let core = st.sh.core.clone();
-    let stored = tokio::task::spawn_blocking(move || {
-        core.with_store_locked(|s| {
-            let forget_before = super::runner::inbox_cutoff(&core);
-            s.untracked(|c| tgstore::receive(c, me_id, &[(id, text)], &forget_before))
-        })
-    })
-    .await;
+    // Durable: on disk before the 200 that tells Telegram it was delivered.
+    let stored = st.sh.inbox.receive(vec![Received { id: id.to_string(), seq: id, body: text }], true).await;
     match stored {
-        Ok(Ok(fresh)) => {
-            if fresh.contains(&id) {
+        Ok(fresh) => {
+            if fresh.contains(&id.to_string()) {
                 // Stored before the 200: from here a crash cannot lose it.
                 if st.tx.send(update).is_err() {
                     log::info!("update {id} stored while stopping; it will be answered after the next start");
@@ -154,12 +147,8 @@ async fn receive(State(st): State<Arc<HookState>>, headers: HeaderMap, body: Byt
             }
             StatusCode::OK
         }
-        Ok(Err(e)) => {
-            log::error!("recording update {id}: {e}; Telegram will post it again");
-            StatusCode::INTERNAL_SERVER_ERROR
-        }
         Err(e) => {
-            log::error!("recording update {id}: {e}");
+            log::error!("recording update {id}: {e}; Telegram will post it again");
             StatusCode::INTERNAL_SERVER_ERROR
         }
     }
