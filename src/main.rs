@@ -213,7 +213,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             match action {
                 DigestAction::Preview { name, common, at, out } => {
                     let core = open(load_config(&common, None)?)?;
-                    amity::digest::cli::preview(
+                    amity::bot::digest_cli::preview(
                         &core,
                         &name,
                         at.as_deref(),
@@ -222,11 +222,11 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                     )?;
                 }
                 DigestAction::Send { name, common, out } => {
-                    amity::digest::cli::send(&open(load_config(&common, None)?)?, &name, out.unwrap_or_else(tmp))?;
+                    amity::bot::digest_cli::send(&open(load_config(&common, None)?)?, &name, out.unwrap_or_else(tmp))?;
                 }
                 DigestAction::Run { common, out, interval } => {
                     let core = open(load_config(&common, None)?)?;
-                    amity::digest::cli::run(
+                    amity::bot::digest_cli::run(
                         &core,
                         out.unwrap_or_else(tmp),
                         std::time::Duration::from_secs(interval.max(1)),
@@ -249,7 +249,9 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             println!("backed up {} to {} ({pages} pages, integrity ok)", cfg.database.path.display(), out.display());
         }
         Command::CheckConfig { config } => {
-            Config::load(&config)?.check_paths()?;
+            let cfg = Config::load(&config)?;
+            amity::digest::spec::specs(&cfg)?;
+            cfg.check_paths()?;
             println!("{}: ok", config.display());
         }
     }

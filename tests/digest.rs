@@ -4,7 +4,8 @@
 
 mod common;
 
-use amity::digest::outbox::{Pace, Scheduler, SendError};
+use amity::bot::digests::Scheduler;
+use amity::digest::outbox::{Pace, SendError};
 use amity::digest::{DigestCfg, DigestSender, Target};
 use amity::render::Attachment;
 use amity::render::text::utf16_len;

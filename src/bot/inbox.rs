@@ -14,7 +14,8 @@
 
 use super::{Stop, blocking, nap};
 use crate::commands::Core;
-use crate::store::inbox::{self, Received};
+use crate::store::inbox;
+pub use crate::store::inbox::Received;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;

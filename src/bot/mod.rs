@@ -5,10 +5,15 @@
 //! the events in flight so that a backlog is taken in only as fast as it is answered), backoff, naps
 //! that wake at the stop signal, and store work off the async threads ([`blocking`]).
 //!
+//! Beside the bot, [`digests`] runs the scheduled digests through whichever `DigestSender` a
+//! transport supplies.
+//!
 //! A transport (`transport::telegram`, Matrix next) supplies a [`Handler`]: how to find an event's
 //! chat and id, how to handle it to the end, what to say after a panic. It reaches the ledger only
 //! through [`Core`] and this module.
 
+pub mod digest_cli;
+pub mod digests;
 pub mod inbox;
 pub mod lanes;
 

@@ -7,13 +7,12 @@ mod admin;
 mod digest;
 mod export;
 mod fields;
-mod format;
 mod logging;
 mod reading;
 mod resolve;
 mod spec;
 
-pub use format::Fmt;
+pub use crate::render::Fmt;
 pub use spec::{COMMANDS, CommandSpec, find as find_command, split_command};
 
 use crate::config::Config;
@@ -123,7 +122,7 @@ pub type CmdResult = Result<Reply, CmdError>;
 pub struct Ctx<'a> {
     pub req: &'a Request,
     /// Formatting in the asker's language (`ctx.lang` reads through it).
-    pub f: format::Fmt,
+    pub f: Fmt,
     pub role: Role,
     pub cfg: &'a Config,
     pub store: &'a mut Store,
@@ -135,14 +134,14 @@ pub struct Ctx<'a> {
 }
 
 impl std::ops::Deref for Ctx<'_> {
-    type Target = format::Fmt;
-    fn deref(&self) -> &format::Fmt {
+    type Target = Fmt;
+    fn deref(&self) -> &Fmt {
         &self.f
     }
 }
 
 impl std::ops::DerefMut for Ctx<'_> {
-    fn deref_mut(&mut self) -> &mut format::Fmt {
+    fn deref_mut(&mut self) -> &mut Fmt {
         &mut self.f
     }
 }
@@ -213,6 +212,7 @@ impl Core {
 
     pub fn with_store(cfg: Config, mut store: Store) -> anyhow::Result<Core> {
         cfg.check()?;
+        crate::digest::spec::specs(&cfg)?;
         store.set_update_retention(cfg.database.keep_update_ids_hours);
         let tz = cfg.tz()?;
         Ok(Core { cfg, tz, store: Mutex::new(store), clock: Arc::new(Utc::now) })
@@ -293,7 +293,7 @@ impl Core {
         let lang = self.lang_of(store, req);
         let mut ctx = Ctx {
             req,
-            f: format::Fmt { lang },
+            f: Fmt { lang },
             role,
             cfg: &self.cfg,
             store,

@@ -7,9 +7,9 @@
 use super::chart::{self, ChartData};
 use super::schedule::DigestPeriod;
 use super::spec::{DigestSpec, Section};
-use crate::commands::Fmt;
 use crate::domain::*;
 use crate::i18n::Lang;
+use crate::render::Fmt;
 use crate::render::{Attachment, Reply};
 use crate::store::StoreError;
 use crate::store::digests as q;

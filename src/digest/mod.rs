@@ -7,13 +7,13 @@
 //!   the change against the previous period) as a [`crate::render::Reply`].
 //! - [`chart`]: the PNG chart (value by country, cumulative value), drawn with a font shipped in the
 //!   repository so it looks the same everywhere and Chinese labels are real glyphs.
-//! - [`outbox`]: delivery. A digest is a row (`digest_deliveries`) before it is a message; the
-//!   [`outbox::Scheduler`] decides what is due at `tick(now)`, sends through a [`outbox::DigestSender`]
-//!   (Telegram, Matrix, the console), retries with backoff until a deadline, records message ids.
-//! - [`console`]: the terminal sender used by `amity digest run` and the CLI.
+//! - [`outbox`]: delivery's store side. A digest is a row (`digest_deliveries`) before it is a
+//!   message; [`outbox::DigestSender`] is what a transport implements (Telegram, Matrix, the console).
+//!   The runner that ticks, sends, retries and reports is `bot::digests` (it holds the core; this
+//!   module does not, so it sits below the commands that use it).
+//! - [`console`]: the terminal sender used by `amity digest run` and the CLI (`bot::digest_cli`).
 
 pub mod chart;
-pub mod cli;
 pub mod console;
 pub mod content;
 pub mod outbox;
@@ -21,6 +21,6 @@ pub mod schedule;
 pub mod spec;
 
 pub use content::{Digest, build};
-pub use outbox::{DigestSender, Outgoing, Scheduler, SendError};
+pub use outbox::{DigestSender, Outgoing, SendError};
 pub use schedule::{DigestPeriod, Schedule};
 pub use spec::{Audience, CatchUp, DigestCfg, DigestSpec, Section, Target};

@@ -92,8 +92,7 @@ pub struct Store {
     update_retention: chrono::Duration,
 }
 
-/// How long idempotency keys count by default: twice the 24 hours Telegram redelivers for.
-pub const DEFAULT_UPDATE_RETENTION_HOURS: u32 = 48;
+pub use crate::config::DEFAULT_UPDATE_RETENTION_HOURS;
 
 /// Rows forgotten per transaction while pruning old keys.
 pub const PRUNE_BATCH: usize = 2000;

@@ -2,7 +2,8 @@
 //! the running scheduler.
 
 use crate::common::*;
-use amity::digest::outbox::{self, Enqueued, Pace, SendError, Supervision};
+use amity::bot::digests::{self, Supervision};
+use amity::digest::outbox::{self, Enqueued, Pace, SendError};
 use amity::digest::{DigestCfg, DigestSender, Target};
 use amity::render::Attachment;
 use chrono::{DateTime, Duration, TimeZone, Utc};
@@ -145,7 +146,7 @@ fn a_digest_scheduler_that_panics_is_restarted_with_backoff_and_the_admins_are_t
     let clock = Mutex::new(sh(2024, 6, 3, 8, 59));
     let naps = Mutex::new(Vec::new());
     let tick = std::time::Duration::from_secs(20);
-    let failures = outbox::supervise(
+    let failures = digests::supervise(
         &bot.core,
         &sender,
         Supervision {
@@ -174,8 +175,8 @@ fn a_digest_scheduler_that_panics_is_restarted_with_backoff_and_the_admins_are_t
     // The pause after the failure is the restart's, and the loop went on ticking after it.
     let naps = naps.into_inner().unwrap();
     assert!(naps.iter().all(|d| *d >= tick) && naps.len() == 12, "{naps:?}");
-    assert_eq!(outbox::restart_wait(tick, 1), tick);
-    assert!(outbox::restart_wait(tick, 3) > tick && outbox::restart_wait(tick, 99) == outbox::MAX_RESTART_WAIT);
+    assert_eq!(digests::restart_wait(tick, 1), tick);
+    assert!(digests::restart_wait(tick, 3) > tick && digests::restart_wait(tick, 99) == digests::MAX_RESTART_WAIT);
 }
 
 #[test]

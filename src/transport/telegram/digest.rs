@@ -28,8 +28,9 @@
 use super::outbound::escape;
 use super::pacing::ChatBudget;
 use super::{Options, Token};
+use crate::bot::digests::{Supervision, supervise};
 use crate::commands::Core;
-use crate::digest::outbox::{DigestSender, Pace, SendError, Supervision, supervise};
+use crate::digest::outbox::{DigestSender, Pace, SendError};
 use crate::digest::spec::{Target, specs};
 use crate::render::Attachment;
 use serde_json::{Value, json};

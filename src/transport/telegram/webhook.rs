@@ -14,7 +14,7 @@
 
 use super::runner::{Lanes, Shared, TgEvent};
 use super::{TelegramCfg, Token};
-use crate::store::inbox::Received;
+use crate::bot::inbox::Received;
 use anyhow::{Context, anyhow};
 use axum::body::Bytes;
 use axum::extract::State;
@@ -49,7 +49,7 @@ impl Hook {
             Some(s) => s,
             None => cfg.webhook_secret()?,
         };
-        if !super::settings::valid_secret(secret.expose()) {
+        if !crate::config::telegram::valid_secret(secret.expose()) {
             return Err(anyhow!("the webhook secret token must be 1 to 256 characters of A-Z, a-z, 0-9, _ and -"));
         }
         let addr = cfg.webhook_addr()?;

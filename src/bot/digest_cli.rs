@@ -2,10 +2,11 @@
 //! PNG file), `send` (send now, recorded like a scheduled one) and `run` (the scheduler loop with the
 //! console sender, for `target = "console"` digests).
 
-use super::console::{ConsoleSender, save};
-use super::outbox::{Enqueued, Outgoing, Plan, Scheduler, plan};
-use super::spec::{DigestSpec, specs};
+use super::digests::{Scheduler, Supervision, supervise};
 use crate::Core;
+use crate::digest::console::{ConsoleSender, save};
+use crate::digest::outbox::{Enqueued, Outgoing, Plan, plan};
+use crate::digest::spec::{DigestSpec, specs};
 use anyhow::{Context, bail};
 use chrono::{DateTime, NaiveDate, NaiveDateTime, TimeZone, Utc};
 use std::io::Write;
@@ -51,7 +52,9 @@ pub fn preview(core: &Core, name: &str, at: Option<&str>, out_dir: &Path, mut ou
     let built = core.with_store_locked(|s| -> anyhow::Result<_> {
         match plan(s, &spec, at)? {
             Plan::Covered(row) => Ok(Err(row)),
-            Plan::Due(p) => Ok(Ok(super::build(s.conn(), &spec, &cfg.office.name, &p, cfg.reply.max_list_items)?)),
+            Plan::Due(p) => {
+                Ok(Ok(crate::digest::build(s.conn(), &spec, &cfg.office.name, &p, cfg.reply.max_list_items)?))
+            }
         }
     })?;
     let d = match built {
@@ -79,8 +82,8 @@ pub fn preview(core: &Core, name: &str, at: Option<&str>, out_dir: &Path, mut ou
     let n = parts.parts.len();
     for (i, p) in parts.parts.iter().enumerate() {
         match p {
-            super::outbox::Part::Text(t) => writeln!(out, "── message {}/{n} ──\n{t}\n", i + 1)?,
-            super::outbox::Part::Photo { photo, caption } => {
+            crate::digest::outbox::Part::Text(t) => writeln!(out, "── message {}/{n} ──\n{t}\n", i + 1)?,
+            crate::digest::outbox::Part::Photo { photo, caption } => {
                 let path = save(out_dir, photo)?;
                 writeln!(out, "── message {}/{n}: photo ──\nchart: {}\ncaption: {caption}", i + 1, path.display())?;
             }
@@ -99,7 +102,7 @@ pub fn send(core: &Core, name: &str, out_dir: PathBuf) -> anyhow::Result<()> {
     let e = if sched.specs().iter().any(|s| s.name == name && sender.handles_target(&s.target)) {
         sched.send_now(name, now)?
     } else {
-        core.with_store_locked(|s| super::outbox::enqueue(s, core.config(), &spec, now, true, now))?
+        core.with_store_locked(|s| crate::digest::outbox::enqueue(s, core.config(), &spec, now, true, now))?
     };
     match e {
         Enqueued::Row(r) => eprintln!("digest {name}: {} to {} → {} ({})", r.from, r.to, r.target, r.state.as_str()),
@@ -111,32 +114,32 @@ pub fn send(core: &Core, name: &str, out_dir: PathBuf) -> anyhow::Result<()> {
 }
 
 /// The scheduler loop with the console sender: ticks every `interval` until killed; a failing tick
-/// restarts the scheduler after a growing pause (see [`super::outbox::supervise`]).
+/// restarts the scheduler after a growing pause (see [`crate::digest::outbox::supervise`]).
 pub fn run(core: &Core, out_dir: PathBuf, interval: std::time::Duration) -> anyhow::Result<()> {
     let sender = ConsoleSender::stdout(out_dir);
     let sched = Scheduler::new(core, &sender)?;
     let n = sched.specs().iter().filter(|s| sender.handles_target(&s.target)).count();
     eprintln!("amity digest run: {n} console digest(s) of {}; ticking every {interval:?}", sched.specs().len());
     drop(sched);
-    super::outbox::supervise(
+    supervise(
         core,
         &sender,
-        super::outbox::Supervision {
+        Supervision {
             tick: interval,
             now: Box::new(Utc::now),
             nap: Box::new(|d| {
                 std::thread::sleep(d);
                 false
             }),
-            pace: Box::new(|| super::outbox::Pace::new(20)),
+            pace: Box::new(|| crate::digest::outbox::Pace::new(20)),
         },
     );
     Ok(())
 }
 
 impl ConsoleSender {
-    fn handles_target(&self, t: &super::Target) -> bool {
-        use super::outbox::DigestSender;
+    fn handles_target(&self, t: &crate::digest::Target) -> bool {
+        use crate::digest::outbox::DigestSender;
         self.handles(t)
     }
 }
