@@ -422,7 +422,8 @@ fn scan_number(s: &str) -> Result<(Digits<'_>, usize), ()> {
         {
             break; // "500 100ml", "1000 000": the space is not a thousands separator
         }
-        if n != 3 || first_group == 0 || (sep.is_none() && first_group > 3) {
+        // "0,001" is not a grouped number (it is 0.001 in much of the world): refused, never 1.
+        if n != 3 || first_group == 0 || (sep.is_none() && (first_group > 3 || b[0] == b'0')) {
             return Err(());
         }
         sep = Some(c);
@@ -857,6 +858,7 @@ fn parse_item_line(raw: &str) -> Result<Option<ItemLine>, MoneyError> {
 /// Whether `s` starts with a count of its own: a number (with any multiplier) that ends the word or
 /// is followed by a Chinese unit (`10 masks`, `5万个`), as opposed to a size or a model (`100ml`, `3-ply`).
 fn starts_with_count(s: &str) -> bool {
+    let s = s.trim_start_matches(['+', '-']);
     if number_start(s) != Some(0) {
         return false;
     }

@@ -175,6 +175,8 @@ fn quantities_are_read_right_or_refused_never_glued_into_the_item_name() {
         ("1_000 masks", "not a quantity"),
         ("10 10 masks", "two numbers"),
         ("1 0001.", "two numbers"),
+        ("5 +1 masks", "two numbers"),
+        ("0,001 masks", "not a quantity"),
         ("1.000 masks", "1 or 1,000"),
         ("45.000 masks", "45 or 45,000"),
         ("500-600 masks", "not a quantity"),
