@@ -82,6 +82,13 @@ impl DigestSender for FakeSender {
         s.push(Sent::Photo(target.key(), photo.bytes.clone(), caption.to_string()));
         Ok(format!("m{}", s.len()))
     }
+    /// As Telegram's: 4096 characters, 20 messages a minute to one chat.
+    fn max_len(&self) -> usize {
+        4096
+    }
+    fn per_chat_per_minute(&self) -> u32 {
+        20
+    }
 }
 
 fn digest_cfg(toml_text: &str) -> DigestCfg {

@@ -5,6 +5,7 @@
 use super::digests::{Scheduler, Supervision, supervise};
 use crate::Core;
 use crate::digest::console::{ConsoleSender, save};
+use crate::digest::outbox::DigestSender as _;
 use crate::digest::outbox::{Enqueued, Outgoing, Plan, plan};
 use crate::digest::spec::{DigestSpec, specs};
 use anyhow::{Context, bail};
@@ -78,11 +79,14 @@ pub fn preview(core: &Core, name: &str, at: Option<&str>, out_dir: &Path, mut ou
     if d.empty && spec.skip_empty {
         writeln!(out, "# nothing new: this digest skips such periods, so nothing would be sent\n")?;
     }
-    let parts = Outgoing::of_digest(&d, cfg.reply.max_message_len);
+    let parts = Outgoing::of_digest(&d, cfg.reply.max_message_len.min(crate::digest::console::MAX_LEN));
     let n = parts.parts.len();
     for (i, p) in parts.parts.iter().enumerate() {
         match p {
-            crate::digest::outbox::Part::Text(t) => writeln!(out, "── message {}/{n} ──\n{t}\n", i + 1)?,
+            crate::digest::outbox::Part::Text(lines) => {
+                let t = crate::render::markup::render(lines, crate::render::markup::Dialect::Telegram).plain;
+                writeln!(out, "── message {}/{n} ──\n{t}\n", i + 1)?
+            }
             crate::digest::outbox::Part::Photo { photo, caption } => {
                 let path = save(out_dir, photo)?;
                 writeln!(out, "── message {}/{n}: photo ──\nchart: {}\ncaption: {caption}", i + 1, path.display())?;
@@ -131,7 +135,7 @@ pub fn run(core: &Core, out_dir: PathBuf, interval: std::time::Duration) -> anyh
                 std::thread::sleep(d);
                 false
             }),
-            pace: Box::new(|| crate::digest::outbox::Pace::new(20)),
+            pace: Box::new(|| crate::digest::outbox::Pace::new(sender.per_chat_per_minute() as usize)),
         },
     );
     Ok(())

@@ -41,7 +41,9 @@ pub struct Scheduler<'a> {
 impl<'a> Scheduler<'a> {
     pub fn new(core: &'a Core, sender: &'a dyn DigestSender) -> anyhow::Result<Scheduler<'a>> {
         let specs = crate::digest::spec::specs(core.config())?;
-        Ok(Scheduler { core, sender, specs, pace: Mutex::new(Pace::new(20)), started: false.into() })
+        // The sender's own limit of messages a minute to one chat (Telegram: 20 for channels).
+        let pace = Pace::new(sender.per_chat_per_minute() as usize);
+        Ok(Scheduler { core, sender, specs, pace: Mutex::new(pace), started: false.into() })
     }
 
     /// Replaces the pacing (tests).
@@ -166,7 +168,7 @@ impl<'a> Scheduler<'a> {
         for part in out.parts.iter().skip(ids.len()) {
             self.pace.lock().unwrap_or_else(|p| p.into_inner()).wait(&row.target);
             let res = match part {
-                Part::Text(s) => self.sender.send_digest_text(&target, s, &out.headings),
+                Part::Text(lines) => self.sender.send_lines(&target, lines),
                 Part::Photo { photo, caption } => self.sender.send_photo(&target, photo, caption),
             };
             match res {

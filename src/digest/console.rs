@@ -9,6 +9,10 @@ use std::path::PathBuf;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 
+/// Longest digest message on the terminal (UTF-16 units): as long as a chat network's, so what the
+/// console shows is split where a chat would split it.
+pub const MAX_LEN: usize = 4096;
+
 pub struct ConsoleSender {
     out: Mutex<Box<dyn Write + Send>>,
     dir: PathBuf,
@@ -44,6 +48,15 @@ impl DigestSender for ConsoleSender {
         writeln!(out, "{text}\n").map_err(Self::io)?;
         out.flush().map_err(Self::io)?;
         Ok(self.next_id())
+    }
+
+    fn max_len(&self) -> usize {
+        MAX_LEN
+    }
+
+    fn per_chat_per_minute(&self) -> u32 {
+        // A terminal has no flood limit; the pace is still bounded so a catch-up is readable.
+        60
     }
 
     fn send_photo(&self, _target: &Target, photo: &Attachment, caption: &str) -> Result<String, SendError> {

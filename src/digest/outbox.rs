@@ -33,7 +33,7 @@ use super::spec::{DigestSpec, Target};
 use crate::config::Config;
 use crate::i18n::Lang;
 use crate::render::Attachment;
-use crate::render::text::split;
+use crate::render::markup::{self, Dialect, Line};
 use crate::store::digests::{self as q, Delivery, NewDelivery};
 use crate::store::{Store, StoreError, WriteOutcome};
 use chrono::{DateTime, Duration as CDuration, NaiveDate, TimeZone, Utc};
@@ -60,47 +60,39 @@ pub enum SendError {
 pub trait DigestSender: Send + Sync {
     /// Whether this sender can deliver to `target`; rows for other targets are left for another sender.
     fn handles(&self, target: &Target) -> bool;
-    /// Sends one text message; returns the transport's message id.
+    /// Sends one plain text message (a failure report to an admin); returns the transport's message id.
     fn send_text(&self, target: &Target, text: &str) -> Result<String, SendError>;
-    /// Sends one text message of a digest, whose lines equal to one of `headings` are headings (shown
-    /// bold where the transport can). By default as plain text.
-    fn send_digest_text(&self, target: &Target, text: &str, headings: &[String]) -> Result<String, SendError> {
-        let _ = headings;
-        self.send_text(target, text)
+    /// Sends one message of a digest: styled lines, which the transport renders as it can (Telegram
+    /// and Matrix HTML with `render::markup`). By default as plain text.
+    fn send_lines(&self, target: &Target, lines: &[Line]) -> Result<String, SendError> {
+        self.send_text(target, &markup::render(lines, Dialect::Telegram).plain)
     }
     /// Sends a PNG as a photo with a caption; returns the message id.
     fn send_photo(&self, target: &Target, photo: &Attachment, caption: &str) -> Result<String, SendError>;
-    /// Longest text message in UTF-16 units (Telegram: 4096).
-    fn max_len(&self) -> usize {
-        4096
-    }
+    /// Longest text message in UTF-16 units: the transport's (Telegram 4096; a Matrix event has room
+    /// for far more, but a phone screen does not).
+    fn max_len(&self) -> usize;
+    /// Messages a minute to one chat that digests may take (Telegram's channel limit is 20).
+    fn per_chat_per_minute(&self) -> u32;
 }
 
 /// One message of a digest.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Part {
-    Text(String),
+    Text(Vec<Line>),
     Photo { photo: Attachment, caption: String },
 }
 
-/// The messages a digest is sent as, in order.
+/// The messages a digest is sent as, in order: its text split within the sender's limit (the same
+/// split every time, so a retry resumes after the parts already delivered), then the chart.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Outgoing {
     pub parts: Vec<Part>,
-    /// The text's heading lines.
-    pub headings: Vec<String>,
 }
 
 impl Outgoing {
-    pub fn new(
-        title: &str,
-        body: &str,
-        headings: &[String],
-        chart: Option<&[u8]>,
-        file_name: &str,
-        max_len: usize,
-    ) -> Outgoing {
-        let mut parts: Vec<Part> = split(body, max_len).into_iter().map(Part::Text).collect();
+    pub fn new(title: &str, lines: &[Line], chart: Option<&[u8]>, file_name: &str, max_len: usize) -> Outgoing {
+        let mut parts: Vec<Part> = markup::split(lines, max_len).into_iter().map(Part::Text).collect();
         if let Some(png) = chart {
             let caption: String = title.chars().take(1000).collect();
             parts.push(Part::Photo {
@@ -108,25 +100,35 @@ impl Outgoing {
                 caption,
             });
         }
-        Outgoing { parts, headings: headings.to_vec() }
+        Outgoing { parts }
     }
 
     pub fn of_digest(d: &Digest, max_len: usize) -> Outgoing {
         let name = d.chart.as_ref().map(|a| a.file_name.clone()).unwrap_or_default();
-        let headings = d.reply.headings();
-        Outgoing::new(
-            &d.title,
-            &d.reply.plain(),
-            &headings,
-            d.chart.as_ref().map(|a| a.bytes.as_slice()),
-            &name,
-            max_len,
-        )
+        Outgoing::new(&d.title, &markup::lines(&d.reply), d.chart.as_ref().map(|a| a.bytes.as_slice()), &name, max_len)
     }
 
+    /// A stored row's messages: from its document, or (rows written before migration 0010) from its
+    /// plain body and heading lines.
     pub fn of_delivery(d: &Delivery, max_len: usize) -> Outgoing {
         let name = format!("{}-{}-{}.png", d.digest, d.from, d.to);
-        Outgoing::new(&d.title, &d.body, &d.headings, d.chart.as_deref(), &name, max_len)
+        let lines = d
+            .doc
+            .as_deref()
+            .and_then(|j| serde_json::from_str::<Vec<Line>>(j).ok())
+            .unwrap_or_else(|| markup::lines_of_plain(&d.body, &d.headings));
+        Outgoing::new(&d.title, &lines, d.chart.as_deref(), &name, max_len)
+    }
+
+    /// The text parts as plain text (previews, logs).
+    pub fn plain_texts(&self) -> Vec<String> {
+        self.parts
+            .iter()
+            .filter_map(|p| match p {
+                Part::Text(lines) => Some(markup::render(lines, Dialect::Telegram).plain),
+                Part::Photo { .. } => None,
+            })
+            .collect()
     }
 }
 
@@ -197,6 +199,7 @@ pub fn enqueue(
     let deadline = deadline(fire.max(now), spec.retry_for);
     let body = digest.reply.plain();
     let headings = digest.reply.headings();
+    let doc = serde_json::to_string(&markup::lines(&digest.reply)).ok();
     let lang = spec.lang.code();
     let target = spec.target.key();
     let row = NewDelivery {
@@ -212,6 +215,7 @@ pub fn enqueue(
         title: &digest.title,
         body: &body,
         headings: &headings,
+        doc: doc.as_deref(),
         chart: digest.chart.as_ref().map(|a| a.bytes.as_slice()),
     };
     let out = store.write::<_, StoreError>(None, |tx| {

@@ -90,7 +90,7 @@ fn push_chunk(chunks: &mut Vec<String>, s: String) {
 
 /// Byte index at which to cut `s` so the first part has at most `limit` UTF-16 units: the last space
 /// within the limit if there is one in its second half, else the last character boundary.
-fn cut_point(s: &str, limit: usize) -> usize {
+pub(super) fn cut_point(s: &str, limit: usize) -> usize {
     let mut units = 0;
     let mut last_fit = 0;
     let mut last_space = None;

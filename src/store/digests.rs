@@ -62,6 +62,8 @@ pub struct Delivery {
     pub body: String,
     /// The body's heading lines (empty for rows written before migration 0006).
     pub headings: Vec<String>,
+    /// The document as the digest module stored it (JSON; None for rows written before migration 0010).
+    pub doc: Option<String>,
     pub chart: Option<Vec<u8>>,
     pub message_ids: Vec<String>,
     pub last_error: Option<String>,
@@ -85,14 +87,16 @@ pub struct NewDelivery<'a> {
     pub title: &'a str,
     pub body: &'a str,
     pub headings: &'a [String],
+    /// The document (JSON), which transports render from.
+    pub doc: Option<&'a str>,
     pub chart: Option<&'a [u8]>,
 }
 
 const COLS: &str = "id, digest, period_from, period_to, target, origin, fire_at, state, attempts, next_attempt_at,
-    deadline_at, lang, title, body, chart, message_ids, last_error, possible_duplicate, reported_at, sent_at, headings";
+    deadline_at, lang, title, body, chart, message_ids, last_error, possible_duplicate, reported_at, sent_at, headings, doc";
 
 fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Vec<rusqlite::types::Value>> {
-    (0..21).map(|i| r.get::<_, rusqlite::types::Value>(i)).collect()
+    (0..22).map(|i| r.get::<_, rusqlite::types::Value>(i)).collect()
 }
 
 fn delivery(v: Vec<rusqlite::types::Value>) -> Result<Delivery> {
@@ -138,6 +142,7 @@ fn delivery(v: Vec<rusqlite::types::Value>) -> Result<Delivery> {
             Some(j) => serde_json::from_str(&j).map_err(|e| corrupt(format!("digest headings: {e}")))?,
             None => Vec::new(),
         },
+        doc: opt_text(21),
     })
 }
 
@@ -181,8 +186,8 @@ pub fn covered_through(conn: &Connection, digest: &str) -> Result<Option<NaiveDa
 pub fn insert(tx: &Connection, d: &NewDelivery<'_>, now: DateTime<Utc>) -> Result<Option<i64>> {
     let n = tx.execute(
         "INSERT OR IGNORE INTO digest_deliveries (digest, period_from, period_to, target, origin, fire_at, state, attempts,
-            next_attempt_at, deadline_at, lang, title, body, chart, created_at, updated_at, headings)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 0, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?14, ?15)",
+            next_attempt_at, deadline_at, lang, title, body, chart, created_at, updated_at, headings, doc)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 0, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?14, ?15, ?16)",
         params![
             d.digest,
             date_sql(d.from),
@@ -199,6 +204,7 @@ pub fn insert(tx: &Connection, d: &NewDelivery<'_>, now: DateTime<Utc>) -> Resul
             d.chart,
             ts(now),
             serde_json::to_string(d.headings).unwrap_or_else(|_| "[]".into()),
+            d.doc,
         ],
     )?;
     Ok((n == 1).then(|| tx.last_insert_rowid()))

@@ -62,6 +62,7 @@ pub const MIGRATIONS: &[(i64, &str, &str)] = &[
     (7, "ledger bounds", include_str!("../../migrations/0007_ledger_bounds.sql")),
     (8, "update id retention", include_str!("../../migrations/0008_update_id_retention.sql")),
     (9, "inbox", include_str!("../../migrations/0009_inbox.sql")),
+    (10, "digest document", include_str!("../../migrations/0010_digest_document.sql")),
 ];
 
 #[derive(Debug, thiserror::Error)]

@@ -137,6 +137,13 @@ impl DigestSender for PanickySender {
     fn send_photo(&self, target: &Target, _photo: &Attachment, caption: &str) -> Result<String, SendError> {
         self.send_text(target, caption)
     }
+    /// As Telegram's: 4096 characters, 20 messages a minute to one chat.
+    fn max_len(&self) -> usize {
+        4096
+    }
+    fn per_chat_per_minute(&self) -> u32 {
+        20
+    }
 }
 
 #[test]

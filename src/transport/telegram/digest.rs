@@ -33,6 +33,7 @@ use crate::commands::Core;
 use crate::digest::outbox::{DigestSender, Pace, SendError};
 use crate::digest::spec::{Target, specs};
 use crate::render::Attachment;
+use crate::render::markup::{self, Dialect, Line};
 use serde_json::{Value, json};
 use std::future::Future;
 use std::sync::Arc;
@@ -54,6 +55,8 @@ pub struct TelegramSender {
     rt: Handle,
     stop: watch::Receiver<bool>,
     max_len: usize,
+    /// Digest messages a minute to one chat (`[telegram] per_group_per_minute`; Telegram: 20).
+    pub per_minute: u32,
     /// The groups' message budgets, shared with the bot's replies (`serve` sets it).
     pub budget: Option<Arc<ChatBudget>>,
 }
@@ -81,7 +84,7 @@ impl TelegramSender {
             .tcp_nodelay(true)
             .build()?;
         let base = opts.api_url.as_deref().unwrap_or("https://api.telegram.org").trim_end_matches('/').to_string();
-        Ok(TelegramSender { client, base, token: opts.token.clone(), rt, stop, max_len, budget: None })
+        Ok(TelegramSender { client, base, token: opts.token.clone(), rt, stop, max_len, per_minute: 20, budget: None })
     }
 
     fn stopping(&self) -> bool {
@@ -193,21 +196,6 @@ impl TelegramSender {
     }
 }
 
-/// A digest's text as Telegram HTML: every character escaped, heading lines bold. Telegram counts the
-/// text after parsing, so the tags do not count against the 4096 the text was split for.
-fn digest_html(text: &str, headings: &[String]) -> String {
-    text.split('\n')
-        .map(|line| {
-            if !line.trim().is_empty() && headings.iter().any(|h| h == line) {
-                format!("<b>{}</b>", escape(line))
-            } else {
-                escape(line)
-            }
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
-}
-
 impl DigestSender for TelegramSender {
     fn handles(&self, target: &Target) -> bool {
         chat_id(target).is_some()
@@ -217,8 +205,8 @@ impl DigestSender for TelegramSender {
         self.send_html(target, escape(text))
     }
 
-    fn send_digest_text(&self, target: &Target, text: &str, headings: &[String]) -> Result<String, SendError> {
-        self.send_html(target, digest_html(text, headings))
+    fn send_lines(&self, target: &Target, lines: &[Line]) -> Result<String, SendError> {
+        self.send_html(target, markup::render(lines, Dialect::Telegram).html)
     }
 
     fn send_photo(&self, target: &Target, photo: &Attachment, caption: &str) -> Result<String, SendError> {
@@ -240,6 +228,10 @@ impl DigestSender for TelegramSender {
 
     fn max_len(&self) -> usize {
         self.max_len
+    }
+
+    fn per_chat_per_minute(&self) -> u32 {
+        self.per_minute
     }
 }
 
@@ -323,6 +315,7 @@ fn start(
     let rt = Handle::current();
     let mut sender = TelegramSender::new(opts, max_len, rt.clone(), stop.clone())?;
     sender.budget = Some(budget);
+    sender.per_minute = cfg.telegram.per_group_per_minute;
     log::info!("digests to Telegram: {} (checked every {tick:?})", ours.join(", "));
     Ok(Some(tokio::task::spawn_blocking(move || run(&core, &sender, tick, per_minute))))
 }
@@ -359,6 +352,11 @@ fn run(core: &Core, sender: &TelegramSender, tick: Duration, per_minute: usize) 
 mod tests {
     use super::*;
     use crate::domain::UserKey;
+
+    /// A stored row from before migration 0010 (plain body and heading lines), as sent.
+    fn digest_html(text: &str, headings: &[String]) -> String {
+        markup::render(&markup::lines_of_plain(text, headings), Dialect::Telegram).html
+    }
 
     #[test]
     fn digest_headings_are_bold_and_everything_else_escaped() {

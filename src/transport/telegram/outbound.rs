@@ -1,12 +1,11 @@
 //! The core's [`Reply`] → Telegram messages: HTML (parse mode `HTML`) with every user-supplied
 //! character escaped, headings in bold and notes in italics; long replies split at line boundaries
 //! into messages within Telegram's 4096 characters (the plain text is split first, then each part is
-//! escaped, because Telegram counts the text after parsing); buttons as an inline keyboard whose
+//! escaped, because Telegram counts the text after parsing: `render::markup` does both); buttons as an inline keyboard whose
 //! `callback_data` fits Telegram's 64 bytes (longer data is kept in SQLite under a short key).
 
-use crate::render::text::split;
-use crate::render::{Block, Reply};
-use std::collections::HashSet;
+use crate::render::Reply;
+use crate::render::markup::{self, Dialect, Message};
 use std::hash::{Hash, Hasher};
 
 /// Telegram's limit for one message's text, in UTF-16 code units.
@@ -16,62 +15,20 @@ pub const MAX_CALLBACK_DATA: usize = 64;
 /// Callback data that starts with this is a key into the stored button data.
 pub const BUTTON_KEY_PREFIX: &str = "~b:";
 
-/// Escapes text for Telegram's HTML parse mode.
+/// Escapes text for Telegram's HTML parse mode (the one escape, `render::markup`'s).
 pub fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            c => out.push(c),
-        }
-    }
-    out
+    markup::escape(s, Dialect::Telegram)
 }
 
-/// The reply's text as HTML messages, each within `limit` characters once parsed.
+/// The reply's text as Telegram messages (HTML, and the plain text to send if Telegram refuses the
+/// HTML), each within `limit` characters once parsed (`render::markup`).
+pub fn messages(reply: &Reply, limit: usize) -> Vec<Message> {
+    markup::messages(reply, limit.min(TELEGRAM_MAX_LEN), Dialect::Telegram)
+}
+
+/// [`messages`]' HTML alone.
 pub fn html_messages(reply: &Reply, limit: usize) -> Vec<String> {
-    let limit = limit.min(TELEGRAM_MAX_LEN);
-    let mut bold: HashSet<&str> = HashSet::new();
-    let mut italic: HashSet<&str> = HashSet::new();
-    for b in &reply.blocks {
-        match b {
-            Block::Heading(s) => bold.extend(s.lines().filter(|l| !l.trim().is_empty())),
-            Block::Note(s) => italic.extend(s.lines().filter(|l| !l.trim().is_empty())),
-            _ => {}
-        }
-    }
-    // The buttons become a keyboard, so they are not listed in the text.
-    let text = Reply { buttons: Vec::new(), attachments: Vec::new(), ..reply.clone() }.plain();
-    split(&text, limit)
-        .into_iter()
-        .map(|chunk| {
-            chunk
-                .split('\n')
-                .map(|line| {
-                    if bold.contains(line) {
-                        format!("<b>{}</b>", escape(line))
-                    } else if italic.contains(line) {
-                        format!("<i>{}</i>", escape(line))
-                    } else {
-                        escape(line)
-                    }
-                })
-                .collect::<Vec<_>>()
-                .join("\n")
-        })
-        .collect()
-}
-
-/// One of [`html_messages`]' messages as the plain text it shows (tags dropped, entities decoded):
-/// what is sent when Telegram refuses the HTML.
-pub fn html_to_plain(html: &str) -> String {
-    let mut out = html.to_string();
-    for tag in ["<b>", "</b>", "<i>", "</i>"] {
-        out = out.replace(tag, "");
-    }
-    out.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+    messages(reply, limit).into_iter().map(|m| m.html).collect()
 }
 
 /// The callback data for a button: the data itself when it fits, else a key under which the caller
@@ -125,8 +82,8 @@ mod tests {
         let mut r = Reply::new();
         r.heading("Totals <2020>");
         r.line("a < b & c > d &amp; <b>");
-        let m = html_messages(&r, 4096);
-        assert_eq!(html_to_plain(&m[0]), "Totals <2020>\na < b & c > d &amp; <b>");
+        let m = messages(&r, 4096);
+        assert_eq!(m[0].plain, "Totals <2020>\na < b & c > d &amp; <b>");
     }
 
     #[test]

@@ -473,7 +473,7 @@ async fn resolve_button(sh: &Arc<Shared>, req: &mut Request) -> Option<Reply> {
 /// otherwise new messages (the first one replying to the asker in groups), then the files.
 /// Returns the message that carries the reply's buttons, if any.
 async fn deliver(sh: &Arc<Shared>, inc: &Incoming, reply: &Reply) -> Result<Option<MessageId>, RequestError> {
-    let chunks = outbound::html_messages(reply, sh.max_len);
+    let chunks = outbound::messages(reply, sh.max_len);
     let keyboard = keyboard(sh, reply).await;
     if let Some((_, Some(msg_id))) = &inc.callback
         && chunks.len() == 1
@@ -481,7 +481,7 @@ async fn deliver(sh: &Arc<Shared>, inc: &Incoming, reply: &Reply) -> Result<Opti
     {
         let edit = async |html: bool| {
             send!(sh, |b| {
-                let text = if html { chunks[0].clone() } else { outbound::html_to_plain(&chunks[0]) };
+                let text = if html { chunks[0].html.clone() } else { chunks[0].plain.clone() };
                 let mut edit = b.edit_message_text(inc.chat_id, *msg_id, text);
                 if html {
                     edit = edit.parse_mode(ParseMode::Html);
@@ -513,7 +513,7 @@ async fn deliver(sh: &Arc<Shared>, inc: &Incoming, reply: &Reply) -> Result<Opti
         sh.budget.acquire(inc.chat_id.0).await;
         let send = async |html: bool| {
             send!(sh, |b| {
-                let text = if html { chunk.clone() } else { outbound::html_to_plain(&chunk) };
+                let text = if html { chunk.html.clone() } else { chunk.plain.clone() };
                 let mut msg = b.send_message(inc.chat_id, text);
                 if html {
                     msg = msg.parse_mode(ParseMode::Html);
