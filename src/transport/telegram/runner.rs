@@ -626,6 +626,9 @@ async fn mark_answered(sh: &Arc<Shared>, id: i64) {
     sh.inbox.mark_answered(id.to_string()).await;
 }
 
+/// Button rows forgotten per transaction.
+const PRUNE_BATCH: usize = 2000;
+
 /// Forgets button data older than 90 days, a batch per transaction.
 async fn prune_buttons(sh: &Arc<Shared>) {
     let before = crate::digest::outbox::later(chrono::Utc::now(), -chrono::Duration::days(90))
@@ -634,7 +637,7 @@ async fn prune_buttons(sh: &Arc<Shared>) {
     loop {
         let b = before.clone();
         let res = blocking(sh, move |c| {
-            c.with_store_locked(|s| s.bookkeeping(|c| tgstore::prune_buttons(c, &b, crate::store::PRUNE_BATCH)))
+            c.with_store_locked(|s| s.bookkeeping(|c| tgstore::prune_buttons(c, &b, PRUNE_BATCH)))
         })
         .await;
         match res {
@@ -643,7 +646,7 @@ async fn prune_buttons(sh: &Arc<Shared>) {
                 if n > 0 {
                     sh.inbox.note_unsynced();
                 }
-                if n < crate::store::PRUNE_BATCH {
+                if n < PRUNE_BATCH {
                     break;
                 }
             }
