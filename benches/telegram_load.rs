@@ -14,8 +14,14 @@
 //! Before serving, the `amity` roles time one `/totals` in the core (`Core::handle`, cold: just after a
 //! write emptied the read cache, and warm) and its rendering to HTML, and print them.
 //!
+//! With `BENCH_BACKLOG=N` the load is a backlog instead (what a bot meets after downtime: Telegram
+//! keeps a day of updates): N updates from the same users and chats wait in the fake server before the
+//! bot starts (open loop), and the run ends when all are answered. It prints the rate from the bot's
+//! start to the last answer, peak memory, and whether any update was answered twice.
+//!
 //! ```sh
 //! cargo bench --bench telegram_load                       # 200 users in 20 chats, 20 s per bot
+//! BENCH_BACKLOG=200000 BENCH_ROLES=echo,amity cargo bench --bench telegram_load   # a backlog
 //! BENCH_USERS=200 BENCH_CHATS=50 BENCH_SECS=30 AMITY_BENCH_DB=big.db cargo bench --bench telegram_load
 //! BENCH_ROLES=echo,amity cargo bench --bench telegram_load   # only these
 //! ```
@@ -102,6 +108,16 @@ async fn run(role: &str) {
     let secs = env_num("BENCH_SECS", 20);
     let fake = Arc::new(Fake::start().await);
     fake.state.recording.store(false, std::sync::atomic::Ordering::Relaxed);
+    let text = if role.starts_with("echo") { "hello" } else { "/totals" };
+    let backlog = env_num("BENCH_BACKLOG", 0);
+    for n in 0..backlog as i64 {
+        let (c, u) = (n % chats, 10_000 + n % users.max(1));
+        fake.inject(json!({"message": {"message_id": n + 1, "date": 1_700_000_000,
+            "chat": {"id": -1_000_000_000_000 - c, "type": "supergroup", "title": "load"},
+            "from": {"id": u, "is_bot": false, "first_name": "U", "language_code": "en"},
+            "text": text}}));
+    }
+    let started = Instant::now();
     let _keep = match role {
         "echo" => {
             start_echo(&fake.url, false);
@@ -126,7 +142,25 @@ async fn run(role: &str) {
             }
         });
     }
-    let text = if role.starts_with("echo") { "hello" } else { "/totals" };
+    if backlog > 0 {
+        // Open loop: everything is waiting already; done when every update has its answer.
+        let limit = Duration::from_secs(secs.max(600));
+        while (fake.total_sent() as u64) < backlog && started.elapsed() < limit {
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+        let elapsed = started.elapsed().as_secs_f64();
+        let answered = fake.total_sent() as u64;
+        // Anything answered twice would show up after the last expected answer.
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        let twice = (fake.total_sent() as u64).saturating_sub(backlog);
+        let peak = status_kb("VmHWM:");
+        let anon = peak_anon.load(std::sync::atomic::Ordering::Relaxed).max(status_kb("RssAnon:"));
+        println!(
+            "{role:>14}: backlog={backlog} answered={answered} updates/s={:.0} answered_twice={twice} peak_kb={peak} peak_anon_kb={anon}",
+            answered as f64 / elapsed
+        );
+        std::process::exit(0);
+    }
     let deadline = Instant::now() + Duration::from_secs(secs);
     // Latencies go into a fixed histogram (10 µs buckets up to 1 s), allocated before the load starts,
     // so that the load generator's own memory does not grow with the number of answers.

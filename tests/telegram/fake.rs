@@ -69,8 +69,9 @@ pub enum Fault {
 
 #[derive(Default)]
 struct Inner {
-    /// Updates not yet confirmed, in id order.
-    queue: Vec<Value>,
+    /// Updates not yet confirmed, in id order (a deque: an offset confirms a prefix, which a backlog of
+    /// 200,000 must not shift each time).
+    queue: std::collections::VecDeque<Value>,
     /// Updates to deliver once more whatever the offset (redelivery).
     forced: Vec<Value>,
     next_update_id: i64,
@@ -152,7 +153,7 @@ impl Fake {
             i.next_update_id += 1;
             update["update_id"] = json!(id);
             remember_chats(&mut i, &update);
-            i.queue.push(update);
+            i.queue.push_back(update);
             id
         };
         self.state.news.notify_waiters();
@@ -207,6 +208,11 @@ impl Fake {
     /// How many messages were sent to `chat` (cheap, for load tests).
     pub fn sent_count(&self, chat: i64) -> usize {
         self.state.inner.lock().unwrap().sent.get(&chat).copied().unwrap_or(0)
+    }
+
+    /// Messages sent to every chat together.
+    pub fn total_sent(&self) -> usize {
+        self.state.inner.lock().unwrap().sent.values().sum()
     }
 
     /// Updates still unconfirmed.
@@ -561,7 +567,9 @@ async fn get_updates(st: &Arc<FakeState>, params: &Value) -> Value {
             let mut i = st.inner.lock().unwrap();
             if let Some(o) = offset {
                 // An offset confirms every update before it.
-                i.queue.retain(|u| u["update_id"].as_i64().unwrap_or(0) >= o);
+                while i.queue.front().is_some_and(|u| u["update_id"].as_i64().unwrap_or(0) < o) {
+                    i.queue.pop_front();
+                }
             }
             let mut out: Vec<Value> = std::mem::take(&mut i.forced);
             out.extend(i.queue.iter().take(limit).cloned());
