@@ -2,11 +2,9 @@
 //! Save / Edit / Cancel, validation of each answer, state kept in SQLite across a restart, and two
 //! people in one group never sharing a dialogue.
 
-mod common;
-
+use crate::common::*;
 use amity::render::Outcome;
 use amity::{ChatKind, Config, Core, Request};
-use common::*;
 
 fn in_chat(id: &str, chat: &str, text: &str) -> Request {
     let mut r = req_as(id, text);
