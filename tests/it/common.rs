@@ -174,6 +174,13 @@ impl Bot {
         self.refused_req(&req_as(id, text))
     }
 
+    /// A new core over the same file, as after a restart.
+    pub fn reopened(&self) -> Core {
+        let mut cfg = Config::default();
+        cfg.database.path = self.db.clone();
+        Core::open(cfg).expect("reopen")
+    }
+
     pub fn make_staff(&self, id: &str) {
         self.ok(&format!("/staff add {id} staff"));
     }
