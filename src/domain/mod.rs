@@ -5,6 +5,7 @@ pub mod country;
 pub mod money;
 pub mod period;
 pub mod records;
+pub mod text;
 pub mod user;
 
 pub use country::CountryCode;
@@ -24,8 +25,8 @@ pub fn clean_name(s: &str) -> String {
 }
 
 /// Normalises a name for lookups: [`clean_name`], then lower case, accents and other scripts'
-/// diacritics removed (Latin letters only; CJK kept as is), punctuation and runs of spaces folded
-/// into one space.
+/// diacritics removed (Latin letters only; CJK, [`text::is_cjk`], kept as is), punctuation and runs of
+/// spaces folded into one space.
 pub fn norm_name(s: &str) -> String {
     let s = clean_name(s);
     let mut out = String::with_capacity(s.len());
@@ -33,7 +34,7 @@ pub fn norm_name(s: &str) -> String {
     for ch in s.chars().take(500) {
         let piece: std::borrow::Cow<'_, str> = if ch.is_ascii() {
             std::borrow::Cow::Owned(ch.to_string())
-        } else if ch.is_alphabetic() && !is_cjk(ch) {
+        } else if ch.is_alphabetic() && !text::is_cjk(ch) {
             let d = deunicode::deunicode_char(ch).unwrap_or("");
             if d.is_empty() || d.chars().any(|c| !c.is_ascii_alphanumeric()) {
                 std::borrow::Cow::Owned(ch.to_lowercase().to_string())
@@ -56,10 +57,6 @@ pub fn norm_name(s: &str) -> String {
         }
     }
     out
-}
-
-fn is_cjk(ch: char) -> bool {
-    matches!(ch as u32, 0x3040..=0x30FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0xAC00..=0xD7AF)
 }
 
 #[cfg(test)]

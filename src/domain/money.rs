@@ -6,9 +6,10 @@
 //! `3500000`.
 //!
 //! # Input normalisation (all parsers)
-//! Full-width ASCII (`０-９`, `，`, `．`, `ＵＳＤ`, `；`, …) is folded to ASCII,
-//! `￥ ￡ ￦` to `¥ £ ₩`, `−` to `-`, and exotic spaces (ideographic, no-break,
-//! thin) to a plain space; zero-width characters are dropped.
+//! Full-width forms are folded ([`super::text::fold_full_width`]): full-width
+//! ASCII (`０-９`, `，`, `．`, `ＵＳＤ`, `；`, …) to ASCII, `￥ ￡ ￦` to `¥ £ ₩`;
+//! `−` becomes `-`, and exotic spaces (ideographic, no-break, thin) a plain
+//! space; zero-width characters are dropped.
 //!
 //! # Numbers
 //! * Digits, optionally grouped by `,` or by a space in groups of exactly three
@@ -79,6 +80,8 @@ use std::fmt;
 
 use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::{Decimal, RoundingStrategy};
+
+use super::text::{fold_full_width, is_cjk};
 
 /// Largest value or quantity accepted: 10^12.
 pub const MAX_MAGNITUDE: u64 = 1_000_000_000_000;
@@ -352,17 +355,13 @@ fn snippet(s: &str) -> String {
 // Normalisation and scanning helpers
 // ---------------------------------------------------------------------------
 
-/// Fold full-width forms and odd spaces; collapse whitespace runs (newlines
+/// Fold full-width forms ([`fold_full_width`]) and odd spaces; collapse whitespace runs (newlines
 /// included) to one space; trim.
 fn normalize(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut pending_space = false;
     for c in s.chars() {
-        let c = match c {
-            '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
-            '\u{FFE5}' => '¥',
-            '\u{FFE1}' => '£',
-            '\u{FFE6}' => '₩',
+        let c = match fold_full_width(c) {
             '\u{2212}' => '-',
             '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{2060}' | '\u{FEFF}' => continue,
             c if c.is_whitespace() => ' ',
@@ -379,13 +378,6 @@ fn normalize(s: &str) -> String {
         out.push(c);
     }
     out
-}
-
-fn is_cjk(c: char) -> bool {
-    matches!(c as u32,
-        0x2E80..=0x2FDF | 0x3005..=0x3007 | 0x3021..=0x3029 | 0x3040..=0x30FF |
-        0x3100..=0x312F | 0x3190..=0x31FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF |
-        0xAC00..=0xD7AF | 0xF900..=0xFAFF | 0x20000..=0x3FFFF)
 }
 
 /// The digits of a number as written, before any multiplier.

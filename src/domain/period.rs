@@ -35,7 +35,8 @@
 //!   day before `A` starts).
 //!
 //! Matching is case-insensitive, whitespace runs count as one space, and
-//! full-width ASCII (`２０２０－０５`) is read as ASCII. Weeks start on Monday.
+//! full-width ASCII (`２０２０－０５`) is read as ASCII
+//! ([`super::text::fold_full_width`]). Weeks start on Monday.
 //!
 //! # Filter + period ([`split_period`])
 //!
@@ -44,7 +45,7 @@
 //! 1. Candidate tails start at each whitespace-separated token of the last
 //!    [`MAX_TAIL_TOKENS`] tokens (and at most [`MAX_TAIL_BYTES`] bytes), plus,
 //!    for Chinese written without spaces, right after any CJK character
-//!    (`德国2020年` → `德国` + `2020年`). They are tried longest
+//!    ([`super::text::is_cjk`]: `德国2020年` → `德国` + `2020年`). They are tried longest
 //!    first.
 //! 2. The first tail that parses as a period wins; what precedes it is the
 //!    filter (trimmed).
@@ -74,6 +75,8 @@
 
 use chrono::{Datelike, Days, NaiveDate};
 use std::fmt;
+
+use super::text::{fold_full_width, is_cjk};
 
 /// Earliest year accepted in a typed date or period.
 pub const MIN_YEAR: i32 = 1900;
@@ -382,11 +385,6 @@ fn tail_starts(s: &str) -> Vec<usize> {
     }
     starts.reverse();
     starts
-}
-
-/// CJK scripts (and full-width forms), written without spaces between words.
-fn is_cjk(c: char) -> bool {
-    u32::from(c) >= 0x2E80 && !c.is_whitespace()
 }
 
 /// A parse failure; `strong` = the text is clearly an attempted period.
@@ -757,15 +755,15 @@ fn days_in_month(y: i32, m: u32) -> u32 {
     }
 }
 
-/// Lowercase, full-width ASCII to ASCII, whitespace runs to one space, trimmed.
+/// Lowercase, full-width forms folded ([`fold_full_width`]) and `〜` to `~`, whitespace runs to one
+/// space, trimmed.
 fn normalize(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut pending_space = false;
     for c in s.chars() {
-        let c = match c {
-            '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+        let c = match fold_full_width(c) {
             '\u{301C}' => '~',
-            _ => c,
+            c => c,
         };
         if c.is_whitespace() {
             pending_space = !out.is_empty();

@@ -144,7 +144,24 @@ impl Store {
             update_retention: chrono::Duration::hours(i64::from(DEFAULT_UPDATE_RETENTION_HOURS)),
         };
         store.migrate()?;
+        store.renormalize_partner_names()?;
         Ok(store)
+    }
+
+    /// Brings the partner names' lookup forms that an older amity computed differently up to today's
+    /// [`crate::domain::norm_name`] ([`records::stale_partner_norms`]), so a change to the folding of
+    /// names is carried over to the stored names at the next start. Safe to run at every start: it
+    /// reads the names once and writes only when a form differs.
+    fn renormalize_partner_names(&mut self) -> Result<()> {
+        let stale = records::stale_partner_norms(&self.conn)?;
+        if stale.is_empty() {
+            return Ok(());
+        }
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        records::update_partner_norms(&tx, &stale)?;
+        tx.commit()?;
+        log::info!("upgrade: the lookup forms of {} partner names were normalised again", stale.len());
+        Ok(())
     }
 
     /// Applies every migration not yet applied. Safe to run at every start.

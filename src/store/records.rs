@@ -215,6 +215,36 @@ pub fn insert_donation(tx: &Connection, d: &Donation, actor: &str) -> Result<i64
     Ok(id)
 }
 
+/// The partner names whose stored lookup form (`partner_names.norm`) is not what [`norm_name`] makes of
+/// them now, as (partner id, stored form, current form): names an older amity normalised differently.
+/// Before one table said what is CJK (`domain::text`), a Han character outside the Basic Multilingual
+/// Plane (`𠮷`), `〇`, Bopomofo, Hangul jamo and rare kana were spelled out in Latin letters there, so
+/// the name as typed would no longer find its partner. One read of the names.
+pub fn stale_partner_norms(conn: &Connection) -> Result<Vec<(i64, String, String)>> {
+    let mut stmt = conn.prepare("SELECT partner_id, name, norm FROM partner_names")?;
+    let rows = stmt.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?)))?;
+    let mut stale = Vec::new();
+    for row in rows {
+        let (id, name, stored) = row?;
+        let now = norm_name(&name);
+        if now != stored && !now.is_empty() {
+            stale.push((id, stored, now));
+        }
+    }
+    Ok(stale)
+}
+
+/// Stores the current lookup forms found by [`stale_partner_norms`]. A current form is never shared by
+/// two names that had different stored forms (it keeps characters the old one spelled out), so no
+/// name of a partner can collide with another of its names; `OR IGNORE` keeps it so if one would.
+pub fn update_partner_norms(tx: &Connection, stale: &[(i64, String, String)]) -> Result<()> {
+    let mut stmt = tx.prepare("UPDATE OR IGNORE partner_names SET norm = ?3 WHERE partner_id = ?1 AND norm = ?2")?;
+    for (id, stored, now) in stale {
+        stmt.execute(params![id, stored, now])?;
+    }
+    Ok(())
+}
+
 /// Recomputes the running sums from the tables (after rows were loaded in bulk without amity's write
 /// path, e.g. by the benchmark generator). Runs the backfill part of migration 0004.
 pub fn rebuild_sums(conn: &Connection) -> Result<()> {

@@ -1,10 +1,8 @@
 //! The seed article's records, logged through the commands exactly as typed (demo/seed-article.txt),
 //! must come back with the article's own figures.
 
-mod common;
-
+use crate::common::*;
 use amity::render::Outcome;
-use common::*;
 
 #[test]
 fn every_seed_line_is_saved_with_an_id() {

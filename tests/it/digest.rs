@@ -2,15 +2,13 @@
 //! scheduler ticked at chosen instants (a controllable clock), and a fake sender that records what was
 //! sent and fails on demand. Each reliability property of issue 4 is one test here.
 
-mod common;
-
+use crate::common::*;
 use amity::bot::digests::Scheduler;
 use amity::digest::outbox::{Pace, SendError};
 use amity::digest::{DigestCfg, DigestSender, Target};
 use amity::render::Attachment;
 use amity::render::text::utf16_len;
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
-use common::*;
 use std::collections::VecDeque;
 use std::sync::Mutex;
 
@@ -110,11 +108,6 @@ fn bot_with(digests: &[&str]) -> Bot {
         c.digests = cfgs;
         c.access.admins = vec!["111222333".into()];
     })
-}
-
-/// A local time in Shanghai.
-fn sh(y: i32, m: u32, d: u32, h: u32, min: u32) -> DateTime<Utc> {
-    chrono_tz::Asia::Shanghai.with_ymd_and_hms(y, m, d, h, min, 0).unwrap().with_timezone(&Utc)
 }
 
 fn berlin(y: i32, m: u32, d: u32, h: u32, min: u32) -> DateTime<Utc> {

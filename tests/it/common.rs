@@ -1,7 +1,7 @@
-//! Shared helpers for the core integration tests: a real `Core` over a real SQLite file in a temp
-//! directory, a settable clock, and shortcuts for asking as the console admin, as staff or as a stranger.
-//! Every reply that passes through here is checked to be non-empty and free of missing Fluent messages.
-#![allow(dead_code)]
+//! The helpers every module of the integration tests shares: a real `Core` over a real SQLite file in a
+//! temp directory, a settable clock, shortcuts for asking as the console admin, as staff or as a
+//! stranger, and the real `amity` binary. Every reply that passes through here is checked to be
+//! non-empty and free of missing Fluent messages.
 
 use amity::domain::UserKey;
 use amity::render::{Outcome, Reply};
@@ -9,6 +9,7 @@ use amity::{ChatKind, Config, Core, Request};
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
+use std::process::Command;
 use std::sync::{Arc, Mutex};
 
 /// The id the tests make staff.
@@ -42,6 +43,20 @@ pub struct Bot {
     pub db: PathBuf,
     clock: Arc<Mutex<DateTime<Utc>>>,
     _dir: tempfile::TempDir,
+}
+
+/// The real `amity` binary, as a developer's shell or an admin runs it: backtraces asked for (a user's
+/// mistake must still be one line, never a stack trace) and no token or webhook secret inherited from
+/// the environment.
+pub fn amity() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_amity"));
+    c.env("RUST_BACKTRACE", "1").env_remove("TELOXIDE_TOKEN").env_remove("AMITY_WEBHOOK_SECRET");
+    c
+}
+
+/// A local time in Shanghai.
+pub fn sh(y: i32, m: u32, d: u32, h: u32, min: u32) -> DateTime<Utc> {
+    chrono_tz::Asia::Shanghai.with_ymd_and_hms(y, m, d, h, min, 0).unwrap().with_timezone(&Utc)
 }
 
 /// Noon in Shanghai on 2020-07-01: after every record of the seed article.
@@ -157,6 +172,13 @@ impl Bot {
 
     pub fn refused_as(&self, id: &str, text: &str) -> String {
         self.refused_req(&req_as(id, text))
+    }
+
+    /// A new core over the same file, as after a restart.
+    pub fn reopened(&self) -> Core {
+        let mut cfg = Config::default();
+        cfg.database.path = self.db.clone();
+        Core::open(cfg).expect("reopen")
     }
 
     pub fn make_staff(&self, id: &str) {

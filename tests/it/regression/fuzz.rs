@@ -1,5 +1,5 @@
 //! A long randomised run over the parsers and the command line, for as long as `AMITY_FUZZ_SECS`
-//! says (ignored in the normal suite: `AMITY_FUZZ_SECS=600 cargo test --release --test regression --
+//! says (ignored in the normal suite: `AMITY_FUZZ_SECS=600 cargo test --release --test it --
 //! --ignored fuzz`). Inputs mix the shapes people type (numbers with separators and multipliers,
 //! currencies, dates, Chinese, options) with arbitrary Unicode. Beyond "never panics", each parser's
 //! answer is checked against its contract: values and quantities within bounds, no item whose name
@@ -80,7 +80,7 @@ fn check_parsers(s: &str) -> Result<(), TestCaseError> {
 }
 
 #[test]
-#[ignore = "long run: AMITY_FUZZ_SECS=600 cargo test --release --test regression -- --ignored fuzz"]
+#[ignore = "long run: AMITY_FUZZ_SECS=600 cargo test --release --test it -- --ignored fuzz"]
 fn fuzz_parsers_and_commands_for_a_while() {
     let secs: u64 = std::env::var("AMITY_FUZZ_SECS").ok().and_then(|s| s.parse().ok()).unwrap_or(60);
     let deadline = Instant::now() + Duration::from_secs(secs);

@@ -2,10 +2,8 @@
 //! happens to donations — created, edited (items, value, visibility, recipients), deleted, restored by
 //! undo, valued in USD later — the sums must equal a scan of the live donations.
 
-mod common;
-
+use crate::common::*;
 use amity::store::reports::{self, DonationTotals, Scope};
-use common::*;
 use proptest::prelude::*;
 
 /// Item key, unit and quantity.

@@ -2,10 +2,8 @@
 //! an empty reply, never a missing message), and whatever is not done writes nothing; a malformed
 //! logging command is answered as Invalid and leaves every table as it was.
 
-mod common;
-
+use crate::common::*;
 use amity::render::Outcome;
-use common::*;
 use proptest::prelude::*;
 use proptest::test_runner::Config as PtConfig;
 

@@ -7,17 +7,8 @@ use amity::digest::outbox::{self, Enqueued, Pace, SendError};
 use amity::digest::{DigestCfg, DigestSender, Target};
 use amity::render::Attachment;
 use chrono::{DateTime, Duration, TimeZone, Utc};
-use std::process::Command;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
-
-/// The real binary, as an admin runs it (no token in the environment, backtraces asked for: a mistake
-/// must still be one line).
-fn amity() -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_amity"));
-    c.env("RUST_BACKTRACE", "1").env_remove("TELOXIDE_TOKEN").env_remove("AMITY_WEBHOOK_SECRET");
-    c
-}
 
 /// Runs `amity check-config` on `text` (written to `amity.toml` in `dir`): (exit code, stderr).
 fn check_config(dir: &std::path::Path, text: &str) -> (Option<i32>, String) {
@@ -32,10 +23,6 @@ fn assert_one_line_error(code: Option<i32>, err: &str) {
     assert_eq!(code, Some(1), "{err}");
     assert!(err.starts_with("error: ") && err.trim_end().lines().count() == 1, "{err}");
     assert!(!err.contains("panicked") && !err.contains("backtrace"), "{err}");
-}
-
-fn sh(y: i32, m: u32, d: u32, h: u32, min: u32) -> DateTime<Utc> {
-    chrono_tz::Asia::Shanghai.with_ymd_and_hms(y, m, d, h, min, 0).unwrap().with_timezone(&Utc)
 }
 
 const WEEKLY: &str = r#"

@@ -2,11 +2,9 @@
 //! back a person's last create, edit or delete within the window unless someone changed it since; and
 //! the same transport update never writes twice.
 
-mod common;
-
+use crate::common::*;
 use amity::render::Outcome;
 use chrono::Duration;
-use common::*;
 
 fn ledger() -> Bot {
     let bot = spawn_core();

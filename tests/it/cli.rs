@@ -2,14 +2,7 @@
 //! status, never a stack trace; `ask` prints the answer, saves the files a reply carries, and exits 2
 //! when refused or malformed.
 
-use std::process::Command;
-
-fn amity() -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_amity"));
-    // As a developer's shell may have it: still no stack trace for a user's mistake.
-    c.env("RUST_BACKTRACE", "1").env_remove("TELOXIDE_TOKEN");
-    c
-}
+use crate::common::amity;
 
 #[test]
 fn a_bad_config_is_one_line_and_status_1() {

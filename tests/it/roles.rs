@@ -1,10 +1,8 @@
 //! Roles and visibility: who may log, who may manage staff, what non-staff see, and where logging is
 //! allowed. Every refusal names the person's own id and writes nothing.
 
-mod common;
-
+use crate::common::*;
 use amity::render::Outcome;
-use common::*;
 
 const WRITES: &[&str] = &[
     "/donation 2020-03-23 | Germany | 500 protective suits",

@@ -2,11 +2,9 @@
 //! exact amounts, internal records marked, headings in their language; others are refused, and so is
 //! an export in a group or one too large. Nothing is ever written.
 
-mod common;
-
+use crate::common::*;
 use amity::ChatKind;
 use amity::render::{Attachment, Outcome, Reply};
-use common::*;
 
 fn csv_text(a: &Attachment) -> String {
     assert_eq!(a.mime, "text/csv");

@@ -1,10 +1,8 @@
 //! Both languages: every command, well-formed or not, answered in English and in Chinese without a
 //! missing message (a missing Fluent message renders as ⟨id⟩; `common::check_reply` rejects it).
 
-mod common;
-
+use crate::common::*;
 use amity::render::Outcome;
-use common::*;
 
 /// Every command form, valid and malformed, against the seeded ledger.
 const COMMANDS: &[&str] = &[

@@ -1,5 +1,5 @@
-//! Defects of the ledger's numbers, names and records, found through the chat commands (issue 12).
-//! Each test is named after what broke.
+//! Defects of the ledger's numbers, names and records, found through the chat commands (issue 12, and
+//! those fixed since). Each test is named after what broke.
 
 use crate::common::*;
 use amity::render::Outcome;
@@ -300,6 +300,30 @@ fn the_add_card_shows_the_entry_as_understood_not_the_raw_answers() {
     assert!(last.contains("Mantova (IT)"), "the partner as matched:\n{last}");
     assert!(last.contains("CNY 45,000 ($6,352.79)"), "the value as fixed:\n{last}");
     assert!(!last.contains(": mantua"), "{last}");
+}
+
+/// Issue 8: a partner's name with a Han character outside the Basic Multilingual Plane (`𠮷`) or the
+/// Chinese zero `〇` had those spelled out in Latin letters in its lookup form (`ji野家`, `00商会`),
+/// unlike every other Chinese character; they are kept now, and the forms an older amity stored are
+/// brought up to date when the ledger is opened, so the name as typed still finds the partner.
+#[test]
+fn a_name_with_rare_han_characters_still_finds_its_partner_after_an_upgrade() {
+    let bot = spawn_core();
+    bot.ok("/partner add 𠮷野家 | Japan | partner | aliases: 〇〇商会");
+    for name in ["𠮷野家", "〇〇商会"] {
+        assert!(bot.ok(&format!("/partner {name}")).contains("Japan"), "{name}");
+    }
+    // The lookup forms as an older amity wrote them.
+    let c = bot.conn();
+    c.execute("UPDATE partner_names SET norm = 'ji野家' WHERE norm = '𠮷野家'", []).unwrap();
+    c.execute("UPDATE partner_names SET norm = '00商会' WHERE norm = '〇〇商会'", []).unwrap();
+    let core = bot.reopened();
+    for name in ["𠮷野家", "〇〇商会"] {
+        let r = core.handle(&req(&format!("/partner {name}")));
+        assert_eq!(r.outcome, Outcome::Done, "{name}:\n{}", r.plain());
+        assert!(r.plain().contains("Japan"), "{name}:\n{}", r.plain());
+    }
+    assert_eq!(bot.count("SELECT COUNT(*) FROM partner_names WHERE norm IN ('𠮷野家', '〇〇商会')"), 2);
 }
 
 mod extremes {

@@ -2,11 +2,9 @@
 //! Save / Edit / Cancel, validation of each answer, state kept in SQLite across a restart, and two
 //! people in one group never sharing a dialogue.
 
-mod common;
-
+use crate::common::*;
 use amity::render::Outcome;
-use amity::{ChatKind, Config, Core, Request};
-use common::*;
+use amity::{ChatKind, Config, Request};
 
 fn in_chat(id: &str, chat: &str, text: &str) -> Request {
     let mut r = req_as(id, text);
@@ -163,9 +161,7 @@ fn a_dialogue_survives_a_restart() {
     bot.ask("2020-05-20");
     bot.ask("video-conference");
     // A new core over the same file, as after a restart.
-    let mut cfg = Config::default();
-    cfg.database.path = bot.db.clone();
-    let core = Core::open(cfg).expect("reopen");
+    let core = bot.reopened();
     let r = core.handle(&req("Thailand, Singapore"));
     assert!(r.plain().contains("Topic?"), "{}", r.plain());
     core.handle(&req("Public health"));

@@ -2,9 +2,7 @@
 //! later rate never changes it. Totals count distinct recipients and countries; a donation to two
 //! countries is counted once in /totals and under each country in /countries.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 
 fn cents(bot: &Bot, id: i64) -> (i64, i64) {
     (

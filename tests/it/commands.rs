@@ -2,10 +2,8 @@
 //! and the malformed ones. A malformed command is answered with one reason and an example, outcome
 //! Invalid, and nothing written.
 
-mod common;
-
+use crate::common::*;
 use amity::render::Outcome;
-use common::*;
 use rust_decimal::Decimal;
 use rust_decimal::RoundingStrategy;
 use std::str::FromStr;
