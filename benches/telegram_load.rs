@@ -47,6 +47,9 @@ fn env_num(name: &str, default: u64) -> u64 {
 }
 
 fn main() {
+    // The allocator as `amity` sets it (amity's library is the global allocator of this binary too, so
+    // the echo bot runs on the same one).
+    amity::allocator::tune();
     if let Ok(role) = std::env::var("AMITY_BENCH_ROLE") {
         // RUST_LOG=info shows what the bots do.
         let _ = pretty_env_logger::try_init();

@@ -4,6 +4,7 @@
 //! [`render::Reply`]s over one SQLite file ([`store::Store`]); transports (console now; Telegram and
 //! Matrix in their own modules) only translate between their network and these types.
 
+pub mod allocator;
 pub mod bot;
 pub mod commands;
 pub mod config;

@@ -144,6 +144,7 @@ fn load_demo(core: &Core) -> anyhow::Result<()> {
 }
 
 fn main() -> std::process::ExitCode {
+    amity::allocator::tune();
     pretty_env_logger::formatted_builder()
         .parse_filters(&std::env::var("RUST_LOG").unwrap_or_else(|_| "warn".into()))
         .init();

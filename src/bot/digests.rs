@@ -251,7 +251,7 @@ pub const MAX_RESTART_WAIT: Duration = Duration::from_secs(600);
 /// The pause after the `failures`-th failure in a row: the tick, doubling per failure, at most
 /// [`MAX_RESTART_WAIT`] (never shorter than the tick).
 pub fn restart_wait(tick: Duration, failures: u32) -> Duration {
-    tick.saturating_mul(1u32 << failures.saturating_sub(1).min(16)).min(MAX_RESTART_WAIT).max(tick)
+    crate::domain::time::doubling(tick, failures.saturating_sub(1), MAX_RESTART_WAIT).max(tick)
 }
 
 /// What a supervised scheduler loop takes from its transport.

@@ -30,8 +30,7 @@ pub type Stop = watch::Receiver<bool>;
 
 /// 0.5 s, 1 s, 2 s, … up to `max`: the one backoff for retries of every kind.
 pub fn backoff(attempt: u32, max: Duration) -> Duration {
-    let ms = 500u64.saturating_mul(1u64 << attempt.min(16));
-    Duration::from_millis(ms).min(max)
+    crate::domain::time::doubling(Duration::from_millis(500), attempt, max)
 }
 
 /// Sleeps, waking early at the stop signal. True when stopped.

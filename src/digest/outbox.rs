@@ -276,7 +276,9 @@ pub fn deadline(start: DateTime<Utc>, retry_for: Duration) -> DateTime<Utc> {
 /// The wait before attempt `attempts + 1` after a retryable failure: 1 min doubling, at most 1 h, or
 /// the server's `retry_after` when longer.
 pub fn retry_wait(attempts: i64, retry_after: Option<Duration>) -> CDuration {
-    let backoff = CDuration::minutes(1 << (attempts - 1).clamp(0, 6)).min(CDuration::hours(1));
+    let n = u32::try_from(attempts - 1).unwrap_or(0);
+    let wait = crate::domain::time::doubling(Duration::from_secs(60), n, Duration::from_secs(3600));
+    let backoff = CDuration::from_std(wait).unwrap_or(CDuration::hours(1));
     retry_after.map(|d| CDuration::from_std(d).unwrap_or(CDuration::MAX)).unwrap_or_default().max(backoff)
 }
 

@@ -6,6 +6,7 @@ pub mod money;
 pub mod period;
 pub mod records;
 pub mod text;
+pub mod time;
 pub mod user;
 
 pub use country::CountryCode;
