@@ -2,8 +2,9 @@
 //!
 //! N users in M group chats send commands as fast as the bot answers them (each chat has one message
 //! in flight: the next user of the chat speaks when the previous answer arrived), through the fake Bot
-//! API server of the tests with no rate limits. Two bots are measured the same way, each in its own
-//! process (this binary runs itself again) so that peak memory is each one's own:
+//! API server of the tests with no rate limits. The server and the load generator run in this
+//! process; each bot runs alone in a process of its own (this binary runs itself again), and its peak
+//! memory is read from that process's `/proc/PID/status`, so it is the bot's own:
 //! - `amity`: the real `serve` answering `/totals` over a database (AMITY_BENCH_DB, e.g. the
 //!   1,000,000-donation file `cargo run --release --example gen_bench_db` prints, else the demo
 //!   records), with `[telegram] throttle = false` (amity's own cost, as the echo bot sends);
@@ -25,11 +26,9 @@
 //! BENCH_USERS=200 BENCH_CHATS=50 BENCH_SECS=30 AMITY_BENCH_DB=big.db cargo bench --bench telegram_load
 //! BENCH_ROLES=echo,amity cargo bench --bench telegram_load   # only these
 //! ```
-//! Peak memory includes the fake server and load generator, which are the same in every run (latencies
-//! go into a fixed histogram, so the generator does not grow with the number of answers). Two
-//! figures: `peak_kb` (VmHWM, which also counts the database file's pages SQLite maps into memory)
-//! and `peak_anon_kb` (anonymous memory, sampled every 20 ms: the process's own heap and stacks); the
-//! ratios use the latter.
+//! Two memory figures of the bot's process: `peak_kb` (VmHWM, which also counts the database file's
+//! pages SQLite maps into memory) and `peak_anon_kb` (anonymous memory, sampled every 20 ms: its own
+//! heap and stacks); the ratios use the latter.
 
 #[path = "../tests/telegram/fake.rs"]
 mod fake;
@@ -51,48 +50,52 @@ fn main() {
     // the echo bot runs on the same one).
     amity::allocator::tune();
     if let Ok(role) = std::env::var("AMITY_BENCH_ROLE") {
-        // RUST_LOG=info shows what the bots do.
+        // A bot alone, against the server the parent runs; RUST_LOG=info shows what it does.
         let _ = pretty_env_logger::try_init();
+        let url = std::env::var("AMITY_BENCH_URL").expect("AMITY_BENCH_URL");
         // amity runs on the runtime `amity serve` builds; the echo bots on tokio's default one.
         let rt = if role.starts_with("amity") {
             amity::transport::telegram::runtime().unwrap()
         } else {
             tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap()
         };
-        rt.block_on(run(&role));
+        rt.block_on(async move {
+            let _keep = match role.as_str() {
+                "echo" => {
+                    start_echo(&url, false);
+                    None
+                }
+                "echo-throttle" => {
+                    start_echo(&url, true);
+                    None
+                }
+                _ => Some(start_amity(&url, role == "amity-throttle")),
+            };
+            println!("ready");
+            std::future::pending::<()>().await;
+        });
         return;
     }
     if std::env::args().any(|a| a == "--list") {
         return;
     }
     let exe = std::env::current_exe().unwrap();
+    let backlog = env_num("BENCH_BACKLOG", 0);
     println!(
-        "telegram load: {} users in {} chats, {} s each",
+        "telegram load: {} users in {} chats, {}",
         env_num("BENCH_USERS", 200),
         env_num("BENCH_CHATS", 20),
-        env_num("BENCH_SECS", 20)
+        if backlog > 0 {
+            format!("{backlog} updates waiting at start")
+        } else {
+            format!("{} s each", env_num("BENCH_SECS", 20))
+        }
     );
     let roles = std::env::var("BENCH_ROLES").unwrap_or_else(|_| "echo,echo-throttle,amity,amity-throttle".into());
+    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
     let mut results = std::collections::HashMap::new();
     for role in roles.split(',').map(str::trim).filter(|r| !r.is_empty()) {
-        let out = std::process::Command::new(&exe).env("AMITY_BENCH_ROLE", role).output().unwrap();
-        let text = String::from_utf8_lossy(&out.stdout).to_string();
-        print!("{text}");
-        if !out.status.success() {
-            eprintln!("{}", String::from_utf8_lossy(&out.stderr));
-        }
-        let rate: f64 = text
-            .split("updates/s=")
-            .nth(1)
-            .and_then(|s| s.split_whitespace().next())
-            .and_then(|s| s.parse().ok())
-            .unwrap_or(0.0);
-        let mem: f64 = text
-            .split("peak_anon_kb=")
-            .nth(1)
-            .and_then(|s| s.split_whitespace().next())
-            .and_then(|s| s.parse().ok())
-            .unwrap_or(0.0);
+        let (rate, mem) = rt.block_on(measure(&exe, role));
         results.insert(role.to_string(), (rate, mem));
     }
     for (a, e) in [("amity", "echo"), ("amity-throttle", "echo-throttle")] {
@@ -105,14 +108,18 @@ fn main() {
     }
 }
 
-async fn run(role: &str) {
+/// Runs one bot in a process of its own against a fake server in this one, loads it, and prints its
+/// rate and its own peak memory (read from its `/proc/PID/status`, so the server and the load
+/// generator, which hold a backlog, never count). Returns (updates/s, peak anonymous kB).
+async fn measure(exe: &std::path::Path, role: &str) -> (f64, f64) {
+    use std::io::BufRead;
     let users = env_num("BENCH_USERS", 200) as i64;
     let chats = env_num("BENCH_CHATS", 20).max(1) as i64;
     let secs = env_num("BENCH_SECS", 20);
+    let backlog = env_num("BENCH_BACKLOG", 0);
     let fake = Arc::new(Fake::start().await);
     fake.state.recording.store(false, std::sync::atomic::Ordering::Relaxed);
     let text = if role.starts_with("echo") { "hello" } else { "/totals" };
-    let backlog = env_num("BENCH_BACKLOG", 0);
     for n in 0..backlog as i64 {
         let (c, u) = (n % chats, 10_000 + n % users.max(1));
         fake.inject(json!({"message": {"message_id": n + 1, "date": 1_700_000_000,
@@ -120,32 +127,41 @@ async fn run(role: &str) {
             "from": {"id": u, "is_bot": false, "first_name": "U", "language_code": "en"},
             "text": text}}));
     }
+    let mut child = std::process::Command::new(exe)
+        .env("AMITY_BENCH_ROLE", role)
+        .env("AMITY_BENCH_URL", &fake.url)
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let pid = child.id();
+    // The child's lines are shown; "ready" starts the clock.
+    let (ready_tx, ready_rx) = tokio::sync::oneshot::channel();
+    let stdout = child.stdout.take().unwrap();
+    std::thread::spawn(move || {
+        let mut ready = Some(ready_tx);
+        for line in std::io::BufReader::new(stdout).lines().map_while(Result::ok) {
+            if line == "ready" {
+                if let Some(tx) = ready.take() {
+                    let _ = tx.send(());
+                }
+            } else {
+                println!("{line}");
+            }
+        }
+    });
+    let _ = ready_rx.await;
     let started = Instant::now();
-    let _keep = match role {
-        "echo" => {
-            start_echo(&fake.url, false);
-            None
-        }
-        "echo-throttle" => {
-            start_echo(&fake.url, true);
-            None
-        }
-        _ => Some(start_amity(&fake.url, role == "amity-throttle")),
-    };
-    // Peak anonymous memory (heap, stacks), sampled: VmHWM also counts the database file's pages
-    // mapped by SQLite (mmap), which are page cache rather than the bot's own memory.
     let peak_anon = Arc::new(std::sync::atomic::AtomicU64::new(0));
     {
         let peak_anon = peak_anon.clone();
         tokio::spawn(async move {
             loop {
-                let kb = status_kb("RssAnon:");
-                peak_anon.fetch_max(kb, std::sync::atomic::Ordering::Relaxed);
+                peak_anon.fetch_max(status_kb(pid, "RssAnon:"), std::sync::atomic::Ordering::Relaxed);
                 tokio::time::sleep(Duration::from_millis(20)).await;
             }
         });
     }
-    if backlog > 0 {
+    let (answered, elapsed, extra) = if backlog > 0 {
         // Open loop: everything is waiting already; done when every update has its answer.
         let limit = Duration::from_secs(secs.max(600));
         while (fake.total_sent() as u64) < backlog && started.elapsed() < limit {
@@ -156,14 +172,23 @@ async fn run(role: &str) {
         // Anything answered twice would show up after the last expected answer.
         tokio::time::sleep(Duration::from_millis(500)).await;
         let twice = (fake.total_sent() as u64).saturating_sub(backlog);
-        let peak = status_kb("VmHWM:");
-        let anon = peak_anon.load(std::sync::atomic::Ordering::Relaxed).max(status_kb("RssAnon:"));
-        println!(
-            "{role:>14}: backlog={backlog} answered={answered} updates/s={:.0} answered_twice={twice} peak_kb={peak} peak_anon_kb={anon}",
-            answered as f64 / elapsed
-        );
-        std::process::exit(0);
-    }
+        (answered, elapsed, format!("backlog={backlog} answered_twice={twice}"))
+    } else {
+        let (answered, elapsed, p50, p99) = closed_loop(&fake, users, chats, secs, text).await;
+        (answered, elapsed, format!("p50={p50:.2}ms p99={p99:.2}ms"))
+    };
+    let peak = status_kb(pid, "VmHWM:");
+    let anon = peak_anon.load(std::sync::atomic::Ordering::Relaxed).max(status_kb(pid, "RssAnon:"));
+    let _ = child.kill();
+    let _ = child.wait();
+    let rate = answered as f64 / elapsed;
+    println!("{role:>14}: answered={answered} updates/s={rate:.0} {extra} peak_kb={peak} peak_anon_kb={anon}");
+    (rate, anon as f64)
+}
+
+/// Closed loop: each chat has one message in flight; the next user of the chat speaks when the
+/// previous answer arrived. Returns (answered, seconds, p50 ms, p99 ms).
+async fn closed_loop(fake: &Arc<Fake>, users: i64, chats: i64, secs: u64, text: &'static str) -> (u64, f64, f64, f64) {
     let deadline = Instant::now() + Duration::from_secs(secs);
     // Latencies go into a fixed histogram (10 µs buckets up to 1 s), allocated before the load starts,
     // so that the load generator's own memory does not grow with the number of answers.
@@ -216,20 +241,12 @@ async fn run(role: &str) {
         }
         0.0
     };
-    let peak = status_kb("VmHWM:");
-    let anon = peak_anon.load(std::sync::atomic::Ordering::Relaxed).max(status_kb("RssAnon:"));
-    println!(
-        "{role:>14}: answered={answered} updates/s={:.0} p50={:.2}ms p99={:.2}ms peak_kb={peak} peak_anon_kb={anon}",
-        answered as f64 / elapsed,
-        pct(0.5),
-        pct(0.99),
-    );
-    std::process::exit(0);
+    (answered, elapsed, pct(0.5), pct(0.99))
 }
 
-/// A line of /proc/self/status, in kB.
-fn status_kb(key: &str) -> u64 {
-    std::fs::read_to_string("/proc/self/status")
+/// A line of /proc/PID/status, in kB.
+fn status_kb(pid: u32, key: &str) -> u64 {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
         .ok()
         .and_then(|s| s.lines().find(|l| l.starts_with(key)).and_then(|l| l.split_whitespace().nth(1)?.parse().ok()))
         .unwrap_or(0)

@@ -154,44 +154,54 @@ impl Inbox {
         let keep = chrono::Duration::hours(i64::from(self.core.config().database.keep_update_ids_hours));
         let before = rfc3339(crate::digest::outbox::later(chrono::Utc::now(), -keep));
         let keys_before = rfc3339(crate::digest::outbox::later(self.core.now(), -keep));
-        let mut total = 0;
-        loop {
-            let (b, kb) = (before.clone(), keys_before.clone());
-            let res = blocking(&self.core, move |c| {
-                c.with_store_locked(|s| {
-                    s.bookkeeping(|conn| {
-                        Ok((
-                            inbox::prune(conn, &b, PRUNE_BATCH)?,
-                            crate::store::prune_processed(conn, &kb, PRUNE_BATCH)?,
-                        ))
-                    })
-                })
+        let total = self
+            .prune_in_batches("old inbox rows and idempotency keys", move |conn, batch| {
+                // Both at once; a full batch of either means there may be more.
+                let events = inbox::prune(conn, &before, batch)?;
+                let keys = crate::store::prune_processed(conn, &keys_before, batch)?;
+                Ok((events + keys, events == batch || keys == batch))
             })
             .await;
-            match res {
-                Ok(Ok((events, keys))) => {
-                    total += events + keys;
-                    if events + keys > 0 {
-                        self.unsynced.store(true, Ordering::Release);
-                    }
-                    // A full batch of either: there may be more.
-                    if events < PRUNE_BATCH && keys < PRUNE_BATCH {
-                        break;
-                    }
-                }
-                Ok(Err(e)) => {
-                    log::warn!("pruning old inbox rows: {e}");
-                    break;
-                }
-                Err(e) => {
-                    log::warn!("pruning old inbox rows: {e}");
-                    break;
-                }
-            }
-        }
         if total > 0 {
             log::info!("forgot {total} old received event(s) and idempotency key(s)");
         }
+    }
+
+    /// Runs `f` (a bookkeeping delete of at most `batch` rows per kind, returning how many went and
+    /// whether there may be more) one transaction at a time until nothing is left, so that answers
+    /// are not held up behind a long delete. Returns the rows deleted; `what` names them in logs.
+    pub async fn prune_in_batches(
+        &self,
+        what: &'static str,
+        f: impl Fn(&rusqlite::Connection, usize) -> crate::store::Result<(usize, bool)> + Send + Sync + 'static,
+    ) -> usize {
+        let f = Arc::new(f);
+        let mut total = 0;
+        loop {
+            let f = f.clone();
+            let res =
+                blocking(&self.core, move |c| c.with_store_locked(|s| s.bookkeeping(|conn| f(conn, PRUNE_BATCH))))
+                    .await;
+            let (n, more) = match res {
+                Ok(Ok(r)) => r,
+                Ok(Err(e)) => {
+                    log::warn!("pruning {what}: {e}");
+                    break;
+                }
+                Err(e) => {
+                    log::warn!("pruning {what}: {e}");
+                    break;
+                }
+            };
+            total += n;
+            if n > 0 {
+                self.unsynced.store(true, Ordering::Release);
+            }
+            if !more {
+                break;
+            }
+        }
+        total
     }
 }
 

@@ -3,9 +3,9 @@
 //! `<br>`), each message with its plain fallback. Every transport renders from here: a heading is
 //! bold because it is a heading, never because a line happens to equal one.
 //!
-//! Splitting follows [`super::text::split`]: between lines when a line fits, else a long line is cut
-//! at its last space in the second half of the limit, else between characters; lengths in UTF-16 code
-//! units (what Telegram counts), measured on the plain text (markup does not count once parsed).
+//! Splitting (also behind [`super::text::split`]): between lines when a line fits, else a long line is
+//! cut at its last space in the second half of the limit, else between characters; lengths in UTF-16
+//! code units (what Telegram counts), measured on the plain text (markup does not count once parsed).
 
 use super::reply::{Block, Reply};
 use super::text::utf16_len;
@@ -198,15 +198,29 @@ mod tests {
     }
 
     proptest! {
-        /// Splitting styled lines gives exactly the plain messages `text::split` gives.
+        /// Every message fits the limit, keeps every visible character in order, and a heading's line
+        /// stays bold wherever it lands.
         #[test]
-        fn styled_split_matches_the_plain_split(items in prop::collection::vec("[a-z <>&]{0,90}", 0..40), limit in 16usize..200) {
+        fn messages_fit_keep_every_character_and_keep_headings_bold(
+            items in prop::collection::vec("[a-z <>&]{0,90}", 0..40),
+            limit in 16usize..200,
+        ) {
             let mut r = Reply::new();
             for (i, s) in items.iter().enumerate() {
                 match i % 3 { 0 => r.heading(s.clone()), 1 => r.item(s.clone()), _ => r.line(s.clone()) };
             }
-            let plain: Vec<String> = messages(&r, limit, Dialect::Telegram).into_iter().map(|m| m.plain).collect();
-            prop_assert_eq!(plain, super::super::text::split(&r.plain(), limit));
+            let visible = |t: &str| t.chars().filter(|c| !c.is_whitespace()).collect::<String>();
+            let chunks = split(&lines(&r), limit);
+            let mut all = String::new();
+            for c in &chunks {
+                let m = render(c, Dialect::Telegram);
+                prop_assert!(utf16_len(&m.plain) <= limit);
+                all.push_str(&visible(&m.plain));
+                for l in c {
+                    prop_assert_eq!(l.style == Style::Bold, m.html.contains(&format!("<b>{}</b>", escape(&l.text, Dialect::Telegram))) && l.style == Style::Bold);
+                }
+            }
+            prop_assert_eq!(all, visible(&r.plain()));
         }
     }
 }

@@ -46,46 +46,12 @@ pub fn utf16_len(s: &str) -> usize {
 /// longer than the limit is broken at the last space that fits, else between characters. Chunks are
 /// trimmed of blank lines at their edges; no chunk is empty.
 pub fn split(text: &str, limit: usize) -> Vec<String> {
-    let limit = limit.max(16);
-    let mut chunks = Vec::new();
-    let mut cur = String::new();
-    let mut cur_len = 0;
-    for line in text.split('\n') {
-        let mut rest = line;
-        loop {
-            let len = utf16_len(rest);
-            let sep = usize::from(!cur.is_empty());
-            if cur_len + sep + len <= limit {
-                if sep == 1 {
-                    cur.push('\n');
-                }
-                cur.push_str(rest);
-                cur_len += sep + len;
-                break;
-            }
-            if !cur.is_empty() {
-                push_chunk(&mut chunks, std::mem::take(&mut cur));
-                cur_len = 0;
-                continue;
-            }
-            // The line alone is too long: cut it.
-            let cut = cut_point(rest, limit);
-            push_chunk(&mut chunks, rest[..cut].trim_end().to_string());
-            rest = rest[cut..].trim_start();
-            if rest.is_empty() {
-                break;
-            }
-        }
-    }
-    push_chunk(&mut chunks, cur);
-    chunks
-}
-
-fn push_chunk(chunks: &mut Vec<String>, s: String) {
-    let t = s.trim_matches('\n');
-    if !t.trim().is_empty() {
-        chunks.push(t.to_string());
-    }
+    // One splitter for plain and styled text: `markup::split` over the lines, all plain.
+    let lines = super::markup::lines_of_plain(text, &[]);
+    super::markup::split(&lines, limit)
+        .iter()
+        .map(|chunk| chunk.iter().map(|l| l.text.as_str()).collect::<Vec<_>>().join("\n"))
+        .collect()
 }
 
 /// Byte index at which to cut `s` so the first part has at most `limit` UTF-16 units: the last space

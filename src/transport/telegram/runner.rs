@@ -626,40 +626,17 @@ async fn mark_answered(sh: &Arc<Shared>, id: i64) {
     sh.inbox.mark_answered(id.to_string()).await;
 }
 
-/// Button rows forgotten per transaction.
-const PRUNE_BATCH: usize = 2000;
-
 /// Forgets button data older than 90 days, a batch per transaction.
 async fn prune_buttons(sh: &Arc<Shared>) {
     let before = crate::digest::outbox::later(chrono::Utc::now(), -chrono::Duration::days(90))
         .to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
-    let mut total = 0;
-    loop {
-        let b = before.clone();
-        let res = blocking(sh, move |c| {
-            c.with_store_locked(|s| s.bookkeeping(|c| tgstore::prune_buttons(c, &b, PRUNE_BATCH)))
+    let total = sh
+        .inbox
+        .prune_in_batches("old button data", move |c, batch| {
+            let n = tgstore::prune_buttons(c, &before, batch)?;
+            Ok((n, n == batch))
         })
         .await;
-        match res {
-            Ok(Ok(n)) => {
-                total += n;
-                if n > 0 {
-                    sh.inbox.note_unsynced();
-                }
-                if n < PRUNE_BATCH {
-                    break;
-                }
-            }
-            Ok(Err(e)) => {
-                log::warn!("pruning old button data: {e}");
-                break;
-            }
-            Err(e) => {
-                log::warn!("pruning old button data: {e}");
-                break;
-            }
-        }
-    }
     if total > 0 {
         log::info!("forgot {total} old button(s)");
     }
