@@ -155,11 +155,15 @@ impl Inbox {
         let before = rfc3339(crate::digest::outbox::later(chrono::Utc::now(), -keep));
         let keys_before = rfc3339(crate::digest::outbox::later(self.core.now(), -keep));
         let total = self
-            .prune_in_batches("old inbox rows and idempotency keys", move |conn, batch| {
-                // Both at once; a full batch of either means there may be more.
-                let events = inbox::prune(conn, &before, batch)?;
-                let keys = crate::store::prune_processed(conn, &keys_before, batch)?;
-                Ok((events + keys, events == batch || keys == batch))
+            .prune_in_batches("old inbox rows and idempotency keys", move |core, batch| {
+                core.with_store_locked(|s| {
+                    s.bookkeeping(|conn| {
+                        // Both at once; a full batch of either means there may be more.
+                        let events = inbox::prune(conn, &before, batch)?;
+                        let keys = crate::store::prune_processed(conn, &keys_before, batch)?;
+                        Ok((events + keys, events == batch || keys == batch))
+                    })
+                })
             })
             .await;
         if total > 0 {
@@ -167,21 +171,19 @@ impl Inbox {
         }
     }
 
-    /// Runs `f` (a bookkeeping delete of at most `batch` rows per kind, returning how many went and
-    /// whether there may be more) one transaction at a time until nothing is left, so that answers
+    /// Runs `f` (a bookkeeping delete of at most `batch` rows per kind, in one transaction, returning
+    /// how many went and whether there may be more) on a blocking thread, again and again until nothing is left, so that answers
     /// are not held up behind a long delete. Returns the rows deleted; `what` names them in logs.
     pub async fn prune_in_batches(
         &self,
         what: &'static str,
-        f: impl Fn(&rusqlite::Connection, usize) -> crate::store::Result<(usize, bool)> + Send + Sync + 'static,
+        f: impl Fn(&Core, usize) -> crate::store::Result<(usize, bool)> + Send + Sync + 'static,
     ) -> usize {
         let f = Arc::new(f);
         let mut total = 0;
         loop {
             let f = f.clone();
-            let res =
-                blocking(&self.core, move |c| c.with_store_locked(|s| s.bookkeeping(|conn| f(conn, PRUNE_BATCH))))
-                    .await;
+            let res = blocking(&self.core, move |c| f(c, PRUNE_BATCH)).await;
             let (n, more) = match res {
                 Ok(Ok(r)) => r,
                 Ok(Err(e)) => {

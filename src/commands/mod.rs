@@ -267,6 +267,38 @@ impl Core {
         self.with_store_locked(|s| dialogue_open_in(s, req))
     }
 
+    // ---- A transport's own bookkeeping, kept in the store beside the ledger (never part of it: these
+    // writes do not empty the answer memo, and are relaxed like the inbox's, see `Store::bookkeeping`).
+
+    /// Keeps long button data under short keys (Telegram's `callback_data` holds 64 bytes).
+    pub fn keep_button_data(&self, pairs: &[(String, String)]) -> Result<(), StoreError> {
+        self.with_store_locked(|s| {
+            s.bookkeeping(|c| pairs.iter().try_for_each(|(k, d)| crate::store::telegram::put_button(c, k, d)))
+        })
+    }
+
+    /// The button data kept under `key`, if it is still kept.
+    pub fn button_data(&self, key: &str) -> Result<Option<String>, StoreError> {
+        self.with_store_locked(|s| crate::store::telegram::button(s.conn(), key))
+    }
+
+    /// Forgets button data kept before `before` (RFC 3339), at most `limit`; returns how many went.
+    pub fn prune_button_data(&self, before: &str, limit: usize) -> Result<usize, StoreError> {
+        self.with_store_locked(|s| s.bookkeeping(|c| crate::store::telegram::prune_buttons(c, before, limit)))
+    }
+
+    /// The per-person menus a bot account has published: user id → role.
+    pub fn published_menus(&self, account: i64) -> Result<Vec<(i64, String)>, StoreError> {
+        self.with_store_locked(|s| crate::store::telegram::menus(s.conn(), account))
+    }
+
+    /// Notes a per-person menu published (`Some(role)`) or deleted (`None`); synced at commit.
+    pub fn note_published_menu(&self, account: i64, user: i64, role: Option<Role>) -> Result<(), StoreError> {
+        self.with_store_locked(|s| {
+            s.untracked(|c| crate::store::telegram::set_menu(c, account, user, role.map(Role::as_str)))
+        })
+    }
+
     /// The staff list (user, role, name), for a transport that publishes per-person menus.
     pub fn staff_members(&self) -> Result<Vec<crate::store::people::StaffMember>, StoreError> {
         self.with_store_locked(|s| crate::store::people::list_staff(s.conn()))

@@ -88,7 +88,7 @@ pub(super) async fn refresh(sh: &Shared) {
                 m.insert(id, Role::Admin);
             }
         }
-        let stored = core.with_store_locked(|s| crate::store::telegram::menus(s.conn(), me_id));
+        let stored = core.published_menus(me_id);
         Some((m, stored))
     })
     .await;
@@ -147,12 +147,7 @@ pub(super) async fn refresh(sh: &Shared) {
 async fn note(sh: &Shared, user_id: i64, role: Option<Role>) -> bool {
     let core = sh.core.clone();
     let me_id = sh.me.id;
-    let res = tokio::task::spawn_blocking(move || {
-        core.with_store_locked(|s| {
-            s.untracked(|c| crate::store::telegram::set_menu(c, me_id, user_id, role.map(Role::as_str)))
-        })
-    })
-    .await;
+    let res = tokio::task::spawn_blocking(move || core.note_published_menu(me_id, user_id, role)).await;
     match res {
         Ok(Ok(())) => true,
         Ok(Err(e)) => {

@@ -29,7 +29,6 @@ use crate::bot::{self, Inbox, backoff, nap};
 use crate::commands::{Core, Request};
 use crate::i18n::{Lang, t};
 use crate::render::Reply;
-use crate::store::telegram as tgstore;
 use anyhow::{Context, anyhow};
 use std::collections::HashMap;
 use std::future::{Future, IntoFuture};
@@ -456,7 +455,7 @@ async fn process(sh: Arc<Shared>, id: i64, mapped: Mapped) {
 /// the data is gone.
 async fn resolve_button(sh: &Arc<Shared>, req: &mut Request) -> Option<Reply> {
     let key = outbound::button_key(&req.text)?.to_string();
-    let data = blocking(sh, move |c| c.with_store_locked(|s| tgstore::button(s.conn(), &key))).await;
+    let data = blocking(sh, move |c| c.button_data(&key)).await;
     match data {
         Ok(Ok(Some(d))) => {
             req.text = d;
@@ -606,12 +605,7 @@ async fn keyboard(sh: &Arc<Shared>, reply: &Reply) -> Option<InlineKeyboardMarku
         })
         .collect();
     if !to_store.is_empty() {
-        let res = blocking(sh, move |c| {
-            c.with_store_locked(|s| {
-                s.bookkeeping(|c| to_store.iter().try_for_each(|(k, d)| tgstore::put_button(c, k, d)))
-            })
-        })
-        .await;
+        let res = blocking(sh, move |c| c.keep_button_data(&to_store)).await;
         if matches!(res, Ok(Ok(()))) {
             sh.inbox.note_unsynced();
         } else {
@@ -633,7 +627,7 @@ async fn prune_buttons(sh: &Arc<Shared>) {
     let total = sh
         .inbox
         .prune_in_batches("old button data", move |c, batch| {
-            let n = tgstore::prune_buttons(c, &before, batch)?;
+            let n = c.prune_button_data(&before, batch)?;
             Ok((n, n == batch))
         })
         .await;
