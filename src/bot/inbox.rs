@@ -66,14 +66,6 @@ impl Inbox {
         inbox
     }
 
-    pub fn core(&self) -> &Arc<Core> {
-        &self.core
-    }
-
-    pub fn account(&self) -> &str {
-        &self.account
-    }
-
     /// Records a batch and returns the ids that are new (a redelivery of an event received, answered
     /// or not, is not new). `durable`: on disk before this returns (for an acknowledgement that
     /// promises it); otherwise synced within a second.
@@ -152,7 +144,7 @@ impl Inbox {
     /// is dated by the wall clock, the core's keys by the core's clock.
     async fn prune(&self) {
         let keep = chrono::Duration::hours(i64::from(self.core.config().database.keep_update_ids_hours));
-        let before = rfc3339(crate::digest::outbox::later(chrono::Utc::now(), -keep));
+        let before = update_cutoff(&self.core);
         let keys_before = rfc3339(crate::digest::outbox::later(self.core.now(), -keep));
         let total = self
             .prune_in_batches("old inbox rows and idempotency keys", move |core, batch| {

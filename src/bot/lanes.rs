@@ -118,11 +118,6 @@ impl<H: Handler> Lanes<H> {
         self.workers.spawn(worker(self.handler.clone(), rx, queued));
     }
 
-    /// Open lanes (tests and logs).
-    pub fn open(&self) -> usize {
-        self.lanes.len()
-    }
-
     /// Closes the lanes unused for `idle` whose worker has handled everything it was given.
     fn sweep(&mut self, idle: Duration) {
         self.last_sweep = Instant::now();

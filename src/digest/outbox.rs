@@ -119,17 +119,6 @@ impl Outgoing {
             .unwrap_or_else(|| markup::lines_of_plain(&d.body, &d.headings));
         Outgoing::new(&d.title, &lines, d.chart.as_deref(), &name, max_len)
     }
-
-    /// The text parts as plain text (previews, logs).
-    pub fn plain_texts(&self) -> Vec<String> {
-        self.parts
-            .iter()
-            .filter_map(|p| match p {
-                Part::Text(lines) => Some(markup::render(lines, Dialect::Telegram).plain),
-                Part::Photo { .. } => None,
-            })
-            .collect()
-    }
 }
 
 /// What the period of a digest firing at some moment would be, given what is already in the outbox.

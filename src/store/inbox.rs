@@ -53,13 +53,9 @@ pub fn receive(
     Ok(fresh)
 }
 
-/// Events received but not yet answered (after a crash), in their order.
-pub fn pending(conn: &Connection, transport: &str, account: &str) -> Result<Vec<Received>> {
-    pending_page(conn, transport, account, None, usize::MAX)
-}
-
-/// [`pending`] a page at a time: at most `limit` events after `after` (the `(seq, id)` of the last
-/// event of the previous page), so a large backlog is never loaded whole.
+/// Events received but not yet answered (after a crash), in their order, a page at a time: at most
+/// `limit` events after `after` (the `(seq, id)` of the last event of the previous page), so a large
+/// backlog is never loaded whole.
 pub fn pending_page(
     conn: &Connection,
     transport: &str,
@@ -155,7 +151,7 @@ mod tests {
         let cutoff = "2000-01-01T00:00:00.000Z";
         receive(c, "matrix", "a", &[ev("$z", 1), ev("$a", 2), ev("$m", 3)], cutoff).unwrap();
         mark_answered(c, "matrix", "a", &["$a".into()]).unwrap();
-        let ids: Vec<String> = pending(c, "matrix", "a").unwrap().into_iter().map(|e| e.id).collect();
+        let ids: Vec<String> = pending_page(c, "matrix", "a", None, 10).unwrap().into_iter().map(|e| e.id).collect();
         assert_eq!(ids, ["$z", "$m"]);
     }
 
