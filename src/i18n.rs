@@ -40,9 +40,9 @@ macro_rules! ftl_files {
 }
 
 const EN: &[(&str, &str)] =
-    ftl_files!("en": "main.ftl", "country.ftl", "money.ftl", "period.ftl", "telegram.ftl", "digest.ftl");
+    ftl_files!("en": "main.ftl", "country.ftl", "money.ftl", "period.ftl", "telegram.ftl", "digest.ftl", "matrix.ftl");
 const ZH: &[(&str, &str)] =
-    ftl_files!("zh": "main.ftl", "country.ftl", "money.ftl", "period.ftl", "telegram.ftl", "digest.ftl");
+    ftl_files!("zh": "main.ftl", "country.ftl", "money.ftl", "period.ftl", "telegram.ftl", "digest.ftl", "matrix.ftl");
 
 type Bundle = FluentBundle<FluentResource>;
 

@@ -145,8 +145,14 @@ fn load_demo(core: &Core) -> anyhow::Result<()> {
 
 fn main() -> std::process::ExitCode {
     amity::allocator::tune();
+    // matrix-sdk and ruma log through `tracing`, whose spans (a line per store read and push rule) would
+    // bury amity's own lines at `info`: below `warn` they are shown only when RUST_LOG names them. The
+    // SDK's HTTP client logs every refused request as an error, expected ones too (a 404 for account
+    // data not set yet), and the crypto layer warns at every message that no key backup is set up (the
+    // bot keeps its keys in its own store); amity logs the failures that matter itself.
+    let filters = std::env::var("RUST_LOG").unwrap_or_else(|_| "warn".into());
     pretty_env_logger::formatted_builder()
-        .parse_filters(&std::env::var("RUST_LOG").unwrap_or_else(|_| "warn".into()))
+        .parse_filters(&format!("tracing=warn,matrix_sdk=warn,ruma=warn,matrix_sdk::http_client=off,matrix_sdk_crypto::backups=error,{filters}"))
         .init();
     match run(Cli::parse()) {
         Ok(()) => std::process::ExitCode::SUCCESS,
@@ -206,8 +212,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             // created or anything starts.
             let cfg = load_config(&common, None)?;
             cfg.check_paths()?;
-            let opts = amity::transport::telegram::Options::from_env(&cfg.telegram)?;
-            amity::transport::telegram::run(open(cfg)?, opts)?
+            amity::transport::serve(open(cfg.clone())?, &cfg)?
         }
         Command::Digest { action } => {
             let tmp = || std::env::temp_dir().join("amity-digests");

@@ -62,7 +62,11 @@ impl<'a> Scheduler<'a> {
     /// Rows left in `sending` by a crash go back to `pending`, flagged and logged as possible duplicates.
     pub fn recover(&self, now: DateTime<Utc>) -> Result<usize, StoreError> {
         self.core.with_store_locked(|s| {
-            let rows = q::in_sending(s.conn())?;
+            // Only this sender's rows: another transport's scheduler may be sending its own right now.
+            let rows: Vec<_> = q::in_sending(s.conn())?
+                .into_iter()
+                .filter(|r| Target::parse(&r.target).is_some_and(|t| self.sender.handles(&t)))
+                .collect();
             for r in &rows {
                 log::warn!(
                     "digest {} ({} to {}, {}): a send was under way when amity stopped; sending the rest again — \

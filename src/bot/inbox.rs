@@ -95,6 +95,15 @@ impl Inbox {
         .await??)
     }
 
+    /// Which of `ids` were received before (answered or not).
+    pub async fn known(&self, ids: Vec<String>) -> anyhow::Result<std::collections::HashSet<String>> {
+        let (transport, account) = (self.transport, self.account.clone());
+        let found =
+            blocking(&self.core, move |c| c.with_store_locked(|s| inbox::known(s.conn(), transport, &account, &ids)))
+                .await??;
+        Ok(found.into_iter().collect())
+    }
+
     /// Notes that an event was answered; returns once the note is committed.
     pub async fn mark_answered(&self, id: String) {
         let (ack, done) = oneshot::channel();

@@ -470,7 +470,8 @@ fn compose(kind: AddKind, a: &BTreeMap<String, String>) -> String {
                     s.push_str(&format!(" | \"{q}\""));
                 }
             }
-            s + &opt("letter-kind", "kind")
+            s.push_str(&opt("letter-kind", "kind"));
+            s
         }
         AddKind::Event => {
             format!(

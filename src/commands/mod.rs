@@ -262,6 +262,12 @@ impl Core {
         })
     }
 
+    /// The language `req` is answered in: the person's choice (`/lang`), else their client's, else the
+    /// office's default. For what a transport says itself (an apology, a prompt to pick a number).
+    pub fn lang(&self, req: &Request) -> Lang {
+        self.with_store_locked(|s| self.lang_of(s, req))
+    }
+
     /// Whether the asker of `req` has a guided dialogue open in its chat.
     pub fn dialogue_open(&self, req: &Request) -> bool {
         self.with_store_locked(|s| dialogue_open_in(s, req))

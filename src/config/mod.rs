@@ -6,6 +6,7 @@
 //! value (nor does any `Debug` output of these types hold a secret).
 
 pub mod digest;
+pub mod matrix;
 pub mod telegram;
 
 use crate::domain::UserKey;
@@ -22,6 +23,7 @@ pub struct Config {
     pub reply: ReplyCfg,
     pub rates: RatesCfg,
     pub telegram: telegram::TelegramCfg,
+    pub matrix: matrix::MatrixCfg,
     /// `[[digest]]` tables: scheduled summaries (see `digest::spec`).
     #[serde(rename = "digest")]
     pub digests: Vec<digest::DigestCfg>,
@@ -166,7 +168,8 @@ impl Config {
         if !(1..=3660).contains(&self.rates.stale_after_days) {
             bail!("rates.stale_after_days must be from 1 to 3660 (days), e.g. 31");
         }
-        self.telegram.check()
+        self.telegram.check()?;
+        self.matrix.check(self.database.keep_update_ids_hours)
         // The `[[digest]]` tables are checked by `digest::spec::specs` (above config, which is plain
         // data): `Core` does it when it opens, `check-config` too.
     }
@@ -199,7 +202,8 @@ impl Config {
             }
             Err(e) => bail!("database.path {}: {}", db.display(), io_problem(&e)),
         }
-        self.telegram.check_files()
+        self.telegram.check_files()?;
+        self.matrix.check_files()
     }
 
     pub fn tz(&self) -> anyhow::Result<chrono_tz::Tz> {
@@ -313,9 +317,16 @@ fn toml_error(text: &str, e: &toml::de::Error) -> String {
              under [telegram]."
         }
         Some(k) if k.contains("token") && k != "token_file" => BOT_TOKEN_HINT,
+        Some(k) if k.contains("pass") && !k.ends_with("_file") => {
+            "Passwords never go in the config file: amity reads the Matrix password from the environment \
+             (AMITY_MATRIX_PASSWORD) or from the file named by password_file = \"/etc/amity/matrix-password\" under \
+             [matrix], readable only by the bot (the store's passphrase likewise: AMITY_MATRIX_STORE_PASSPHRASE or \
+             store_passphrase_file)."
+        }
         _ => {
             "Secrets never go in the config file: amity reads them from the environment (TELOXIDE_TOKEN, \
-             AMITY_WEBHOOK_SECRET) or from the files named by token_file and webhook_secret_file."
+             AMITY_WEBHOOK_SECRET, AMITY_MATRIX_PASSWORD) or from the files named by token_file, webhook_secret_file \
+             and password_file."
         }
     };
     format!("{at}: {message}. The line is not shown because it holds a secret. {hint}")

@@ -1601,7 +1601,7 @@ mod tests {
             unit in prop::sample::select(vec!["1", ";", "9,", "万", "é", "口", " ", ".", "a", "0"]),
             tail in any::<String>(),
         ) {
-            let big = unit.repeat(100 * 1024 / unit.len()) + &tail;
+            let big = unit.repeat(100 * 1024 / unit.len()) + tail.as_str();
             let _ = parse_value(&big);
             let _ = parse_quantity(&big);
             let _ = parse_items(&big);

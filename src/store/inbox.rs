@@ -75,6 +75,19 @@ pub fn pending_page(
     Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
 }
 
+/// Which of `ids` the inbox holds (received before, answered or not).
+pub fn known(conn: &Connection, transport: &str, account: &str, ids: &[String]) -> Result<Vec<String>> {
+    let mut stmt =
+        conn.prepare_cached("SELECT 1 FROM inbox WHERE transport = ?1 AND account = ?2 AND event_id = ?3")?;
+    let mut out = Vec::new();
+    for id in ids {
+        if stmt.exists(params![transport, account, id])? {
+            out.push(id.clone());
+        }
+    }
+    Ok(out)
+}
+
 /// Whether an event was answered already.
 pub fn is_answered(conn: &Connection, transport: &str, account: &str, id: &str) -> Result<bool> {
     let at: Option<Option<String>> = conn

@@ -90,7 +90,7 @@ mod tests {
     fn long_button_data_gets_a_short_key() {
         let (d, key) = callback_data("save");
         assert_eq!((d.as_str(), key), ("save", None));
-        let long = "/donations ".to_string() + &"Nordrhein-Westfalen ".repeat(5);
+        let long = format!("/donations {}", "Nordrhein-Westfalen ".repeat(5));
         let (d, key) = callback_data(&long);
         assert!(d.len() <= MAX_CALLBACK_DATA);
         assert_eq!(button_key(&d), key.as_deref());
