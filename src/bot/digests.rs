@@ -16,8 +16,11 @@ use crate::i18n::{Lang, t};
 use crate::store::StoreError;
 use crate::store::digests::{self as q, Delivery};
 use chrono::{DateTime, Duration as CDuration, Utc};
-use std::sync::Mutex;
+use std::future::Future;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
+use tokio::runtime::Handle;
+use tokio::sync::watch;
 
 /// What one tick did (for logs and tests).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -390,4 +393,109 @@ pub fn tell_admins(core: &Core, sender: &dyn DigestSender, text: &str, what: &st
         }
     }
     Ok(told)
+}
+
+/// Sleeps on `rt` until `d` passes or the stop signal; true when stopping. Blocking: for the
+/// scheduler's thread and the senders it calls, never for async code.
+pub fn nap_blocking(rt: &Handle, stop: &watch::Receiver<bool>, d: Duration) -> bool {
+    let mut stop = stop.clone();
+    rt.block_on(async move {
+        let stopped = tokio::select! {
+            _ = tokio::time::sleep(d) => false,
+            // Also when the signal's sender is gone.
+            _ = stop.wait_for(|s| *s) => true,
+        };
+        stopped || *stop.borrow()
+    })
+}
+
+/// The digest scheduler running beside a bot, for one transport's sender. The scheduler and the
+/// sender are synchronous (they hold the store's lock and build charts), so the loop runs on a
+/// blocking thread (`spawn_blocking`) and a sender drives its requests with `Handle::block_on` there,
+/// never on the async workers. The loop is [`supervise`]: a tick that fails or panics restarts the
+/// scheduler after a growing pause and the admins are told. At the stop signal it ends after the send
+/// in flight; [`Running::finish`] waits for that, so no delivery is left half-recorded.
+pub struct Running {
+    stop: Arc<watch::Sender<bool>>,
+    task: Option<tokio::task::JoinHandle<()>>,
+}
+
+impl Running {
+    /// Starts the scheduler when some digest targets what `sender` delivers to: it ticks at once,
+    /// then every `tick`, until `shutdown` completes (or [`Running::finish`]). `stop` is the signal
+    /// the sender itself watches (made with [`Running::signal`]).
+    pub fn start<S: DigestSender + 'static>(
+        core: Arc<Core>,
+        sender: S,
+        transport: &str,
+        tick: Duration,
+        (stop, rx): (Arc<watch::Sender<bool>>, watch::Receiver<bool>),
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> anyhow::Result<Running> {
+        let s = stop.clone();
+        tokio::spawn(async move {
+            shutdown.await;
+            s.send_replace(true);
+        });
+        let ours: Vec<String> = crate::digest::spec::specs(core.config())?
+            .into_iter()
+            .filter(|s| sender.handles(&s.target))
+            .map(|s| s.name)
+            .collect();
+        if ours.is_empty() {
+            log::debug!("no {transport} digests configured; the digest scheduler does not run");
+            return Ok(Running { stop, task: None });
+        }
+        log::info!("digests to {transport}: {} (checked every {tick:?})", ours.join(", "));
+        let rt = Handle::current();
+        let per_minute = sender.per_chat_per_minute() as usize;
+        let task = tokio::task::spawn_blocking(move || {
+            let start = std::time::Instant::now();
+            let failures = supervise(
+                &core,
+                &sender,
+                Supervision {
+                    tick,
+                    now: Box::new(|| core.now()),
+                    nap: Box::new(|d| *rx.borrow() || nap_blocking(&rt, &rx, d)),
+                    pace: Box::new(|| {
+                        let (rt, rx) = (rt.clone(), rx.clone());
+                        Pace::with(
+                            per_minute,
+                            Box::new(move || start.elapsed()),
+                            Box::new(move |d| {
+                                nap_blocking(&rt, &rx, d);
+                            }),
+                        )
+                    }),
+                },
+            );
+            log::info!("digest scheduler stopped ({failures} failure(s) while it ran)");
+        });
+        Ok(Running { stop, task: Some(task) })
+    }
+
+    /// A stop signal for a sender and its scheduler.
+    pub fn signal() -> (Arc<watch::Sender<bool>>, watch::Receiver<bool>) {
+        let (tx, rx) = watch::channel(false);
+        (Arc::new(tx), rx)
+    }
+
+    /// Completes at the shutdown signal: the bot's own shutdown trigger.
+    pub fn stopped(&self) -> impl Future<Output = ()> + Send + 'static {
+        let mut rx = self.stop.subscribe();
+        async move {
+            let _ = rx.wait_for(|s| *s).await;
+        }
+    }
+
+    /// Stops the scheduler (if the bot ended first) and waits for it: after the send in flight, if any.
+    pub async fn finish(self) {
+        self.stop.send_replace(true);
+        if let Some(t) = self.task
+            && let Err(e) = t.await
+        {
+            log::error!("the digest scheduler ended abnormally: {e}");
+        }
+    }
 }

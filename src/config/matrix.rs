@@ -45,6 +45,8 @@ pub struct MatrixCfg {
     pub lane_idle_secs: u64,
     /// Messages a minute one room may get from digests.
     pub per_room_per_minute: u32,
+    /// How often the digest scheduler checks for Matrix digests due, in seconds.
+    pub digest_tick_secs: u64,
 }
 
 impl Default for MatrixCfg {
@@ -63,6 +65,7 @@ impl Default for MatrixCfg {
             shutdown_grace_secs: 30,
             lane_idle_secs: 300,
             per_room_per_minute: 20,
+            digest_tick_secs: 20,
         }
     }
 }
@@ -175,6 +178,7 @@ impl MatrixCfg {
         bounded("matrix.max_backoff_secs", self.max_backoff_secs, 1..=3600, "seconds (an hour)", "30")?;
         bounded("matrix.shutdown_grace_secs", self.shutdown_grace_secs, 0..=3600, "seconds (an hour)", "30")?;
         bounded("matrix.lane_idle_secs", self.lane_idle_secs, 1..=86_400, "seconds (a day)", "300")?;
+        bounded("matrix.digest_tick_secs", self.digest_tick_secs, 1..=3600, "seconds (an hour)", "20")?;
         bounded("matrix.per_room_per_minute", self.per_room_per_minute, 1..=600, "messages", "20")?;
         Ok(())
     }

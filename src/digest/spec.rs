@@ -37,8 +37,9 @@ impl Target {
             return ok.then(|| Target::Telegram(t.to_string()));
         }
         if let Some(t) = s.strip_prefix("matrix:") {
-            let ok =
-                (t.starts_with('!') || t.starts_with('#')) && t[1..].contains(':') && !t.contains(char::is_whitespace);
+            // A room id (`!opaque`, with `:server` before room version 12) or an alias (`#name:server`).
+            let clean = t.len() > 1 && t.len() <= 255 && !t.contains(|c: char| c.is_whitespace() || c.is_control());
+            let ok = clean && (t.starts_with('!') || (t.starts_with('#') && t[1..].contains(':')));
             return ok.then(|| Target::Matrix(t.to_string()));
         }
         None
@@ -145,7 +146,7 @@ impl DigestSpec {
         let at = |setting: &str| format!("digest {name:?}: {setting}");
         let target = Target::parse(&c.target).with_context(|| {
             format!(
-                "{} {:?} is not a target: use telegram:@channel, telegram:-1001234567890, matrix:!room:server or console",
+                "{} {:?} is not a target: use telegram:@channel, telegram:-1001234567890, matrix:!room (a room id), matrix:#alias:server or console",
                 at("target"),
                 c.target
             )
@@ -290,8 +291,13 @@ mod tests {
         assert_eq!(Target::parse("telegram:@shanxi_outreach"), Some(Target::Telegram("@shanxi_outreach".into())));
         assert_eq!(Target::parse("telegram:-1001234567890"), Some(Target::Telegram("-1001234567890".into())));
         assert_eq!(Target::parse("matrix:!abc:example.org"), Some(Target::Matrix("!abc:example.org".into())));
+        // Room version 12 ids have no server part.
+        assert_eq!(Target::parse("matrix:!Zc3JFuwpWLS-YDyN"), Some(Target::Matrix("!Zc3JFuwpWLS-YDyN".into())));
+        assert_eq!(Target::parse("matrix:#outreach:example.org"), Some(Target::Matrix("#outreach:example.org".into())));
         assert_eq!(Target::parse("console"), Some(Target::Console));
-        for bad in ["telegram:@ab", "telegram:chan", "slack:#x", "matrix:room", ""] {
+        for bad in
+            ["telegram:@ab", "telegram:chan", "slack:#x", "matrix:room", "matrix:#alias", "matrix:!", "matrix:! x", ""]
+        {
             assert_eq!(Target::parse(bad), None, "{bad}");
         }
     }

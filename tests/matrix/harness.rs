@@ -319,6 +319,13 @@ impl Bot {
         Bot { id, password, dir, db, config, url: hs.url(), child: None, runs: 0 }
     }
 
+    /// Adds lines at the end of the config (a `[[digest]]` table naming a room made meanwhile).
+    pub fn append_config(&self, text: &str) {
+        let mut cfg = std::fs::read_to_string(&self.config).unwrap();
+        cfg.push_str(text);
+        std::fs::write(&self.config, cfg).unwrap();
+    }
+
     /// Starts `amity serve` (its log in `serve-N.log`).
     pub fn start(&mut self) {
         assert!(self.child.is_none(), "already running");

@@ -163,3 +163,39 @@ async fn a_homeserver_down_for_30_s_loses_no_command() {
     assert!(bot.log().contains("Matrix sync failed"), "the outage was seen: {}", bot.log());
     bot.stop();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_digest_with_its_chart_is_delivered_to_a_room() {
+    let hs = &*SHARED;
+    let admin = Human::new(hs, "admin").await;
+    let mut bot = Bot::new(hs, &admin.id, "digest_tick_secs = 1").await;
+    let room = admin.room(&[&bot.id], true).await;
+    bot.append_config(&format!(
+        "[[digest]]\nname = \"weekly\"\ntarget = \"matrix:{}\"\nschedule = \"0 9 * * MON\"\nlanguage = \"en\"\n",
+        room.room_id()
+    ));
+    bot.start();
+    admin.until_joined(&room, &bot.id).await;
+    let asked = admin.say(&room, &format!("!donation {} | Germany | 500 masks | ¥5,000", yesterday())).await;
+    let a = admin.answer_to(&room, &bot.id, &asked).await;
+    assert!(body(&a[0]).starts_with("Saved D-"), "{}", body(&a[0]));
+    let asked = admin.say(&room, "!digest send weekly").await;
+    admin.answer_to(&room, &bot.id, &asked).await;
+    admin
+        .until("the digest's chart arrived", || {
+            admin.from(&room, &bot.id).iter().any(|v| v["content"]["msgtype"] == "m.image")
+        })
+        .await;
+    let from_bot = admin.from(&room, &bot.id);
+    let image = from_bot.iter().find(|v| v["content"]["msgtype"] == "m.image").unwrap();
+    assert_eq!(image["_encrypted"], true, "the chart is encrypted in an encrypted room: {image}");
+    assert!(image["content"]["file"]["url"].as_str().is_some_and(|u| u.starts_with("mxc://")), "{image}");
+    let digest = from_bot.iter().find(|v| html(v).contains("<strong>") && in_reply_to(v).is_none());
+    assert!(digest.is_some_and(|d| body(d).contains("Germany")), "the digest's text: {from_bot:?}");
+    assert_eq!(bot.count("SELECT count(*) FROM digest_deliveries WHERE state = 'sent'"), 1, "{}", bot.log());
+}
+
+/// Yesterday in the office's time zone (Shanghai): a day in the period a digest sent now covers.
+fn yesterday() -> String {
+    (chrono::Utc::now() + chrono::Duration::hours(8) - chrono::Duration::days(1)).format("%Y-%m-%d").to_string()
+}

@@ -21,6 +21,7 @@
 //! The password comes from `AMITY_MATRIX_PASSWORD` or `[matrix] password_file`, the store passphrase
 //! from `AMITY_MATRIX_STORE_PASSPHRASE` or `store_passphrase_file`; neither is ever printed.
 
+mod digest;
 pub mod inbound;
 pub mod outbound;
 mod runner;
@@ -106,6 +107,11 @@ pub async fn serve(
     let me = client.user_id().map(|u| u.to_string()).unwrap_or_else(|| opts.user.clone());
     log::info!("Matrix: serving as {me} on {}", opts.homeserver);
     let inbox = Inbox::start(core.clone(), "matrix", me.clone(), stop.clone());
+    // Scheduled digests to rooms, beside the bot, on the same client; they stop with it.
+    let mut digest_stop = stop.clone();
+    let digests = digest::start(core.clone(), client.clone(), async move {
+        let _ = digest_stop.wait_for(|s| *s).await;
+    })?;
     let (events, rx) = mpsc::channel(runner::IN_FLIGHT);
     let sh = Arc::new(runner::Shared {
         max_len: core.config().reply.max_message_len,
@@ -124,7 +130,9 @@ pub async fn serve(
         invites: Default::default(),
         new_device: std::sync::Mutex::new(new_device),
     });
-    runner::serve(sh, rx, Duration::from_secs(cfg.sync_timeout_secs)).await
+    let res = runner::serve(sh, rx, Duration::from_secs(cfg.sync_timeout_secs)).await;
+    digests.finish().await;
+    res
 }
 
 /// A login failure worth retrying: the homeserver unreachable or failing, not a refusal.

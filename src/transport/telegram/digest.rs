@@ -1,6 +1,6 @@
 //! Scheduled digests through Telegram: the [`DigestSender`] that posts a digest's messages and chart to
 //! a channel or group (`telegram:@channel`, `telegram:-100…`) and failure reports to admins' private
-//! chats, and the scheduler loop `amity serve` runs beside the bot.
+//! chats, started beside the bot by [`start`].
 //!
 //! - **Sending.** `sendMessage` (HTML parse mode, every character escaped: the outbox keeps a digest as
 //!   plain text, exactly as decided at the firing, with its heading lines, which are sent bold) and `sendPhoto` (the PNG, its title as caption), made
@@ -11,15 +11,11 @@
 //!   `Throttle` for as long as Telegram asks, and hide the status behind a description string.
 //! - **Pacing.** A chat's pace and a group's budget of messages a minute are shared with the bot's
 //!   replies ([`ChatBudget`]): a digest waits while the group's answers have used it up, and a failure
-//!   report to an admin keeps to the admin's private chat's pace. The scheduler's [`Pace`] keeps each
+//!   report to an admin keeps to the admin's private chat's pace. The scheduler's `Pace` keeps each
 //!   target (channels named `@username` included) within `per_group_per_minute` (Telegram: 20 a
 //!   minute); nothing else throttles digest messages.
-//! - **Threads.** The scheduler and the sender are synchronous (they hold the store's lock and build
-//!   charts), so the loop runs on a blocking thread (`spawn_blocking`) and each request is driven with
-//!   `Handle::block_on` there, never on the async workers.
-//! - **Failures.** The loop is `outbox::supervise`: a tick that fails or panics (a bug, a store
-//!   error) restarts the scheduler after a growing pause and tells the admins, so the bot never goes
-//!   on answering while its digests are dead.
+//! - **Threads, failures.** The scheduler loop is the runtime's (`bot::digests::Running`: a blocking
+//!   thread, supervised); this sender drives each request with `Handle::block_on` on that thread.
 //! - **Stopping.** At the shutdown signal the loop ends after the request in flight (bounded by the
 //!   HTTP timeout): a pacing wait wakes at once, and a message not yet started is refused as
 //!   retryable, so its row is recorded `pending` with the parts already sent (the outbox resumes after
@@ -28,16 +24,16 @@
 use super::outbound::escape;
 use super::pacing::ChatBudget;
 use super::{Options, Token};
-use crate::bot::digests::{Supervision, supervise};
+use crate::bot::digests::{Running, nap_blocking};
 use crate::commands::Core;
-use crate::digest::outbox::{DigestSender, Pace, SendError};
-use crate::digest::spec::{Target, specs};
+use crate::digest::outbox::{DigestSender, SendError};
+use crate::digest::spec::Target;
 use crate::render::Attachment;
 use crate::render::markup::{self, Dialect, Line};
 use serde_json::{Value, json};
 use std::future::Future;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 use tokio::runtime::Handle;
 use tokio::sync::watch;
 
@@ -110,7 +106,7 @@ impl TelegramSender {
 
     /// Sleeps, waking early at the shutdown signal. True when stopping.
     pub fn nap(&self, d: Duration) -> bool {
-        nap(&self.rt, &self.stop, d)
+        nap_blocking(&self.rt, &self.stop, d)
     }
 
     /// One Bot API call; the answer's `message_id`.
@@ -235,117 +231,21 @@ impl DigestSender for TelegramSender {
     }
 }
 
-/// Sleeps on `rt` until `d` passes or the shutdown signal; true when stopping. Blocking.
-fn nap(rt: &Handle, stop: &watch::Receiver<bool>, d: Duration) -> bool {
-    let mut stop = stop.clone();
-    rt.block_on(async move {
-        let stopped = tokio::select! {
-            _ = tokio::time::sleep(d) => false,
-            // Also when the signal's sender is gone.
-            _ = stop.wait_for(|s| *s) => true,
-        };
-        stopped || *stop.borrow()
-    })
-}
-
-/// The digest scheduler running beside the bot (see [`Digests::start`]).
-pub(super) struct Digests {
-    stop: Arc<watch::Sender<bool>>,
-    task: Option<tokio::task::JoinHandle<()>>,
-}
-
-impl Digests {
-    /// Starts the scheduler, which stops when `shutdown` completes (or at [`Digests::finish`]).
-    pub(super) fn start(
-        core: Arc<Core>,
-        opts: &Options,
-        budget: Arc<ChatBudget>,
-        shutdown: impl Future<Output = ()> + Send + 'static,
-    ) -> anyhow::Result<Digests> {
-        let (tx, rx) = watch::channel(false);
-        let stop = Arc::new(tx);
-        let task = start(core, opts, budget, rx)?;
-        let s = stop.clone();
-        tokio::spawn(async move {
-            shutdown.await;
-            s.send_replace(true);
-        });
-        Ok(Digests { stop, task })
-    }
-
-    /// Completes at the shutdown signal: the bot's own shutdown trigger.
-    pub(super) fn stopped(&self) -> impl Future<Output = ()> + Send + 'static {
-        let mut rx = self.stop.subscribe();
-        async move {
-            let _ = rx.wait_for(|s| *s).await;
-        }
-    }
-
-    /// Stops the scheduler (if the bot ended first) and waits for it: after the send in flight, if any.
-    pub(super) async fn finish(self) {
-        self.stop.send_replace(true);
-        if let Some(t) = self.task
-            && let Err(e) = t.await
-        {
-            log::error!("the digest scheduler ended abnormally: {e}");
-        }
-    }
-}
-
-/// Starts the digest scheduler on a blocking thread when the config has Telegram digests: it ticks at
-/// once, then every `[telegram] digest_tick_secs`, by the core's clock, until `stop`. Await the handle
-/// after signalling `stop`.
-fn start(
+/// Starts the digest scheduler for Telegram's digests beside the bot (`bot::digests::Running`).
+pub(super) fn start(
     core: Arc<Core>,
     opts: &Options,
     budget: Arc<ChatBudget>,
-    stop: watch::Receiver<bool>,
-) -> anyhow::Result<Option<tokio::task::JoinHandle<()>>> {
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> anyhow::Result<Running> {
     let cfg = core.config();
-    let all = specs(cfg)?;
-    let ours: Vec<String> =
-        all.iter().filter(|s| matches!(s.target, Target::Telegram(_))).map(|s| s.name.clone()).collect();
-    if ours.is_empty() {
-        log::debug!("no Telegram digests configured; the digest scheduler does not run");
-        return Ok(None);
-    }
     let tick = Duration::from_secs(cfg.telegram.digest_tick_secs.max(1));
-    let per_minute = cfg.telegram.per_group_per_minute as usize;
     let max_len = cfg.reply.max_message_len.min(super::outbound::TELEGRAM_MAX_LEN);
-    let rt = Handle::current();
-    let mut sender = TelegramSender::new(opts, max_len, rt.clone(), stop.clone())?;
+    let signal = Running::signal();
+    let mut sender = TelegramSender::new(opts, max_len, Handle::current(), signal.1.clone())?;
     sender.budget = Some(budget);
     sender.per_minute = cfg.telegram.per_group_per_minute;
-    log::info!("digests to Telegram: {} (checked every {tick:?})", ours.join(", "));
-    Ok(Some(tokio::task::spawn_blocking(move || run(&core, &sender, tick, per_minute))))
-}
-
-/// The scheduler loop (blocking), supervised: a tick that fails or panics restarts the scheduler after
-/// a growing pause and the admins are told (see [`supervise`]), so the bot never goes on answering
-/// with its digests silently dead.
-fn run(core: &Core, sender: &TelegramSender, tick: Duration, per_minute: usize) {
-    let start = Instant::now();
-    let (rt, stop) = (sender.rt.clone(), sender.stop.clone());
-    let failures = supervise(
-        core,
-        sender,
-        Supervision {
-            tick,
-            now: Box::new(|| core.now()),
-            nap: Box::new(|d| sender.stopping() || sender.nap(d)),
-            pace: Box::new(move || {
-                let (rt, stop) = (rt.clone(), stop.clone());
-                Pace::with(
-                    per_minute,
-                    Box::new(move || start.elapsed()),
-                    Box::new(move |d| {
-                        nap(&rt, &stop, d);
-                    }),
-                )
-            }),
-        },
-    );
-    log::info!("digest scheduler stopped ({failures} failure(s) while it ran)");
+    Running::start(core, sender, "Telegram", tick, signal, shutdown)
 }
 
 #[cfg(test)]

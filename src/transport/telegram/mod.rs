@@ -102,7 +102,7 @@ pub async fn serve(
     // Replies and digests to one chat share its pace (and a group's budget of messages a minute).
     let budget = Arc::new(pacing::ChatBudget::new(&core.config().telegram));
     // Scheduled digests run beside the bot and stop with it (see `digest`).
-    let digests = digest::Digests::start(core.clone(), &opts, budget.clone(), shutdown)?;
+    let digests = digest::start(core.clone(), &opts, budget.clone(), shutdown)?;
     let res = runner::serve(core, opts, hooks, budget, digests.stopped()).await;
     digests.finish().await;
     res
