@@ -199,3 +199,119 @@ async fn a_digest_with_its_chart_is_delivered_to_a_room() {
 fn yesterday() -> String {
     (chrono::Utc::now() + chrono::Duration::hours(8) - chrono::Duration::days(1)).format("%Y-%m-%d").to_string()
 }
+
+/// The last answer from the bot in the room.
+async fn next_answer(h: &Human, room: &matrix_sdk::Room, bot: &UserId, text: &str) -> String {
+    let asked = h.say(room, text).await;
+    body(&h.answer_to(room, bot, &asked).await[0])
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_guided_add_is_answered_with_numbers_and_saves_once() {
+    let (admin, bot, room) = admin_room(true, "").await;
+    let r = next_answer(&admin, &room, &bot.id, "!add").await;
+    assert!(r.contains("Answer with a number:") && r.contains("1 · Donation"), "{r}");
+    let r = next_answer(&admin, &room, &bot.id, "1").await;
+    assert!(r.contains("Date?"), "the number picked Donation: {r}");
+    let r = next_answer(&admin, &room, &bot.id, &yesterday()).await;
+    assert!(r.contains("To whom?"), "{r}");
+    let r = next_answer(&admin, &room, &bot.id, "Germany").await;
+    assert!(r.contains("What was given?"), "{r}");
+    next_answer(&admin, &room, &bot.id, "500 masks").await;
+    next_answer(&admin, &room, &bot.id, "-").await;
+    let mut r = next_answer(&admin, &room, &bot.id, ".").await;
+    // Whatever is still asked (the status), answered with its first choice, until the card.
+    for _ in 0..3 {
+        if r.contains("/donation ") {
+            break;
+        }
+        r = next_answer(&admin, &room, &bot.id, "1").await;
+    }
+    assert!(r.contains(&format!("/donation {} | Germany | 500 masks", yesterday())), "the card: {r}");
+    let save = r.lines().find(|l| l.ends_with("· Save")).and_then(|l| l.split(' ').next()).expect("a Save choice").to_string();
+    let saved = next_answer(&admin, &room, &bot.id, &save).await;
+    assert!(saved.starts_with("Saved D-1"), "{saved}");
+    assert_eq!(bot.count("SELECT count(*) FROM donations"), 1);
+    // The same number again: the card is gone, nothing is saved twice.
+    next_answer(&admin, &room, &bot.id, &save).await;
+    assert_eq!(bot.count("SELECT count(*) FROM donations"), 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_command_in_a_thread_is_answered_in_the_thread() {
+    use matrix_sdk::ruma::events::room::message::{ReplyWithinThread, RoomMessageEventContentWithoutRelation};
+    let (admin, bot, room) = admin_room(false, "").await;
+    let root = admin.say(&room, "Thread about totals").await;
+    let content = RoomMessageEventContentWithoutRelation::text_plain("!totals").make_for_thread(
+        matrix_sdk::ruma::events::room::message::ReplyMetadata::new(&root, &admin.id, None),
+        ReplyWithinThread::No,
+        matrix_sdk::ruma::events::room::message::AddMentions::No,
+    );
+    let r = admin.client.get_room(room.room_id()).unwrap();
+    let asked = r.send(content).await.unwrap().response.event_id;
+    let a = admin.answer_to(&room, &bot.id, &asked).await;
+    let rel = &a[0]["content"]["m.relates_to"];
+    assert_eq!(rel["rel_type"], "m.thread", "{a:?}");
+    assert_eq!(rel["event_id"], root.as_str(), "{a:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_message_the_bot_cannot_decrypt_gets_one_line_saying_how_to_fix_it() {
+    let (admin, bot, room) = admin_room(true, "").await;
+    // An encrypted event whose session the bot never received keys for.
+    let token = admin.client.access_token().unwrap();
+    let url = format!(
+        "{}/_matrix/client/v3/rooms/{}/send/m.room.encrypted/utd-1",
+        admin.client.homeserver().as_str().trim_end_matches('/'),
+        room.room_id()
+    );
+    let v: serde_json::Value = reqwest::Client::new()
+        .put(url)
+        .bearer_auth(token)
+        .json(&serde_json::json!({"algorithm": "m.megolm.v1.aes-sha2", "ciphertext": "AwgAEnACgAkLmt6qF84IK++J7UDH2Za1YVchHyprqTqsg",
+            "device_id": "NOSUCHDEVICE", "sender_key": "SXB6W8bq/OKtF8cXwYKKG6X8E5fSw9GqIChU0MQNnQk",
+            "session_id": "X3bFM8Q0FJw9hUEUGo7hbVXQ2b5oZn7hX8C1UfqcZYA"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let asked = matrix_sdk::ruma::EventId::parse(v["event_id"].as_str().unwrap()).unwrap();
+    let a = admin.answer_to(&room, &bot.id, &asked).await;
+    assert_eq!(a.len(), 1);
+    assert!(body(&a[0]).contains("could not read your message") && body(&a[0]).contains("Verify"), "{}", body(&a[0]));
+    // It counts as answered: never again after a restart.
+    assert!(bot.log().contains("its keys never arrived"), "{}", bot.log());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_logging_event_delivered_again_after_a_restart_is_written_once_and_answered_once() {
+    let hs = &*SHARED;
+    let admin = Human::new(hs, "admin").await;
+    let li = Human::new(hs, "li").await;
+    let mut bot = Bot::new(hs, &admin.id, "").await;
+    bot.start();
+    // An admin makes Li staff from the chat; Li logs from a direct chat of their own.
+    let ours = admin.room(&[&bot.id], false).await;
+    admin.until_joined(&ours, &bot.id).await;
+    let r = next_answer(&admin, &ours, &bot.id, &format!("!staff add {} staff Li Wei", li.id)).await;
+    assert!(r.contains("is now staff"), "{r}");
+    let theirs = li.room(&[&bot.id], false).await;
+    li.until_joined(&theirs, &bot.id).await;
+    let asked = li.say(&theirs, "!donation 2020-03-23 | Germany | 1234 masks").await;
+    let a = li.answer_to(&theirs, &bot.id, &asked).await;
+    assert!(body(&a[0]).starts_with("Saved D-1"), "{}", body(&a[0]));
+    // The bot forgets it ever received the event (its inbox lost), as if it crashed before noting it:
+    // after the restart it reads the event back from the room's history and handles it again.
+    bot.stop();
+    rusqlite::Connection::open(&bot.db).unwrap().execute("DELETE FROM inbox", []).unwrap();
+    bot.start();
+    li.until("the event is handled again", || bot.log().contains("had already been handled")).await;
+    assert_eq!(bot.count("SELECT count(*) FROM donations"), 1, "written once");
+    // Its answer went out with the same transaction id: the homeserver kept the first one.
+    let next = li.say(&theirs, "!totals").await;
+    li.answer_to(&theirs, &bot.id, &next).await;
+    let answers = li.from(&theirs, &bot.id).iter().filter(|v| in_reply_to(v).as_deref() == Some(asked.as_str())).count();
+    assert_eq!(answers, 1, "answered once");
+}
