@@ -116,6 +116,12 @@ impl Synapse {
 
     /// Registers a user with a unique name (`{name}-{n}`); returns its id and password.
     pub async fn register(&self, name: &str) -> (OwnedUserId, String) {
+        let (id, password, _) = self.register_with_token(name).await;
+        (id, password)
+    }
+
+    /// Registers a user; returns its id, password and an access token.
+    pub async fn register_with_token(&self, name: &str) -> (OwnedUserId, String, String) {
         static N: AtomicU32 = AtomicU32::new(0);
         let local = format!("{name}-{}-{}", std::process::id(), N.fetch_add(1, Ordering::Relaxed));
         let password = format!("pw-{local}");
@@ -128,7 +134,8 @@ impl Synapse {
         let status = r.status();
         let v: Value = r.json().await.unwrap();
         assert!(status.is_success(), "register {local}: {status} {v}");
-        (UserId::parse(v["user_id"].as_str().unwrap()).unwrap(), password)
+        let token = v["access_token"].as_str().unwrap_or_default().to_string();
+        (UserId::parse(v["user_id"].as_str().unwrap()).unwrap(), password, token)
     }
 }
 
@@ -337,7 +344,7 @@ impl Bot {
             .env_remove("TELOXIDE_TOKEN")
             .env_remove("AMITY_MATRIX_HOMESERVER")
             .env_remove("AMITY_MATRIX_USER")
-            .env("RUST_LOG", "info,matrix_sdk=warn,matrix_sdk_crypto=warn,matrix_sdk_base=warn")
+            .env("RUST_LOG", std::env::var("AMITY_TEST_LOG").unwrap_or_else(|_| "info".into()))
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(log)
@@ -345,6 +352,11 @@ impl Bot {
             .expect("amity serve starts");
         self.child = Some(child);
         let _ = &self.url;
+    }
+
+    /// The `amity serve` process, while it runs.
+    pub fn pid(&self) -> Option<u32> {
+        self.child.as_ref().map(Child::id)
     }
 
     /// SIGTERM, and waits for the process to finish what it holds.

@@ -109,7 +109,9 @@ async fn kill_9_during_a_burst_then_a_restart_keeps_every_acknowledged_entry_onc
         admin.say(&room, &format!("!donation 2020-03-23 | Germany | {} masks", 1001 + i)).await;
     }
     admin.until("some entries acknowledged", || acknowledged(&admin, &room, &bot.id).len() >= 3).await;
+    let pid = bot.pid().expect("running");
     bot.kill();
+    assert!(!std::path::Path::new(&format!("/proc/{pid}")).exists(), "the process is gone");
     let before = acknowledged(&admin, &room, &bot.id);
     assert!((before.len() as i64) < N, "killed mid-burst: {} of {N} answered before", before.len());
     bot.start();
@@ -228,7 +230,8 @@ async fn the_guided_add_is_answered_with_numbers_and_saves_once() {
         r = next_answer(&admin, &room, &bot.id, "1").await;
     }
     assert!(r.contains(&format!("/donation {} | Germany | 500 masks", yesterday())), "the card: {r}");
-    let save = r.lines().find(|l| l.ends_with("· Save")).and_then(|l| l.split(' ').next()).expect("a Save choice").to_string();
+    let save =
+        r.lines().find(|l| l.ends_with("· Save")).and_then(|l| l.split(' ').next()).expect("a Save choice").to_string();
     let saved = next_answer(&admin, &room, &bot.id, &save).await;
     assert!(saved.starts_with("Saved D-1"), "{saved}");
     assert_eq!(bot.count("SELECT count(*) FROM donations"), 1);
@@ -312,6 +315,7 @@ async fn a_logging_event_delivered_again_after_a_restart_is_written_once_and_ans
     // Its answer went out with the same transaction id: the homeserver kept the first one.
     let next = li.say(&theirs, "!totals").await;
     li.answer_to(&theirs, &bot.id, &next).await;
-    let answers = li.from(&theirs, &bot.id).iter().filter(|v| in_reply_to(v).as_deref() == Some(asked.as_str())).count();
+    let answers =
+        li.from(&theirs, &bot.id).iter().filter(|v| in_reply_to(v).as_deref() == Some(asked.as_str())).count();
     assert_eq!(answers, 1, "answered once");
 }

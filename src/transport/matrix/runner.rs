@@ -99,8 +99,9 @@ pub(super) struct Shared {
     pub utd_wait: Duration,
     /// Into the lanes: the sync loop's events, and events decrypted late.
     pub events: mpsc::Sender<MxEvent>,
-    /// Each (room, person)'s current numbered choices (button data), mirrored in the store.
-    pub choices: Mutex<HashMap<(String, String), Vec<String>>>,
+    /// Each (room, person)'s current numbered choices (button data), by [`choice_key`], mirrored in
+    /// the store.
+    pub choices: Mutex<HashMap<String, Vec<String>>>,
     /// Events waiting for their keys (so that one is retried by one task).
     pub waiting_keys: Mutex<HashSet<String>>,
     /// Invites being answered.
@@ -269,6 +270,11 @@ async fn sync_loop(sh: Arc<Shared>, timeout: Duration) {
             }
         }
         for (room_id, update) in resp.rooms.joined {
+            log::debug!(
+                "Matrix sync: {} timeline event(s) in {room_id}{}",
+                update.timeline.events.len(),
+                if update.timeline.limited { " (limited)" } else { "" }
+            );
             let Some(room) = sh.client.get_room(&room_id) else { continue };
             if update.timeline.limited {
                 backfill(&sh, &room, update.timeline.prev_batch.clone()).await;
@@ -307,12 +313,8 @@ async fn backfill(sh: &Arc<Shared>, room: &Room, from: Option<String>) {
                 break;
             }
         };
-        let ids: Vec<Received> = page
-            .chunk
-            .iter()
-            .filter_map(|te| te.event_id().map(|id| Received { id: id.to_string(), seq: 0, body: String::new() }))
-            .collect();
-        let known = match sh.inbox.known(ids.iter().map(|r| r.id.clone()).collect()).await {
+        let ids: Vec<String> = page.chunk.iter().filter_map(|te| te.event_id().map(|id| id.to_string())).collect();
+        let known = match sh.inbox.known(ids).await {
             Ok(k) => k,
             Err(e) => {
                 log::warn!("Matrix: reading the inbox failed ({e})");
@@ -400,8 +402,12 @@ async fn take_in(sh: &Arc<Shared>, room: &Room, events: Vec<(AnySyncTimelineEven
     let fresh: HashSet<String> = fresh.into_iter().collect();
     for ev in batch {
         if fresh.contains(&ev.id) {
-            if sh.events.send(ev).await.is_err() {
-                return;
+            log::debug!("Matrix event {} received in {}", ev.id, ev.room);
+            // Waits while the lanes are full (backpressure), but not past the stop signal: what is not
+            // queued by then is in the inbox, answered after the next start.
+            tokio::select! {
+                r = sh.events.send(ev) => if r.is_err() { return },
+                _ = stopping(&mut stop) => return,
             }
         } else {
             log::debug!("Matrix event {} received again; already handled", ev.id);
@@ -494,12 +500,14 @@ async fn process(sh: &Arc<Shared>, ev: MxEvent) {
         }
         Mapped::Handle(inc) => *inc,
     };
-    answer(sh, &room, inc).await;
-    sh.inbox.mark_answered(ev.id).await;
+    if answer(sh, &room, inc).await {
+        sh.inbox.mark_answered(ev.id).await;
+    }
 }
 
-/// The core's answer to one event, sent.
-async fn answer(sh: &Arc<Shared>, room: &Room, mut inc: Incoming) {
+/// The core's answer to one event, sent. False when it is left for the next start (the bot is
+/// stopping before the answer went out).
+async fn answer(sh: &Arc<Shared>, room: &Room, mut inc: Incoming) -> bool {
     let key = choice_key(&inc.room_id, inc.req.user.as_str());
     // A number answers the person's current numbered choices, if they have any.
     let choices = current_choices(sh, &key).await;
@@ -521,48 +529,49 @@ async fn answer(sh: &Arc<Shared>, room: &Room, mut inc: Incoming) {
     .await;
     let (reply, lang) = match res {
         Ok(Some(r)) => r,
-        Ok(None) => return, // chatter in a group
+        Ok(None) => return true, // chatter in a group
         Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
-        Err(e) => return log::error!("Matrix event {}: {e}", inc.event_id),
+        Err(e) => {
+            log::error!("Matrix event {}: {e}", inc.event_id);
+            return false;
+        }
     };
     if reply.duplicate {
         log::info!("Matrix event {} had already been handled; sending its stored answer", inc.event_id);
     }
-    let sent = deliver(sh, room, &inc, &reply, lang).await;
-    if sent {
-        let new = outbound::choices(&reply);
-        if !new.is_empty() || choices.as_ref().is_some_and(|c| !c.is_empty()) {
-            keep_choices(sh, key, new).await;
-        }
+    if !deliver(sh, room, &inc, &reply, lang).await {
+        return false;
     }
+    let new = outbound::choices(&reply);
+    if !new.is_empty() || choices.as_ref().is_some_and(|c| !c.is_empty()) {
+        keep_choices(sh, key, new).await;
+    }
+    true
 }
 
+/// Where a person's numbered choices in a room are kept (in memory, and as transport bookkeeping).
 fn choice_key(room: &str, user: &str) -> String {
     format!("mx-choices|{room}|{user}")
 }
 
 /// The person's current numbered choices: from memory, else (after a restart) from the store.
 async fn current_choices(sh: &Arc<Shared>, key: &str) -> Option<Vec<String>> {
-    let split = key.splitn(3, '|').collect::<Vec<_>>();
-    let mem_key = (split.get(1).copied().unwrap_or("").to_string(), split.get(2).copied().unwrap_or("").to_string());
-    if let Some(c) = sh.choices.lock().unwrap_or_else(|p| p.into_inner()).get(&mem_key) {
+    if let Some(c) = sh.choices.lock().unwrap_or_else(|p| p.into_inner()).get(key) {
         return Some(c.clone());
     }
     let k = key.to_string();
-    let stored = bot::blocking(&sh.core, move |c| c.button_data(&k)).await;
-    let list: Vec<String> = match stored {
+    let list: Vec<String> = match bot::blocking(&sh.core, move |c| c.button_data(&k)).await {
         Ok(Ok(Some(json))) => serde_json::from_str(&json).unwrap_or_default(),
         _ => Vec::new(),
     };
-    sh.choices.lock().unwrap_or_else(|p| p.into_inner()).insert(mem_key, list.clone());
+    sh.choices.lock().unwrap_or_else(|p| p.into_inner()).insert(key.to_string(), list.clone());
     Some(list)
 }
 
+/// Keeps the choices just offered (an empty list: none any more).
 async fn keep_choices(sh: &Arc<Shared>, key: String, list: Vec<String>) {
-    let split = key.splitn(3, '|').collect::<Vec<_>>();
-    let mem_key = (split.get(1).copied().unwrap_or("").to_string(), split.get(2).copied().unwrap_or("").to_string());
-    sh.choices.lock().unwrap_or_else(|p| p.into_inner()).insert(mem_key, list.clone());
     let json = serde_json::to_string(&list).unwrap_or_else(|_| "[]".into());
+    sh.choices.lock().unwrap_or_else(|p| p.into_inner()).insert(key.clone(), list);
     match bot::blocking(&sh.core, move |c| c.keep_button_data(&[(key, json)])).await {
         Ok(Ok(())) => {}
         Ok(Err(e)) => log::warn!("Matrix: keeping numbered choices failed: {e}"),
@@ -710,4 +719,21 @@ fn wait_for_keys(sh: &Arc<Shared>, room: Room, ev: MxEvent) {
         sh.waiting_keys.lock().unwrap_or_else(|p| p.into_inner()).remove(&ev.id);
         sh.inbox.mark_answered(ev.id).await;
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_stored_event_reads_back_as_it_was_received() {
+        let event = r#"{"type":"m.room.message","event_id":"$e1","sender":"@li:localhost","origin_server_ts":5,"content":{"msgtype":"m.text","body":"!totals"}}"#;
+        let ev = MxEvent { id: "$e1".into(), room: "!r".into(), event: event.into(), ts: 5 };
+        let back = MxEvent::from_stored(&Received { id: ev.id.clone(), seq: ev.ts, body: ev.body() }).unwrap();
+        assert_eq!((back.id.as_str(), back.room.as_str(), back.ts), ("$e1", "!r", 5));
+        let a: serde_json::Value = serde_json::from_str(&back.event).unwrap();
+        let b: serde_json::Value = serde_json::from_str(event).unwrap();
+        assert_eq!(a, b);
+        assert!(MxEvent::from_stored(&Received { id: "x".into(), seq: 0, body: "not json".into() }).is_none());
+    }
 }
