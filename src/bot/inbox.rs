@@ -95,6 +95,36 @@ impl Inbox {
         .await??)
     }
 
+    /// Dispatches the events received before the last stop and never answered, oldest first, a page at
+    /// a time (so a long backlog never sits in memory at once); one that `read` cannot make an event
+    /// of is logged and marked answered. Returns how many were resumed.
+    pub async fn resume<H: super::Handler>(
+        &self,
+        lanes: &mut super::Lanes<H>,
+        read: impl Fn(&Received) -> Result<H::Event, String>,
+    ) -> anyhow::Result<usize> {
+        let (mut after, mut resumed) = (None, 0);
+        loop {
+            let page = self.pending(after.clone()).await?;
+            let Some(last) = page.last() else { break };
+            after = Some((last.seq, last.id.clone()));
+            resumed += page.len();
+            for r in page {
+                match read(&r) {
+                    Ok(ev) => lanes.dispatch(ev).await,
+                    Err(e) => {
+                        log::warn!("stored {} event {} is unreadable ({e}); skipped", self.transport, r.id);
+                        self.mark_answered(r.id).await;
+                    }
+                }
+            }
+        }
+        if resumed > 0 {
+            log::info!("{}: answering {resumed} event(s) received before the last stop", self.transport);
+        }
+        Ok(resumed)
+    }
+
     /// Which of `ids` were received before (answered or not).
     pub async fn known(&self, ids: Vec<String>) -> anyhow::Result<std::collections::HashSet<String>> {
         let (transport, account) = (self.transport, self.account.clone());

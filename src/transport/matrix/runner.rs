@@ -176,27 +176,8 @@ pub(super) async fn serve(
     let idle = Duration::from_secs(sh.core.config().matrix.lane_idle_secs);
     let mut lanes = Lanes::new(sh.clone(), IN_FLIGHT, idle);
 
-    // Events received before the last stop and never answered come first, a page at a time.
-    let mut after = None;
-    let mut resumed = 0;
-    loop {
-        let page = sh.inbox.pending(after.clone()).await?;
-        let Some(last) = page.last() else { break };
-        after = Some((last.seq, last.id.clone()));
-        resumed += page.len();
-        for r in page {
-            match MxEvent::from_stored(&r) {
-                Some(ev) => lanes.dispatch(ev).await,
-                None => {
-                    log::warn!("stored Matrix event {} is unreadable; skipped", r.id);
-                    sh.inbox.mark_answered(r.id).await;
-                }
-            }
-        }
-    }
-    if resumed > 0 {
-        log::info!("Matrix: answering {resumed} event(s) received before the last stop");
-    }
+    // Events received before the last stop and never answered come first.
+    sh.inbox.resume(&mut lanes, |r| MxEvent::from_stored(r).ok_or_else(|| "not an event".to_string())).await?;
 
     let sync = tokio::spawn(sync_loop(sh.clone(), sync_timeout));
     let mut stop = sh.stop.clone();

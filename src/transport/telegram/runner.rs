@@ -249,27 +249,13 @@ pub(super) async fn serve(
 
     let idle = Duration::from_secs(sh.core.config().telegram.lane_idle_secs);
     let mut lanes = Lanes::new(sh.clone(), IN_FLIGHT, idle);
-    // Updates received before a crash and never answered come first, a page at a time.
-    let mut after = None;
-    let mut resumed = 0;
-    loop {
-        let page = sh.inbox.pending(after.clone()).await?;
-        let Some(last) = page.last() else { break };
-        after = Some((last.seq, last.id.clone()));
-        resumed += page.len();
-        for ev in page {
-            match serde_json::from_str::<Update>(&ev.body) {
-                Ok(u) => lanes.dispatch(TgEvent::new(&u, &sh.me)).await,
-                Err(e) => {
-                    log::warn!("stored update {} is unreadable ({e}); skipped", ev.id);
-                    sh.inbox.mark_answered(ev.id).await;
-                }
-            }
-        }
-    }
-    if resumed > 0 {
-        log::info!("answering {resumed} update(s) received before the last stop");
-    }
+    // Updates received before a crash and never answered come first.
+    let me = sh.me.clone();
+    sh.inbox
+        .resume(&mut lanes, |r| {
+            serde_json::from_str::<Update>(&r.body).map(|u| TgEvent::new(&u, &me)).map_err(|e| e.to_string())
+        })
+        .await?;
 
     let offset = match hook {
         Some(hook) => {
