@@ -401,7 +401,9 @@ async fn measure(role: &str, users: usize, rooms: usize, secs: u64) -> (f64, f64
     if let Some(mut b) = amity {
         b.stop();
         if std::env::var("BENCH_DEBUG").is_ok() {
-            std::fs::write("/tmp/mxbench-bot.log", b.log()).unwrap();
+            let log = std::env::temp_dir().join("amity-matrix-bench-bot.log");
+            std::fs::write(&log, b.log()).unwrap();
+            eprintln!("the bot's log: {}", log.display());
             eprintln!(
                 "inbox: {} received, {} answered",
                 b.count("SELECT count(*) FROM inbox WHERE transport = 'matrix'"),
