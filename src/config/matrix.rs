@@ -114,7 +114,8 @@ impl MatrixCfg {
         env("AMITY_MATRIX_USER").or_else(|| self.user.clone().filter(|u| !u.trim().is_empty()))
     }
 
-    /// Whether `amity serve` runs Matrix: a homeserver and a user are given.
+    /// Whether Matrix is meant to run: a homeserver or a user is given (one without the other is
+    /// refused by [`MatrixCfg::check`], so `amity serve` runs only a complete account).
     pub fn enabled(&self) -> bool {
         self.homeserver_url().is_some() || self.user_id().is_some()
     }

@@ -300,7 +300,6 @@ pub struct Bot {
     pub dir: tempfile::TempDir,
     pub db: PathBuf,
     pub config: PathBuf,
-    url: String,
     child: Option<Child>,
     runs: u32,
 }
@@ -323,7 +322,7 @@ impl Bot {
             ),
         )
         .unwrap();
-        Bot { id, password, dir, db, config, url: hs.url(), child: None, runs: 0 }
+        Bot { id, password, dir, db, config, child: None, runs: 0 }
     }
 
     /// Adds lines at the end of the config (a `[[digest]]` table naming a room made meanwhile).
@@ -351,7 +350,6 @@ impl Bot {
             .spawn()
             .expect("amity serve starts");
         self.child = Some(child);
-        let _ = &self.url;
     }
 
     /// The `amity serve` process, while it runs.

@@ -278,7 +278,7 @@ async fn sync_loop(sh: Arc<Shared>, timeout: Duration) {
 /// Reads a room's history back from `from` (None: its newest event) to the first event the inbox
 /// knows, the catch-up age, or the bot's join, and takes in what is new, oldest first.
 async fn backfill(sh: &Arc<Shared>, room: &Room, from: Option<String>) {
-    let (cutoff, joined) = (cutoff_ms(sh), joined_ms(sh, room).await);
+    let (cutoff, joined) = (cutoff_ms(sh), joined_ms(room).await);
     let mut from = from;
     let mut found = Vec::new();
     'pages: loop {
@@ -333,7 +333,7 @@ fn cutoff_ms(sh: &Shared) -> i64 {
 }
 
 /// When the bot last joined the room (ms), from its membership event; 0 when unknown.
-async fn joined_ms(_sh: &Shared, room: &Room) -> i64 {
+async fn joined_ms(room: &Room) -> i64 {
     match room.get_member_no_sync(room.own_user_id()).await {
         Ok(Some(m)) => m.event().origin_server_ts().map_or(0, |t| i64::from(t.get())),
         _ => 0,
@@ -342,7 +342,7 @@ async fn joined_ms(_sh: &Shared, room: &Room) -> i64 {
 
 /// Records a room's message events in the inbox (before acting on any) and queues the new ones.
 async fn take_in(sh: &Arc<Shared>, room: &Room, events: Vec<(AnySyncTimelineEvent, Raw<AnySyncTimelineEvent>, bool)>) {
-    let (cutoff, joined) = (cutoff_ms(sh), joined_ms(sh, room).await);
+    let (cutoff, joined) = (cutoff_ms(sh), joined_ms(room).await);
     let room_id = room.room_id().to_string();
     let batch: Vec<MxEvent> = events
         .into_iter()
@@ -493,7 +493,7 @@ async fn answer(sh: &Arc<Shared>, room: &Room, mut inc: Incoming) -> bool {
     // A number answers the person's current numbered choices, if they have any.
     let choices = current_choices(sh, &key).await;
     if let Some(n) = outbound::picked(&inc.req.text)
-        && let Some(data) = choices.as_ref().and_then(|c| c.get(n - 1))
+        && let Some(data) = choices.get(n - 1)
     {
         inc.req.text = data.clone();
         inc.needs_dialogue = false;
@@ -524,7 +524,7 @@ async fn answer(sh: &Arc<Shared>, room: &Room, mut inc: Incoming) -> bool {
         return false;
     }
     let new = outbound::choices(&reply);
-    if !new.is_empty() || choices.as_ref().is_some_and(|c| !c.is_empty()) {
+    if !new.is_empty() || !choices.is_empty() {
         keep_choices(sh, key, new).await;
     }
     true
@@ -536,9 +536,9 @@ fn choice_key(room: &str, user: &str) -> String {
 }
 
 /// The person's current numbered choices: from memory, else (after a restart) from the store.
-async fn current_choices(sh: &Arc<Shared>, key: &str) -> Option<Vec<String>> {
+async fn current_choices(sh: &Arc<Shared>, key: &str) -> Vec<String> {
     if let Some(c) = sh.choices.lock().unwrap_or_else(|p| p.into_inner()).get(key) {
-        return Some(c.clone());
+        return c.clone();
     }
     let k = key.to_string();
     let list: Vec<String> = match bot::blocking(&sh.core, move |c| c.button_data(&k)).await {
@@ -546,7 +546,7 @@ async fn current_choices(sh: &Arc<Shared>, key: &str) -> Option<Vec<String>> {
         _ => Vec::new(),
     };
     sh.choices.lock().unwrap_or_else(|p| p.into_inner()).insert(key.to_string(), list.clone());
-    Some(list)
+    list
 }
 
 /// Keeps the choices just offered (an empty list: none any more).
