@@ -152,7 +152,7 @@ fn can_be_live(ctx: &Ctx<'_>, rec: &Record) -> Result<(), CmdError> {
         Record::Donation(d) => &d.recipients,
         Record::Letter(l) => &l.partners,
         Record::Event(e) => &e.participants,
-        Record::Reception(_) | Record::Partner(_) => &[],
+        Record::Reception(_) | Record::Partner(_) | Record::Reported(_) => &[],
     };
     for p in parties {
         if let Party::Partner { id: pid, name, .. } = p {
@@ -310,11 +310,14 @@ pub fn edit(ctx: &mut Ctx<'_>, args: &str) -> CmdResult {
 /// The editable fields of each kind, for error messages.
 fn fields_of(kind: RecordKind) -> &'static str {
     match kind {
-        RecordKind::Donation => "date, recipient, items, value, value date, donor, status, fund, note, visibility",
-        RecordKind::Letter => "date, partner, signed, from, quote, kind, reply to, note, visibility",
-        RecordKind::Event => "date, kind, participants, topic, host, note, visibility",
-        RecordKind::Reception => "date, place, count, guests, countries, note, visibility",
-        RecordKind::Partner => "name, country, kind, aliases, since, level, note",
+        RecordKind::Donation => {
+            "date, recipient, items, value, value date, donor, status, fund, note, source, visibility"
+        }
+        RecordKind::Letter => "date, partner, signed, from, quote, kind, reply to, note, source, visibility",
+        RecordKind::Event => "date, kind, participants, topic, host, note, source, visibility",
+        RecordKind::Reception => "date, place, count, guests, countries, note, source, visibility",
+        RecordKind::Partner => "name, country, kind, aliases, since, level, note, source",
+        RecordKind::Reported => "date, kind, figures, source, period, note, visibility",
     }
 }
 
@@ -353,6 +356,18 @@ fn apply_edit(
         ctx.bad_field(u, field, ctx.t("err-bad-word", &[("input", value.to_string()), ("choices", choices)]))
     };
     let date = || -> Result<chrono::NaiveDate, CmdError> { ctx.date(u, value) };
+    if matches!(field, "source" | "来源" | "出处") && !matches!(rec, Record::Reported(_)) {
+        let src = opt_text(logging::MAX_SOURCE)?;
+        match rec {
+            Record::Donation(d) => d.source = src,
+            Record::Letter(l) => l.source = src,
+            Record::Event(e) => e.source = src,
+            Record::Reception(r) => r.source = src,
+            Record::Partner(p) => p.source = src,
+            Record::Reported(_) => {}
+        }
+        return Ok(());
+    }
     match rec {
         Record::Donation(d) => match field {
             "date" | "日期" => {
@@ -461,6 +476,29 @@ fn apply_edit(
             "note" | "备注" => p.note = opt_text(MAX_TEXT)?,
             _ => return Err(bad_field()),
         },
+        Record::Reported(r) => {
+            // Re-read through the one-line form, so an edit obeys exactly the rules a new report does.
+            let form = match field {
+                "date" | "日期" => Some(("date", value.to_string())),
+                "kind" | "类型" => Some(("kind", value.to_string())),
+                "figures" | "figure" | "数字" => Some(("figures", value.to_string())),
+                "source" | "来源" | "出处" => Some(("source", value.to_string())),
+                "period" | "期间" => Some(("period", value.to_string())),
+                _ => None,
+            };
+            match (field, form) {
+                ("note" | "备注", _) => r.note = opt_text(MAX_TEXT)?,
+                ("visibility" | "可见性", _) => r.internal = visibility()?,
+                (_, Some((which, v))) => {
+                    let args = logging::reported_form(r, which, &v);
+                    let (rec, _) = logging::parse_reported(ctx, &args)?;
+                    if let Record::Reported(new) = rec {
+                        *r = Reported { id: r.id, internal: r.internal, note: r.note.clone(), ..new };
+                    }
+                }
+                _ => return Err(bad_field()),
+            }
+        }
     }
     Ok(())
 }

@@ -6,7 +6,8 @@
 
 use super::{ChatKind, CmdError, CmdResult, Ctx};
 use crate::domain::records::{Donation, Event, Letter, Partner, Reception, RecordId, RecordKind};
-use crate::domain::{CountryCode, Period};
+use crate::domain::reported::Amount;
+use crate::domain::{CountryCode, Period, Reported};
 use crate::render::{Attachment, Reply};
 use crate::store::reports::{self, Filter, Scope};
 use chrono::NaiveDate;
@@ -65,8 +66,14 @@ enum Format {
 }
 
 /// The kinds of record, in the order of an export of everything.
-const KINDS: [RecordKind; 5] =
-    [RecordKind::Donation, RecordKind::Letter, RecordKind::Event, RecordKind::Reception, RecordKind::Partner];
+const KINDS: [RecordKind; 6] = [
+    RecordKind::Donation,
+    RecordKind::Letter,
+    RecordKind::Event,
+    RecordKind::Reception,
+    RecordKind::Partner,
+    RecordKind::Reported,
+];
 
 fn parse_kind(word: &str) -> Option<RecordKind> {
     Some(match word.to_lowercase().as_str() {
@@ -75,6 +82,7 @@ fn parse_kind(word: &str) -> Option<RecordKind> {
         "events" | "event" | "活动" => RecordKind::Event,
         "receptions" | "reception" | "接待" => RecordKind::Reception,
         "partners" | "partner" | "伙伴" => RecordKind::Partner,
+        "reported" | "figures" | "报道" | "报道数字" => RecordKind::Reported,
         _ => return None,
     })
 }
@@ -104,7 +112,7 @@ pub fn export(ctx: &mut Ctx<'_>, args: &str) -> CmdResult {
     let mut sheets = Vec::new();
     for kind in kinds {
         let mut sheet = load(ctx, kind, &period, max)?;
-        if kind != RecordKind::Partner {
+        if !matches!(kind, RecordKind::Partner | RecordKind::Reported) {
             // Lists come newest first; a spreadsheet reads oldest first.
             sheet.rows.reverse();
         }
@@ -158,6 +166,7 @@ fn kind_word(k: RecordKind) -> &'static str {
         RecordKind::Event => "events",
         RecordKind::Reception => "receptions",
         RecordKind::Partner => "partners",
+        RecordKind::Reported => "reported",
     }
 }
 
@@ -203,6 +212,7 @@ fn load(ctx: &Ctx<'_>, kind: RecordKind, period: &Period, max: usize) -> Result<
                 "fund",
                 "visibility",
                 "note",
+                "source",
             ],
             donation_row,
         ),
@@ -224,6 +234,7 @@ fn load(ctx: &Ctx<'_>, kind: RecordKind, period: &Period, max: usize) -> Result<
                 "in-reply-to",
                 "visibility",
                 "note",
+                "source",
             ],
             letter_row,
         ),
@@ -232,7 +243,7 @@ fn load(ctx: &Ctx<'_>, kind: RecordKind, period: &Period, max: usize) -> Result<
             kind,
             max,
             reports::events(conn, &scope, n, 0)?,
-            &["id", "date", "event-kind", "topic", "host", "participants", "countries", "visibility", "note"],
+            &["id", "date", "event-kind", "topic", "host", "participants", "countries", "visibility", "note", "source"],
             event_row,
         ),
         RecordKind::Reception => sheet(
@@ -240,7 +251,7 @@ fn load(ctx: &Ctx<'_>, kind: RecordKind, period: &Period, max: usize) -> Result<
             kind,
             max,
             reports::receptions(conn, &scope, n, 0)?,
-            &["id", "date", "place", "guests", "count", "countries", "visibility", "note"],
+            &["id", "date", "place", "guests", "count", "countries", "visibility", "note", "source"],
             reception_row,
         ),
         // Partners have no date: every partner, whatever the period.
@@ -249,9 +260,38 @@ fn load(ctx: &Ctx<'_>, kind: RecordKind, period: &Period, max: usize) -> Result<
             kind,
             max,
             reports::partners(conn, true, None, None, n, 0)?,
-            &["id", "name", "partner-kind", "country", "level", "aliases", "since", "note"],
+            &["id", "name", "partner-kind", "country", "level", "aliases", "since", "note", "source"],
             |ctx, p| partner_row(ctx, &p.partner),
         ),
+        // One row per figure, so a data tool reads each number on its own; the report's id repeats.
+        RecordKind::Reported => {
+            let (count, list) = reports::reported(conn, true, None, period, n, 0)?;
+            let mut sheet = sheet(
+                ctx,
+                kind,
+                max,
+                (count, Vec::<Reported>::new()),
+                &[
+                    "id",
+                    "date",
+                    "reported-of",
+                    "period-from",
+                    "period-to",
+                    "figure",
+                    "qualifier",
+                    "number",
+                    "currency",
+                    "usd",
+                    "counted",
+                    "source",
+                    "visibility",
+                    "note",
+                ],
+                |_, _| Vec::new(),
+            )?;
+            sheet.rows = list.iter().flat_map(|r| reported_rows(ctx, r)).collect();
+            Ok(sheet)
+        }
     }
 }
 
@@ -319,6 +359,7 @@ fn donation_row(ctx: &Ctx<'_>, d: &Donation) -> Vec<Cell> {
         Cell::opt(&d.fund),
         visibility(ctx, d.internal),
         Cell::opt(&d.note),
+        Cell::opt(&d.source),
     ]
 }
 
@@ -336,6 +377,7 @@ fn letter_row(ctx: &Ctx<'_>, l: &Letter) -> Vec<Cell> {
         l.in_reply_to.map_or(Cell::Empty, |id| id_cell(RecordKind::Letter, id)),
         visibility(ctx, l.internal),
         Cell::opt(&l.note),
+        Cell::opt(&l.source),
     ]
 }
 
@@ -350,6 +392,7 @@ fn event_row(ctx: &Ctx<'_>, e: &Event) -> Vec<Cell> {
         countries_cell(ctx, e.participants.iter().filter_map(|p| p.country())),
         visibility(ctx, e.internal),
         Cell::opt(&e.note),
+        Cell::opt(&e.source),
     ]
 }
 
@@ -363,6 +406,7 @@ fn reception_row(ctx: &Ctx<'_>, r: &Reception) -> Vec<Cell> {
         countries_cell(ctx, r.countries.iter().copied()),
         visibility(ctx, r.internal),
         Cell::opt(&r.note),
+        Cell::opt(&r.source),
     ]
 }
 
@@ -376,7 +420,55 @@ fn partner_row(ctx: &Ctx<'_>, p: &Partner) -> Vec<Cell> {
         Cell::text(p.aliases.join("; ")),
         p.since.map_or(Cell::Empty, |y| Cell::Int(i64::from(y))),
         Cell::opt(&p.note),
+        Cell::opt(&p.source),
     ]
+}
+
+fn reported_rows(ctx: &Ctx<'_>, r: &Reported) -> Vec<Vec<Cell>> {
+    r.figures
+        .iter()
+        .map(|f| {
+            let (number, currency, usd, counted) = match &f.amount {
+                Amount::Money { amount, currency, usd } => (
+                    Cell::Exact(*amount),
+                    Cell::text(currency.to_string()),
+                    usd.map_or(Cell::Empty, Cell::Exact),
+                    Cell::Empty,
+                ),
+                Amount::Count { count, label, .. } => {
+                    (Cell::Int(*count as i64), Cell::Empty, Cell::Empty, Cell::text(label.clone()))
+                }
+            };
+            let period = r.period();
+            vec![
+                id_cell(RecordKind::Reported, r.id),
+                Cell::Date(r.date),
+                Cell::text(ctx.f.word("reported-of", r.of.as_str())),
+                period.from.map_or(Cell::Empty, Cell::Date),
+                period.to.map_or(Cell::Empty, Cell::Date),
+                Cell::text(f.text.clone()),
+                Cell::text(ctx.f.word("qualifier", qualifier_word(f.qualifier))),
+                number,
+                currency,
+                usd,
+                counted,
+                Cell::text(r.source.clone()),
+                visibility(ctx, r.internal),
+                Cell::opt(&r.note),
+            ]
+        })
+        .collect()
+}
+
+fn qualifier_word(q: crate::domain::reported::Qualifier) -> &'static str {
+    use crate::domain::reported::Qualifier;
+    match q {
+        Qualifier::Exact => "exact",
+        Qualifier::Nearly => "nearly",
+        Qualifier::About => "about",
+        Qualifier::MoreThan => "more-than",
+        Qualifier::AtLeast => "at-least",
+    }
 }
 
 /// CSV with a byte-order mark, so that Excel opens the UTF-8 (Chinese names) correctly.

@@ -21,7 +21,8 @@ pub struct Form {
 /// Option keys: canonical name and the words users may type (English, Chinese).
 pub type Keys = &'static [(&'static str, &'static [&'static str])];
 
-pub const COMMON_KEYS: Keys = &[("note", &["note", "notes", "备注"])];
+pub const COMMON_KEYS: Keys =
+    &[("note", &["note", "notes", "备注"]), ("source", &["source", "sources", "src", "来源", "出处", "信息来源"])];
 pub const FLAGS: Keys = &[("internal", &["internal", "内部"]), ("public", &["public", "公开"])];
 
 impl Form {

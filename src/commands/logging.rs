@@ -68,11 +68,19 @@ fn note(ctx: &Ctx<'_>, usage: &str, form: &Form) -> Result<Option<String>, CmdEr
     form.opt("note").map(|n| ctx.text(usage, "note", n, MAX_TEXT)).transpose()
 }
 
+/// `source: …`: a URL or a document reference, on any record.
+fn source(ctx: &Ctx<'_>, usage: &str, form: &Form) -> Result<Option<String>, CmdError> {
+    form.opt("source").map(|n| ctx.text(usage, "source", n, MAX_SOURCE)).transpose()
+}
+
+/// Longest `source:` (a long URL fits).
+pub const MAX_SOURCE: usize = 500;
+
 /// A parsed entry: the record a logging command would save, and the notes its reply carries.
 pub type Parsed = (Record, Vec<String>);
 
 /// Saves a new record with its history entry; answers "Saved X-n: echo".
-fn save(ctx: &mut Ctx<'_>, rec: Record, notes: Vec<String>) -> CmdResult {
+pub(super) fn save(ctx: &mut Ctx<'_>, rec: Record, notes: Vec<String>) -> CmdResult {
     let actor = ctx.actor().to_string();
     let f = ctx.f;
     ctx.write(|tx| {
@@ -144,6 +152,7 @@ pub fn parse_donation(ctx: &Ctx<'_>, args: &str) -> Result<Parsed, CmdError> {
         fund,
         internal: visibility(&form),
         note: note(ctx, u, &form)?,
+        source: source(ctx, u, &form)?,
     };
     Ok((Record::Donation(d), notes))
 }
@@ -301,6 +310,7 @@ pub fn parse_letter(ctx: &Ctx<'_>, args: &str) -> Result<Parsed, CmdError> {
         in_reply_to,
         internal: visibility(&form),
         note: note(ctx, u, &form)?,
+        source: source(ctx, u, &form)?,
     };
     Ok((Record::Letter(l), Vec::new()))
 }
@@ -343,8 +353,17 @@ pub fn parse_event(ctx: &Ctx<'_>, args: &str) -> Result<Parsed, CmdError> {
     let participants = parties(ctx, u, required(ctx, u, &form, 2, "PARTICIPANT")?, true)?;
     let topic = ctx.text(u, "TOPIC", required(ctx, u, &form, 3, "TOPIC")?, MAX_NAME)?;
     let host = form.opt("host").map(|h| ctx.text(u, "host", h, MAX_NAME)).transpose()?;
-    let e =
-        Event { id: 0, date, kind, topic, host, participants, internal: visibility(&form), note: note(ctx, u, &form)? };
+    let e = Event {
+        id: 0,
+        date,
+        kind,
+        topic,
+        host,
+        participants,
+        internal: visibility(&form),
+        note: note(ctx, u, &form)?,
+        source: source(ctx, u, &form)?,
+    };
     Ok((Record::Event(e), Vec::new()))
 }
 
@@ -386,6 +405,7 @@ pub fn parse_reception(ctx: &Ctx<'_>, args: &str) -> Result<Parsed, CmdError> {
         countries,
         internal: visibility(&form),
         note: note(ctx, u, &form)?,
+        source: source(ctx, u, &form)?,
     };
     Ok((Record::Reception(r), Vec::new()))
 }
@@ -451,11 +471,133 @@ pub fn parse_partner_add(ctx: &Ctx<'_>, args: &str) -> Result<Parsed, CmdError> 
             return Err(ctx.invalid("err-partner-exists", &[("name", n.clone()), ("id", format!("P-{pid}"))]));
         }
     }
-    let p = Partner { id: 0, name, aliases, kind, country, level, since, note: note(ctx, u, &form)? };
+    let p = Partner {
+        id: 0,
+        name,
+        aliases,
+        kind,
+        country,
+        level,
+        since,
+        note: note(ctx, u, &form)?,
+        source: source(ctx, u, &form)?,
+    };
     Ok((Record::Partner(p), Vec::new()))
 }
 
 pub fn partner_add(ctx: &mut Ctx<'_>, args: &str) -> CmdResult {
     let (rec, notes) = parse_partner_add(ctx, args)?;
+    save(ctx, rec, notes)
+}
+
+const REPORTED_KEYS: Keys =
+    &[("period", &["period", "covering", "covers", "period covered", "期间", "时段", "统计期间"])];
+
+/// Most figures in one report.
+const MAX_FIGURES: usize = 12;
+
+/// Parses `/reported DATE | KIND | FIGURE [| FIGURE…] | source: … [| period: …]` into the record it
+/// would save, without writing.
+pub fn parse_reported(ctx: &Ctx<'_>, args: &str) -> Result<Parsed, CmdError> {
+    use crate::domain::reported::{self, ReportedOf};
+    let u = "usage-reported";
+    let form = Form::parse(args, REPORTED_KEYS);
+    if let Some(key) = form.repeated.first() {
+        return Err(ctx.bad_field(u, key, ctx.t("err-option-twice", &[("key", key.to_string())])));
+    }
+    if form.positional.is_empty() {
+        return Err(ctx.missing_field(u, "DATE"));
+    }
+    let date = record_date(ctx, u, required(ctx, u, &form, 0, "DATE")?)?;
+    let of_text = required(ctx, u, &form, 1, "KIND")?;
+    let of = ReportedOf::parse(of_text).ok_or_else(|| {
+        ctx.bad_field(
+            u,
+            "KIND",
+            ctx.t("err-bad-word", &[("input", of_text.to_string()), ("choices", ReportedOf::choices())]),
+        )
+    })?;
+    let texts: Vec<&str> = form.positional[2..].iter().map(|s| s.trim()).filter(|s| !s.is_empty()).collect();
+    if texts.is_empty() {
+        return Err(ctx.missing_field(u, "FIGURES"));
+    }
+    if texts.len() > MAX_FIGURES {
+        return Err(ctx.bad_field(u, "FIGURES", ctx.t("err-too-many-figures", &[("max", MAX_FIGURES.to_string())])));
+    }
+    let mut figures = Vec::new();
+    for t in texts {
+        let f = reported::parse_figure(t, of).map_err(|e| {
+            ctx.bad_field(
+                u,
+                "FIGURES",
+                ctx.t("err-figure", &[("text", t.to_string()), ("reason", ctx.t(e.msg_id(), &e.args()))]),
+            )
+        })?;
+        figures.push(f);
+    }
+    let source = source(ctx, u, &form)?.ok_or_else(|| ctx.missing_field(u, "source:"))?;
+    let (from, to) = match form.opt("period") {
+        Some(p) => {
+            let period = ctx.period(p).map_err(|e| match e {
+                CmdError::Invalid(reason) => ctx.bad_field(u, "period", reason),
+                other => other,
+            })?;
+            if period.from.is_some_and(|f| f > date) {
+                return Err(ctx.bad_field(
+                    u,
+                    "period",
+                    ctx.t(
+                        "err-reported-period-after",
+                        &[("period", ctx.period_text(&period)), ("date", date.to_string())],
+                    ),
+                ));
+            }
+            (period.from, period.to.filter(|t| *t < date))
+        }
+        None => (None, None),
+    };
+    let r = Reported {
+        id: 0,
+        date,
+        of,
+        figures,
+        source,
+        from,
+        to,
+        internal: visibility(&form),
+        note: note(ctx, u, &form)?,
+    };
+    Ok((Record::Reported(r), Vec::new()))
+}
+
+/// The one-line form of a stored report with one part replaced (`which`: date, kind, figures,
+/// source, period), for `/edit`: the edited report is parsed like a new one.
+pub fn reported_form(r: &Reported, which: &str, value: &str) -> String {
+    let period = match (r.from, r.to) {
+        (None, None) => String::new(),
+        (from, to) => format!(
+            "{}..{}",
+            from.map(|d| d.to_string()).unwrap_or_default(),
+            to.map(|d| d.to_string()).unwrap_or_else(|| r.date.to_string())
+        ),
+    };
+    let figures = r.figures.iter().map(|f| f.text.clone()).collect::<Vec<_>>().join(" | ");
+    let pick = |name: &str, own: String| if which == name { value.to_string() } else { own };
+    let mut form = format!(
+        "{} | {} | {} | source: {}",
+        pick("date", r.date.to_string()),
+        pick("kind", r.of.as_str().to_string()),
+        pick("figures", figures),
+        pick("source", r.source.clone())
+    );
+    let period = pick("period", period);
+    if !period.trim().is_empty() && period.trim() != "-" {
+        form.push_str(&format!(" | period: {period}"));
+    }
+    form
+}
+
+pub fn reported(ctx: &mut Ctx<'_>, args: &str) -> CmdResult {
+    let (rec, notes) = parse_reported(ctx, args)?;
     save(ctx, rec, notes)
 }

@@ -9,6 +9,7 @@ mod export;
 mod fields;
 mod logging;
 mod reading;
+mod reported;
 mod resolve;
 mod spec;
 

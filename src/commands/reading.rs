@@ -105,6 +105,7 @@ pub fn totals(ctx: &mut Ctx<'_>, args: &str) -> CmdResult {
     let mut r = Reply::new();
     r.heading(ctx.t("totals-title", &[("period", ctx.period_text(&period))]));
     r.gap();
+    super::reported::totals_section(ctx, &period, &mut r)?;
     r.heading(ctx.t("section-donations", &[]));
     ctx.donation_summary(&d, &mut r, 12);
     let max_age = i64::from(ctx.cfg.rates.stale_after_days);
@@ -192,7 +193,7 @@ fn title(ctx: &Ctx<'_>, what: &str, filter: &Filter, period: &Period) -> Result<
 
 /// The page a Previous / Next button asks for: a trailing `page:N` taken off the arguments. A page
 /// number typed wrong (`page:0`, `page:x`) means the first page, rather than a filter named "page:0".
-fn take_page(args: &str) -> (String, usize) {
+pub(super) fn take_page(args: &str) -> (String, usize) {
     let t = args.trim();
     let (rest, last) = t.rsplit_once(char::is_whitespace).unwrap_or(("", t));
     match last.strip_prefix("page:") {
@@ -220,7 +221,7 @@ fn page_of<T>(
 
 /// After a page of a long list: where it is ("Page 2 of 7: 51–100 of 312") and Previous /
 /// Next buttons running the same command for the neighbouring pages (on Telegram they edit the message).
-fn pager(ctx: &Ctx<'_>, r: &mut Reply, command: &str, args: &str, total: i64, page: usize, shown: usize) {
+pub(super) fn pager(ctx: &Ctx<'_>, r: &mut Reply, command: &str, args: &str, total: i64, page: usize, shown: usize) {
     let per = ctx.cfg.reply.max_list_items;
     if total <= per as i64 {
         return;

@@ -1,7 +1,7 @@
 //! The command table: every command's names (English and Chinese), who may use it, whether it writes,
 //! and its handler. `/help` is generated from this table, so it always matches what exists.
 
-use super::{ChatKind, CmdError, CmdResult, Ctx, add, admin, digest, export, logging, reading};
+use super::{ChatKind, CmdError, CmdResult, Ctx, add, admin, digest, export, logging, reading, reported};
 use crate::domain::Role;
 use crate::render::{Outcome, Reply};
 
@@ -36,6 +36,7 @@ pub static COMMANDS: &[CommandSpec] = &[
     cmd!("partner", ["伙伴"], [], Everyone, false, reading::partner),
     cmd!("countries", ["国家"], [], Everyone, false, reading::countries),
     cmd!("search", ["搜索"], ["find"], Everyone, false, reading::search),
+    cmd!("reported", ["报道", "报道数字"], ["figures"], Everyone, false, reported::reported),
     cmd!("lang", ["语言"], ["language"], Everyone, false, admin::lang),
     cmd!("add", ["添加"], ["new"], Staff, true, add::start),
     cmd!("donation", ["记捐赠"], [], Staff, true, logging::donation),
@@ -113,12 +114,13 @@ pub fn dispatch(ctx: &mut Ctx<'_>) -> CmdResult {
 
 /// Reading commands whose whole answer is memoised (see [`dispatch`]).
 const MEMOISED: &[&str] =
-    &["totals", "donations", "letters", "events", "receptions", "partners", "partner", "countries"];
+    &["totals", "donations", "letters", "events", "receptions", "partners", "partner", "countries", "reported"];
 
 /// Whether this use of the command writes (`/partner NAME` reads; `/partner add …` writes).
 fn writes(spec: &CommandSpec, args: &str) -> bool {
     spec.writes
         || (spec.name == "partner" && is_partner_add(args))
+        || (spec.name == "reported" && reported::is_form(args))
         || (spec.name == "rate" && args.split_whitespace().nth(1).is_some())
 }
 

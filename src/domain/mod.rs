@@ -5,6 +5,7 @@ pub mod country;
 pub mod money;
 pub mod period;
 pub mod records;
+pub mod reported;
 pub mod text;
 pub mod time;
 pub mod user;
@@ -13,6 +14,7 @@ pub use country::CountryCode;
 pub use money::{Currency, ItemLine, Money};
 pub use period::Period;
 pub use records::*;
+pub use reported::{Reported, ReportedOf};
 pub use user::{Role, UserKey};
 
 /// A name as it is kept: NFKC-normalised (full-width and compatibility forms folded), invisible

@@ -781,6 +781,11 @@ pub fn parse_items(s: &str) -> Result<Vec<ItemLine>, MoneyError> {
     Ok(out)
 }
 
+/// Parse one item line (`478,000 masks`, `47.8万只口罩`), without splitting at list separators.
+pub fn parse_item(s: &str) -> Result<ItemLine, MoneyError> {
+    parse_item_line(s)?.ok_or(MoneyError::NoItems)
+}
+
 fn parse_item_line(raw: &str) -> Result<Option<ItemLine>, MoneyError> {
     let norm = normalize(raw);
     let mut line = norm.as_str();

@@ -1,4 +1,4 @@
-//! The records amity keeps (partners, donations, letters, events, receptions, rates) and their
+//! The records amity keeps (partners, donations, letters, events, receptions, reported figures, rates) and their
 //! enumerations, each with the words users may type for it in English and Chinese.
 
 use super::{CountryCode, ItemLine};
@@ -103,11 +103,19 @@ pub enum RecordKind {
     Letter,
     Event,
     Reception,
+    /// A reported figure (`F-3`): what a source said, beside the ledger.
+    Reported,
 }
 
 impl RecordKind {
-    pub const ALL: [RecordKind; 5] =
-        [RecordKind::Donation, RecordKind::Letter, RecordKind::Event, RecordKind::Reception, RecordKind::Partner];
+    pub const ALL: [RecordKind; 6] = [
+        RecordKind::Donation,
+        RecordKind::Letter,
+        RecordKind::Event,
+        RecordKind::Reception,
+        RecordKind::Partner,
+        RecordKind::Reported,
+    ];
 
     pub fn prefix(self) -> char {
         match self {
@@ -116,6 +124,7 @@ impl RecordKind {
             RecordKind::Letter => 'L',
             RecordKind::Event => 'E',
             RecordKind::Reception => 'R',
+            RecordKind::Reported => 'F',
         }
     }
 
@@ -126,6 +135,7 @@ impl RecordKind {
             RecordKind::Letter => "letter",
             RecordKind::Event => "event",
             RecordKind::Reception => "reception",
+            RecordKind::Reported => "reported",
         }
     }
 
@@ -140,6 +150,7 @@ impl RecordKind {
             RecordKind::Letter => "letters",
             RecordKind::Event => "events",
             RecordKind::Reception => "receptions",
+            RecordKind::Reported => "reported",
         }
     }
 }
@@ -191,6 +202,9 @@ pub struct Partner {
     pub level: Option<Level>,
     pub since: Option<i32>,
     pub note: Option<String>,
+    /// Where the record comes from: a URL or a document reference.
+    #[serde(default)]
+    pub source: Option<String>,
 }
 
 /// Someone or something that received a donation or took part in an event: a known partner, a
@@ -261,6 +275,9 @@ pub struct Donation {
     pub fund: Option<String>,
     pub internal: bool,
     pub note: Option<String>,
+    /// Where the record comes from: a URL or a document reference.
+    #[serde(default)]
+    pub source: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -276,6 +293,9 @@ pub struct Letter {
     pub in_reply_to: Option<i64>,
     pub internal: bool,
     pub note: Option<String>,
+    /// Where the record comes from: a URL or a document reference.
+    #[serde(default)]
+    pub source: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -288,6 +308,9 @@ pub struct Event {
     pub participants: Vec<Party>,
     pub internal: bool,
     pub note: Option<String>,
+    /// Where the record comes from: a URL or a document reference.
+    #[serde(default)]
+    pub source: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -300,6 +323,9 @@ pub struct Reception {
     pub countries: Vec<CountryCode>,
     pub internal: bool,
     pub note: Option<String>,
+    /// Where the record comes from: a URL or a document reference.
+    #[serde(default)]
+    pub source: Option<String>,
 }
 
 /// Any record, for history and generic edit/delete.
@@ -311,6 +337,7 @@ pub enum Record {
     Letter(Letter),
     Event(Event),
     Reception(Reception),
+    Reported(super::Reported),
 }
 
 impl Record {
@@ -322,6 +349,7 @@ impl Record {
             Record::Letter(r) => r.internal,
             Record::Event(r) => r.internal,
             Record::Reception(r) => r.internal,
+            Record::Reported(r) => r.internal,
         }
     }
 
@@ -332,6 +360,19 @@ impl Record {
             Record::Letter(r) => RecordId::new(RecordKind::Letter, r.id),
             Record::Event(r) => RecordId::new(RecordKind::Event, r.id),
             Record::Reception(r) => RecordId::new(RecordKind::Reception, r.id),
+            Record::Reported(r) => RecordId::new(RecordKind::Reported, r.id),
+        }
+    }
+
+    /// Where the record comes from, if it says.
+    pub fn source(&self) -> Option<&str> {
+        match self {
+            Record::Partner(r) => r.source.as_deref(),
+            Record::Donation(r) => r.source.as_deref(),
+            Record::Letter(r) => r.source.as_deref(),
+            Record::Event(r) => r.source.as_deref(),
+            Record::Reception(r) => r.source.as_deref(),
+            Record::Reported(r) => Some(r.source.as_str()),
         }
     }
 }

@@ -147,7 +147,16 @@ impl Fmt {
             s.push('\n');
             s.push_str(n);
         }
+        self.source_line(&mut s, &d.source);
         s
+    }
+
+    /// "Source: …" on its own line, when the record names one.
+    fn source_line(&self, s: &mut String, source: &Option<String>) {
+        if let Some(src) = source {
+            s.push('\n');
+            s.push_str(&self.t("record-source", &[("source", src.clone())]));
+        }
     }
 
     pub fn letter_entry(&self, l: &Letter) -> String {
@@ -173,6 +182,7 @@ impl Fmt {
         if l.internal {
             s.push_str(&format!(" · {}", self.t("internal-mark", &[])));
         }
+        self.source_line(&mut s, &l.source);
         s
     }
 
@@ -189,6 +199,7 @@ impl Fmt {
         if e.internal {
             s.push_str(&format!(" · {}", self.t("internal-mark", &[])));
         }
+        self.source_line(&mut s, &e.source);
         s
     }
 
@@ -207,6 +218,7 @@ impl Fmt {
         if r.internal {
             s.push_str(&format!(" · {}", self.t("internal-mark", &[])));
         }
+        self.source_line(&mut s, &r.source);
         s
     }
 
@@ -224,6 +236,7 @@ impl Fmt {
         if let Some(y) = p.since {
             s.push_str(&format!(" · {}", self.t("partner-since", &[("year", y.to_string())])));
         }
+        self.source_line(&mut s, &p.source);
         s
     }
 
@@ -234,7 +247,84 @@ impl Fmt {
             Record::Letter(l) => self.letter_entry(l),
             Record::Event(e) => self.event_entry(e),
             Record::Reception(x) => self.reception_entry(x),
+            Record::Reported(x) => self.reported_entry(x),
         }
+    }
+
+    /// A report: id, date, what it is about and the days it covers; its figures exactly as the source
+    /// words them; the source.
+    pub fn reported_entry(&self, r: &Reported) -> String {
+        let mut s = self.reported_head(r);
+        s.push('\n');
+        s.push_str(&self.t("record-source", &[("source", r.source.clone())]));
+        if r.internal {
+            s.push_str(&format!(" · {}", self.t("internal-mark", &[])));
+        }
+        if let Some(n) = &r.note {
+            s.push('\n');
+            s.push_str(n);
+        }
+        s
+    }
+
+    /// A report's first lines: id, date, kind and days covered; the figures as the source words them.
+    pub fn reported_head(&self, r: &Reported) -> String {
+        let mut s = format!(
+            "F-{} · {} · {} · {}",
+            r.id,
+            r.date,
+            self.word("reported-of", r.of.as_str()),
+            self.period_text(&r.period())
+        );
+        s.push('\n');
+        s.push_str(&r.figures.iter().map(|f| f.text.as_str()).collect::<Vec<_>>().join(" · "));
+        s
+    }
+
+    /// How much of each figure the ledger itemizes ("In the ledger: CNY 0 of ≈CNY 3,500,000 · 6 of
+    /// 30 local governments (24 not yet logged)"), from [`crate::store::reports::itemized`]. Figures
+    /// the ledger cannot compare are left out; None when none can be.
+    pub fn reconciliation(&self, r: &Reported, have: &[Option<i64>]) -> Option<String> {
+        use crate::domain::reported::{Amount, Qualifier};
+        let mut parts = Vec::new();
+        for (f, h) in r.figures.iter().zip(have) {
+            let Some(h) = *h else { continue };
+            let mark = f.qualifier.mark().to_string();
+            match &f.amount {
+                Amount::Money { amount, currency, .. } => {
+                    let fmt = |d: Decimal| {
+                        if *currency == Currency::USD {
+                            money::fmt_usd(d)
+                        } else if self.lang == Lang::Zh {
+                            money::fmt_wan(d)
+                        } else {
+                            money::fmt_cny(d)
+                        }
+                    };
+                    parts.push(
+                        self.t(
+                            "recon-money",
+                            &[("have", fmt(from_minor(h))), ("mark", mark), ("reported", fmt(*amount))],
+                        ),
+                    );
+                }
+                Amount::Count { count, label, .. } => {
+                    let gap_before = if label.starts_with(crate::domain::text::is_cjk) { "" } else { " " };
+                    let figure = format!("{mark}{}{gap_before}{label}", money::fmt_int(i128::from(*count)));
+                    let mut p = self.t("recon-count", &[("have", self.int(h)), ("figure", figure)]);
+                    let gap = i128::from(*count) - i128::from(h);
+                    // "More than a dozen" is not contradicted by 13.
+                    let lower_bound = matches!(f.qualifier, Qualifier::MoreThan | Qualifier::AtLeast);
+                    if gap > 0 {
+                        p.push_str(&self.t("recon-missing", &[("count", money::fmt_int(gap))]));
+                    } else if gap < 0 && !lower_bound {
+                        p.push_str(&self.t("recon-more", &[("count", money::fmt_int(-gap))]));
+                    }
+                    parts.push(p);
+                }
+            }
+        }
+        (!parts.is_empty()).then(|| self.t("recon-line", &[("parts", parts.join(" · "))]))
     }
 
     /// The article-style summary of a donation total: money, recipients by kind, countries.

@@ -20,7 +20,8 @@ use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 use std::path::Path;
 
-/// What a migration needs done in Rust after its SQL, in the same transaction.
+/// What a migration needs done in Rust, after the SQL of every pending migration, in the same
+/// transaction.
 fn after_migration(tx: &Connection, version: i64) -> Result<()> {
     if version == 7 {
         // The running sums were made again with CHECKs: refill them from the donations, after taking
@@ -50,7 +51,7 @@ fn after_migration(tx: &Connection, version: i64) -> Result<()> {
     Ok(())
 }
 
-/// The migrations, in order. Each runs once, in its own transaction, and is recorded in
+/// The migrations, in order. Each runs once and is recorded in
 /// `schema_migrations`.
 pub const MIGRATIONS: &[(i64, &str, &str)] = &[
     (1, "ledger", include_str!("../../migrations/0001_ledger.sql")),
@@ -63,6 +64,7 @@ pub const MIGRATIONS: &[(i64, &str, &str)] = &[
     (8, "update id retention", include_str!("../../migrations/0008_update_id_retention.sql")),
     (9, "inbox", include_str!("../../migrations/0009_inbox.sql")),
     (10, "digest document", include_str!("../../migrations/0010_digest_document.sql")),
+    (11, "reported figures and sources", include_str!("../../migrations/0011_reported_and_sources.sql")),
 ];
 
 #[derive(Debug, thiserror::Error)]
@@ -174,23 +176,31 @@ impl Store {
         if current > known {
             return Err(StoreError::TooNew { found: current, known });
         }
+        // Every pending migration in one transaction: an upgrade is done whole or not at all. The Rust
+        // steps run after all the SQL, because they read and write records through today's code,
+        // which expects today's schema (a repair that ran at its own version would read columns that
+        // a later migration adds).
         let mut applied = Vec::new();
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         for (version, name, sql) in MIGRATIONS {
             if *version <= current {
                 continue;
             }
-            let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
             tx.execute_batch(sql)?;
-            after_migration(&tx, *version)?;
             tx.execute(
                 "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?1, ?2, ?3)",
                 params![version, name, now_utc()],
             )?;
-            tx.commit()?;
-            log::info!("applied migration {version} ({name})");
-            applied.push(*version);
+            applied.push((*version, *name));
         }
-        Ok(applied)
+        for (version, _) in &applied {
+            after_migration(&tx, *version)?;
+        }
+        tx.commit()?;
+        for (version, name) in &applied {
+            log::info!("applied migration {version} ({name})");
+        }
+        Ok(applied.into_iter().map(|(v, _)| v).collect())
     }
 
     pub fn schema_version(&self) -> Result<i64> {

@@ -43,8 +43,8 @@ fn opt(s: &Option<String>) -> Option<&str> {
 
 pub fn insert_partner(tx: &Connection, p: &Partner, actor: &str) -> Result<i64> {
     tx.execute(
-        "INSERT INTO partners (name, kind, country, level, since, note, created_by, created_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        "INSERT INTO partners (name, kind, country, level, since, note, created_by, created_at, source)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
         params![
             p.name,
             p.kind.as_str(),
@@ -53,7 +53,8 @@ pub fn insert_partner(tx: &Connection, p: &Partner, actor: &str) -> Result<i64> 
             p.since,
             opt(&p.note),
             actor,
-            now_utc()
+            now_utc(),
+            opt(&p.source)
         ],
     )?;
     let id = tx.last_insert_rowid();
@@ -77,27 +78,41 @@ fn write_partner_names(tx: &Connection, id: i64, p: &Partner) -> Result<()> {
 
 fn replace_partner(tx: &Connection, p: &Partner) -> Result<()> {
     tx.execute(
-        "UPDATE partners SET name = ?2, kind = ?3, country = ?4, level = ?5, since = ?6, note = ?7 WHERE id = ?1",
-        params![p.id, p.name, p.kind.as_str(), p.country.as_str(), p.level.map(|l| l.as_str()), p.since, opt(&p.note)],
+        "UPDATE partners SET name = ?2, kind = ?3, country = ?4, level = ?5, since = ?6, note = ?7, source = ?8 WHERE id = ?1",
+        params![
+            p.id,
+            p.name,
+            p.kind.as_str(),
+            p.country.as_str(),
+            p.level.map(|l| l.as_str()),
+            p.since,
+            opt(&p.note),
+            opt(&p.source)
+        ],
     )?;
     write_partner_names(tx, p.id, p)
 }
 
 pub fn get_partner(conn: &Connection, id: i64) -> Result<Option<Partner>> {
     let row = conn
-        .query_row("SELECT id, name, kind, country, level, since, note FROM partners WHERE id = ?1", [id], |r| {
-            Ok((
-                r.get::<_, i64>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
-                r.get::<_, String>(3)?,
-                r.get::<_, Option<String>>(4)?,
-                r.get::<_, Option<i32>>(5)?,
-                r.get::<_, Option<String>>(6)?,
-            ))
-        })
+        .query_row(
+            "SELECT id, name, kind, country, level, since, note, source FROM partners WHERE id = ?1",
+            [id],
+            |r| {
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, String>(3)?,
+                    r.get::<_, Option<String>>(4)?,
+                    r.get::<_, Option<i32>>(5)?,
+                    r.get::<_, Option<String>>(6)?,
+                    r.get::<_, Option<String>>(7)?,
+                ))
+            },
+        )
         .optional()?;
-    let Some((id, name, kind, country, level, since, note)) = row else { return Ok(None) };
+    let Some((id, name, kind, country, level, since, note, source)) = row else { return Ok(None) };
     let mut stmt =
         conn.prepare_cached("SELECT name FROM partner_names WHERE partner_id = ?1 AND is_alias = 1 ORDER BY rowid")?;
     let aliases = stmt.query_map([id], |r| r.get::<_, String>(0))?.collect::<rusqlite::Result<Vec<_>>>()?;
@@ -110,6 +125,7 @@ pub fn get_partner(conn: &Connection, id: i64) -> Result<Option<Partner>> {
         level: level.as_deref().and_then(Level::parse),
         since,
         note,
+        source,
     }))
 }
 
@@ -201,12 +217,12 @@ fn donation_value_cols(d: &Donation) -> Result<DonationCols> {
 pub fn insert_donation(tx: &Connection, d: &Donation, actor: &str) -> Result<i64> {
     let c = donation_value_cols(d)?;
     tx.execute(
-        "INSERT INTO donations (date, donor, value, currency, value_date, rate, usd_rate, cny_fen, usd_cents, status, fund, internal, note, created_by, created_at, rate_from, usd_rate_from, rate_age)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
+        "INSERT INTO donations (date, donor, value, currency, value_date, rate, usd_rate, cny_fen, usd_cents, status, fund, internal, note, created_by, created_at, rate_from, usd_rate_from, rate_age, source)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)",
         params![
             date_sql(d.date), d.donor, c.value, c.currency, c.value_date, c.rate, c.usd_rate, c.cny, c.usd,
             d.status.as_str(), opt(&d.fund), d.internal, opt(&d.note), actor, now_utc(),
-            c.rate_from, c.usd_rate_from, c.rate_age
+            c.rate_from, c.usd_rate_from, c.rate_age, opt(&d.source)
         ],
     )?;
     let id = tx.last_insert_rowid();
@@ -333,17 +349,18 @@ fn replace_donation(tx: &Connection, d: &Donation) -> Result<()> {
     tx.execute(
         "UPDATE donations SET date = ?2, donor = ?3, value = ?4, currency = ?5, value_date = ?6, rate = ?7, usd_rate = ?8,
          cny_fen = ?9, usd_cents = ?10, status = ?11, fund = ?12, internal = ?13, note = ?14,
-         rate_from = ?15, usd_rate_from = ?16, rate_age = ?17 WHERE id = ?1",
+         rate_from = ?15, usd_rate_from = ?16, rate_age = ?17, source = ?18 WHERE id = ?1",
         params![
             d.id, date_sql(d.date), d.donor, c.value, c.currency, c.value_date, c.rate, c.usd_rate, c.cny, c.usd,
-            d.status.as_str(), opt(&d.fund), d.internal, opt(&d.note), c.rate_from, c.usd_rate_from, c.rate_age
+            d.status.as_str(), opt(&d.fund), d.internal, opt(&d.note), c.rate_from, c.usd_rate_from, c.rate_age,
+            opt(&d.source)
         ],
     )?;
     write_donation_children(tx, d)?;
     apply_sums(tx, d.id, 1)
 }
 
-const DONATION_COLS: &str = "id, date, donor, value, currency, value_date, rate, usd_rate, cny_fen, usd_cents, status, fund, internal, note, rate_from, usd_rate_from";
+const DONATION_COLS: &str = "id, date, donor, value, currency, value_date, rate, usd_rate, cny_fen, usd_cents, status, fund, internal, note, rate_from, usd_rate_from, source";
 
 fn donation_from_row(r: &Row<'_>) -> rusqlite::Result<RawDonation> {
     Ok(RawDonation {
@@ -363,6 +380,7 @@ fn donation_from_row(r: &Row<'_>) -> rusqlite::Result<RawDonation> {
         note: r.get(13)?,
         rate_from: r.get(14)?,
         usd_rate_from: r.get(15)?,
+        source: r.get(16)?,
     })
 }
 
@@ -383,6 +401,7 @@ struct RawDonation {
     note: Option<String>,
     rate_from: Option<String>,
     usd_rate_from: Option<String>,
+    source: Option<String>,
 }
 
 fn finish_donation(conn: &Connection, raw: RawDonation) -> Result<Donation> {
@@ -426,6 +445,7 @@ fn finish_donation(conn: &Connection, raw: RawDonation) -> Result<Donation> {
         fund: raw.fund,
         internal: raw.internal,
         note: raw.note,
+        source: raw.source,
     })
 }
 
@@ -450,11 +470,11 @@ fn write_letter_children(tx: &Connection, l: &Letter) -> Result<()> {
 
 pub fn insert_letter(tx: &Connection, l: &Letter, actor: &str) -> Result<i64> {
     tx.execute(
-        "INSERT INTO letters (date, direction, kind, signatories, author, quote, in_reply_to, internal, note, created_by, created_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+        "INSERT INTO letters (date, direction, kind, signatories, author, quote, in_reply_to, internal, note, created_by, created_at, source)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
         params![
             date_sql(l.date), l.direction.as_str(), l.kind.as_str(), join_list(&l.signatories), l.author, l.quote,
-            l.in_reply_to, l.internal, opt(&l.note), actor, now_utc()
+            l.in_reply_to, l.internal, opt(&l.note), actor, now_utc(), opt(&l.source)
         ],
     )?;
     let id = tx.last_insert_rowid();
@@ -465,10 +485,10 @@ pub fn insert_letter(tx: &Connection, l: &Letter, actor: &str) -> Result<i64> {
 fn replace_letter(tx: &Connection, l: &Letter) -> Result<()> {
     tx.execute(
         "UPDATE letters SET date = ?2, direction = ?3, kind = ?4, signatories = ?5, author = ?6, quote = ?7, in_reply_to = ?8,
-         internal = ?9, note = ?10 WHERE id = ?1",
+         internal = ?9, note = ?10, source = ?11 WHERE id = ?1",
         params![
             l.id, date_sql(l.date), l.direction.as_str(), l.kind.as_str(), join_list(&l.signatories), l.author, l.quote,
-            l.in_reply_to, l.internal, opt(&l.note)
+            l.in_reply_to, l.internal, opt(&l.note), opt(&l.source)
         ],
     )?;
     write_letter_children(tx, l)
@@ -494,15 +514,30 @@ pub fn get_letter(conn: &Connection, id: i64) -> Result<Option<Letter>> {
         Option<i64>,
         bool,
         Option<String>,
+        Option<String>,
     );
     let raw: Option<Raw> = conn
         .query_row(
-            "SELECT id, date, direction, kind, signatories, author, quote, in_reply_to, internal, note FROM letters WHERE id = ?1",
+            "SELECT id, date, direction, kind, signatories, author, quote, in_reply_to, internal, note, source FROM letters WHERE id = ?1",
             [id],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?, r.get(7)?, r.get(8)?, r.get(9)?)),
+            |r| {
+                Ok((
+                    r.get(0)?,
+                    r.get(1)?,
+                    r.get(2)?,
+                    r.get(3)?,
+                    r.get(4)?,
+                    r.get(5)?,
+                    r.get(6)?,
+                    r.get(7)?,
+                    r.get(8)?,
+                    r.get(9)?,
+                    r.get(10)?,
+                ))
+            },
         )
         .optional()?;
-    let Some((id, date, direction, kind, sig, author, quote, in_reply_to, internal, note)) = raw else {
+    let Some((id, date, direction, kind, sig, author, quote, in_reply_to, internal, note, source)) = raw else {
         return Ok(None);
     };
     let mut stmt = conn.prepare_cached("SELECT partner_id FROM letter_partners WHERE letter_id = ?1 ORDER BY seq")?;
@@ -520,6 +555,7 @@ pub fn get_letter(conn: &Connection, id: i64) -> Result<Option<Letter>> {
         in_reply_to,
         internal,
         note,
+        source,
     }))
 }
 
@@ -543,8 +579,8 @@ fn write_event_children(tx: &Connection, e: &Event) -> Result<()> {
 
 pub fn insert_event(tx: &Connection, e: &Event, actor: &str) -> Result<i64> {
     tx.execute(
-        "INSERT INTO events (date, kind, topic, host, internal, note, created_by, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-        params![date_sql(e.date), e.kind.as_str(), e.topic, e.host, e.internal, opt(&e.note), actor, now_utc()],
+        "INSERT INTO events (date, kind, topic, host, internal, note, created_by, created_at, source) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        params![date_sql(e.date), e.kind.as_str(), e.topic, e.host, e.internal, opt(&e.note), actor, now_utc(), opt(&e.source)],
     )?;
     let id = tx.last_insert_rowid();
     write_event_children(tx, &Event { id, ..e.clone() })?;
@@ -553,20 +589,20 @@ pub fn insert_event(tx: &Connection, e: &Event, actor: &str) -> Result<i64> {
 
 fn replace_event(tx: &Connection, e: &Event) -> Result<()> {
     tx.execute(
-        "UPDATE events SET date = ?2, kind = ?3, topic = ?4, host = ?5, internal = ?6, note = ?7 WHERE id = ?1",
-        params![e.id, date_sql(e.date), e.kind.as_str(), e.topic, e.host, e.internal, opt(&e.note)],
+        "UPDATE events SET date = ?2, kind = ?3, topic = ?4, host = ?5, internal = ?6, note = ?7, source = ?8 WHERE id = ?1",
+        params![e.id, date_sql(e.date), e.kind.as_str(), e.topic, e.host, e.internal, opt(&e.note), opt(&e.source)],
     )?;
     write_event_children(tx, e)
 }
 
 pub fn get_event(conn: &Connection, id: i64) -> Result<Option<Event>> {
-    type Raw = (i64, String, String, String, Option<String>, bool, Option<String>);
+    type Raw = (i64, String, String, String, Option<String>, bool, Option<String>, Option<String>);
     let raw: Option<Raw> = conn
-        .query_row("SELECT id, date, kind, topic, host, internal, note FROM events WHERE id = ?1", [id], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?))
+        .query_row("SELECT id, date, kind, topic, host, internal, note, source FROM events WHERE id = ?1", [id], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?, r.get(7)?))
         })
         .optional()?;
-    let Some((id, date, kind, topic, host, internal, note)) = raw else { return Ok(None) };
+    let Some((id, date, kind, topic, host, internal, note, source)) = raw else { return Ok(None) };
     let mut stmt = conn
         .prepare_cached("SELECT partner_id, country, name FROM event_participants WHERE event_id = ?1 ORDER BY seq")?;
     let rows = stmt
@@ -584,6 +620,7 @@ pub fn get_event(conn: &Connection, id: i64) -> Result<Option<Event>> {
         participants,
         internal,
         note,
+        source,
     }))
 }
 
@@ -601,8 +638,8 @@ fn write_reception_children(tx: &Connection, r: &Reception) -> Result<()> {
 
 pub fn insert_reception(tx: &Connection, r: &Reception, actor: &str) -> Result<i64> {
     tx.execute(
-        "INSERT INTO receptions (date, place, count, guests, internal, note, created_by, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-        params![date_sql(r.date), r.place, r.count, r.guests, r.internal, opt(&r.note), actor, now_utc()],
+        "INSERT INTO receptions (date, place, count, guests, internal, note, created_by, created_at, source) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        params![date_sql(r.date), r.place, r.count, r.guests, r.internal, opt(&r.note), actor, now_utc(), opt(&r.source)],
     )?;
     let id = tx.last_insert_rowid();
     write_reception_children(tx, &Reception { id, ..r.clone() })?;
@@ -611,20 +648,22 @@ pub fn insert_reception(tx: &Connection, r: &Reception, actor: &str) -> Result<i
 
 fn replace_reception(tx: &Connection, r: &Reception) -> Result<()> {
     tx.execute(
-        "UPDATE receptions SET date = ?2, place = ?3, count = ?4, guests = ?5, internal = ?6, note = ?7 WHERE id = ?1",
-        params![r.id, date_sql(r.date), r.place, r.count, r.guests, r.internal, opt(&r.note)],
+        "UPDATE receptions SET date = ?2, place = ?3, count = ?4, guests = ?5, internal = ?6, note = ?7, source = ?8 WHERE id = ?1",
+        params![r.id, date_sql(r.date), r.place, r.count, r.guests, r.internal, opt(&r.note), opt(&r.source)],
     )?;
     write_reception_children(tx, r)
 }
 
 pub fn get_reception(conn: &Connection, id: i64) -> Result<Option<Reception>> {
-    type Raw = (i64, String, String, u32, String, bool, Option<String>);
+    type Raw = (i64, String, String, u32, String, bool, Option<String>, Option<String>);
     let raw: Option<Raw> = conn
-        .query_row("SELECT id, date, place, count, guests, internal, note FROM receptions WHERE id = ?1", [id], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?))
-        })
+        .query_row(
+            "SELECT id, date, place, count, guests, internal, note, source FROM receptions WHERE id = ?1",
+            [id],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?, r.get(7)?)),
+        )
         .optional()?;
-    let Some((id, date, place, count, guests, internal, note)) = raw else { return Ok(None) };
+    let Some((id, date, place, count, guests, internal, note, source)) = raw else { return Ok(None) };
     let mut stmt =
         conn.prepare_cached("SELECT country FROM reception_countries WHERE reception_id = ?1 ORDER BY country")?;
     let cs = stmt.query_map([id], |r| r.get::<_, String>(0))?.collect::<rusqlite::Result<Vec<_>>>()?;
@@ -635,6 +674,67 @@ pub fn get_reception(conn: &Connection, id: i64) -> Result<Option<Reception>> {
         count,
         guests,
         countries: cs.iter().map(|c| country_from(c)).collect::<Result<Vec<_>>>()?,
+        internal,
+        note,
+        source,
+    }))
+}
+
+// ---------------------------------------------------------------- reported figures
+
+fn figures_json(r: &Reported) -> Result<String> {
+    serde_json::to_string(&r.figures).map_err(|e| corrupt(format!("figures: {e}")))
+}
+
+pub fn insert_reported(tx: &Connection, r: &Reported, actor: &str) -> Result<i64> {
+    tx.execute(
+        "INSERT INTO reported (date, of, figures, source, period_from, period_to, internal, note, created_by, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+        params![
+            date_sql(r.date), r.of.as_str(), figures_json(r)?, r.source, r.from.map(date_sql), r.to.map(date_sql),
+            r.internal, opt(&r.note), actor, now_utc()
+        ],
+    )?;
+    Ok(tx.last_insert_rowid())
+}
+
+fn replace_reported(tx: &Connection, r: &Reported) -> Result<()> {
+    tx.execute(
+        "UPDATE reported SET date = ?2, of = ?3, figures = ?4, source = ?5, period_from = ?6, period_to = ?7,
+         internal = ?8, note = ?9 WHERE id = ?1",
+        params![
+            r.id,
+            date_sql(r.date),
+            r.of.as_str(),
+            figures_json(r)?,
+            r.source,
+            r.from.map(date_sql),
+            r.to.map(date_sql),
+            r.internal,
+            opt(&r.note)
+        ],
+    )?;
+    Ok(())
+}
+
+pub fn get_reported(conn: &Connection, id: i64) -> Result<Option<Reported>> {
+    type Raw = (i64, String, String, String, String, Option<String>, Option<String>, bool, Option<String>);
+    let raw: Option<Raw> = conn
+        .query_row(
+            "SELECT id, date, of, figures, source, period_from, period_to, internal, note FROM reported WHERE id = ?1",
+            [id],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?, r.get(7)?, r.get(8)?)),
+        )
+        .optional()?;
+    let Some((id, date, of, figures, source, from, to, internal, note)) = raw else { return Ok(None) };
+    Ok(Some(Reported {
+        id,
+        date: date_from(&date)?,
+        of: ReportedOf::parse(&of).ok_or_else(|| corrupt(format!("reported of {of}")))?,
+        figures: serde_json::from_str(&figures).map_err(|e| corrupt(format!("figures of F-{id}: {e}")))?,
+        source,
+        from: from.as_deref().map(date_from).transpose()?,
+        to: to.as_deref().map(date_from).transpose()?,
         internal,
         note,
     }))
@@ -656,6 +756,7 @@ pub fn get_record(conn: &Connection, id: RecordId) -> Result<Option<(Record, boo
         RecordKind::Letter => get_letter(conn, id.id)?.map(Record::Letter),
         RecordKind::Event => get_event(conn, id.id)?.map(Record::Event),
         RecordKind::Reception => get_reception(conn, id.id)?.map(Record::Reception),
+        RecordKind::Reported => get_reported(conn, id.id)?.map(Record::Reported),
     };
     Ok(rec.map(|r| (r, deleted)))
 }
@@ -668,6 +769,7 @@ pub fn insert_record(tx: &Connection, rec: &Record, actor: &str) -> Result<Recor
         Record::Letter(l) => insert_letter(tx, l, actor)?,
         Record::Event(e) => insert_event(tx, e, actor)?,
         Record::Reception(r) => insert_reception(tx, r, actor)?,
+        Record::Reported(r) => insert_reported(tx, r, actor)?,
     };
     Ok(RecordId::new(rec.id().kind, id))
 }
@@ -680,6 +782,7 @@ pub fn replace_record(tx: &Connection, rec: &Record) -> Result<()> {
         Record::Letter(l) => replace_letter(tx, l),
         Record::Event(e) => replace_event(tx, e),
         Record::Reception(r) => replace_reception(tx, r),
+        Record::Reported(r) => replace_reported(tx, r),
     }
 }
 

@@ -686,3 +686,198 @@ pub fn search(conn: &Connection, text: &str, staff: bool, limit: usize) -> Resul
     }
     Ok(out)
 }
+
+// ---------------------------------------------------------------- reported figures
+
+/// Reports (of one kind, or all) whose covered days overlap `period`: by kind, newest first (in the
+/// order logged within a day). The
+/// public ones only unless `staff`.
+pub fn reported(
+    conn: &Connection,
+    staff: bool,
+    of: Option<ReportedOf>,
+    period: &Period,
+    limit: usize,
+    offset: usize,
+) -> Result<(i64, Vec<Reported>)> {
+    let mut p: Vec<Value> = Vec::new();
+    let mut w = String::from("t.deleted_at IS NULL");
+    if !staff {
+        w.push_str(" AND t.internal = 0");
+    }
+    if let Some(of) = of {
+        p.push(Value::Text(of.as_str().into()));
+        w.push_str(&format!(" AND t.of = ?{}", p.len()));
+    }
+    if let Some(to) = period.to {
+        p.push(Value::Text(date_sql(to)));
+        w.push_str(&format!(" AND (t.period_from IS NULL OR t.period_from <= ?{})", p.len()));
+    }
+    if let Some(from) = period.from {
+        p.push(Value::Text(date_sql(from)));
+        w.push_str(&format!(" AND COALESCE(t.period_to, t.date) >= ?{}", p.len()));
+    }
+    let count: i64 =
+        conn.query_row(&format!("SELECT COUNT(*) FROM reported t WHERE {w}"), params_from_iter(p.iter()), |r| {
+            r.get(0)
+        })?;
+    let order =
+        "CASE t.of WHEN 'donations' THEN 0 WHEN 'letters' THEN 1 WHEN 'events' THEN 2 ELSE 3 END, t.date DESC, t.id";
+    let ids = ids_page(conn, &format!("SELECT t.id FROM reported t WHERE {w} ORDER BY {order}"), &p, limit, offset)?;
+    let list = ids.iter().filter_map(|id| records::get_reported(conn, *id).transpose()).collect::<Result<Vec<_>>>()?;
+    Ok((count, list))
+}
+
+/// How much of each figure of a report the ledger itemizes over the report's period, in the
+/// figure's own terms: minor units of its currency for money (CNY or USD; other currencies are not
+/// compared), a count or a quantity otherwise. `None` where the ledger has nothing to compare.
+///
+/// A report that counts recipients of some kinds ("30 local governments") is about donations to
+/// those recipients: its money, items and countries are read from the donations that reached at
+/// least one partner of those kinds (all donations of the period when it names none).
+pub fn itemized(conn: &Connection, staff: bool, rep: &Reported) -> Result<Vec<Option<i64>>> {
+    use crate::domain::reported::{Amount, Counted};
+    let period = rep.period();
+    let scope = Scope::with_period(staff, &period, Filter::All);
+    let mut p = Vec::new();
+    let w = base_where(&scope, &mut p);
+    let kinds_sql = |kinds: &[PartnerKind]| -> String {
+        kinds.iter().map(|k| format!("'{}'", k.as_str())).collect::<Vec<_>>().join(",")
+    };
+    // The union of the recipient kinds the report names; empty when it names none, or "any".
+    let mut class: Vec<PartnerKind> = Vec::new();
+    let mut any = false;
+    for f in &rep.figures {
+        if let Amount::Count { counted: Counted::Recipients { kinds }, .. } = &f.amount {
+            if kinds.is_empty() {
+                any = true;
+            }
+            for k in kinds {
+                if !class.contains(k) {
+                    class.push(*k);
+                }
+            }
+        }
+    }
+    if any {
+        class.clear();
+    }
+    let donation_class = if class.is_empty() {
+        String::new()
+    } else {
+        format!(
+            " AND t.id IN (SELECT r.donation_id FROM donation_recipients r JOIN partners p ON p.id = r.partner_id WHERE p.kind IN ({}))",
+            kinds_sql(&class)
+        )
+    };
+    let partner_class =
+        if class.is_empty() { String::new() } else { format!(" AND p.kind IN ({})", kinds_sql(&class)) };
+    let one = |sql: String, extra: Option<Value>| -> Result<Option<i64>> {
+        let mut params = p.clone();
+        params.extend(extra);
+        Ok(Some(conn.query_row(&sql, params_from_iter(params.iter()), |r| r.get::<_, Option<i64>>(0))?.unwrap_or(0)))
+    };
+    let mut out = Vec::with_capacity(rep.figures.len());
+    for f in &rep.figures {
+        let n = match (&f.amount, rep.of) {
+            (Amount::Money { currency, .. }, ReportedOf::Donations) => {
+                let col = if *currency == Currency::CNY {
+                    "cny_fen"
+                } else if *currency == Currency::USD {
+                    "usd_cents"
+                } else {
+                    out.push(None);
+                    continue;
+                };
+                one(format!("SELECT SUM(t.{col}) FROM donations t WHERE {w}{donation_class}"), None)?
+            }
+            (Amount::Money { .. }, _) => None,
+            (Amount::Count { counted, .. }, of) => match (counted, of) {
+                (Counted::Recipients { kinds }, ReportedOf::Donations) if kinds.is_empty() => one(
+                    format!(
+                        "SELECT COUNT(DISTINCT COALESCE('p' || r.partner_id, 'c' || r.country)) FROM donation_recipients r
+                         JOIN donations t ON t.id = r.donation_id WHERE {w}"
+                    ),
+                    None,
+                )?,
+                (Counted::Recipients { kinds }, ReportedOf::Donations) => one(
+                    format!(
+                        "SELECT COUNT(DISTINCT r.partner_id) FROM donation_recipients r JOIN partners p ON p.id = r.partner_id
+                         JOIN donations t ON t.id = r.donation_id WHERE {w} AND p.kind IN ({})",
+                        kinds_sql(kinds)
+                    ),
+                    None,
+                )?,
+                (Counted::Countries, ReportedOf::Donations) => one(
+                    format!(
+                        "SELECT COUNT(DISTINCT r.country) FROM donation_recipients r LEFT JOIN partners p ON p.id = r.partner_id
+                         JOIN donations t ON t.id = r.donation_id WHERE {w}{partner_class}"
+                    ),
+                    None,
+                )?,
+                (Counted::Item { key }, ReportedOf::Donations) => one(
+                    format!(
+                        "SELECT SUM(i.quantity) FROM donation_items i JOIN donations t ON t.id = i.donation_id
+                         WHERE {w}{donation_class} AND i.item_key = ?{}",
+                        p.len() + 1
+                    ),
+                    Some(Value::Text(key.clone())),
+                )?,
+                (Counted::Recipients { kinds }, ReportedOf::Letters) => {
+                    let k = if kinds.is_empty() { String::new() } else { format!(" AND p.kind IN ({})", kinds_sql(kinds)) };
+                    one(
+                        format!(
+                            "SELECT COUNT(DISTINCT lp.partner_id) FROM letter_partners lp JOIN partners p ON p.id = lp.partner_id
+                             JOIN letters t ON t.id = lp.letter_id WHERE {w} AND t.direction = 'sent'{k}"
+                        ),
+                        None,
+                    )?
+                }
+                (Counted::Letters, ReportedOf::Letters) => {
+                    one(format!("SELECT COUNT(*) FROM letters t WHERE {w} AND t.direction = 'sent'"), None)?
+                }
+                (Counted::Countries, ReportedOf::Letters) => one(
+                    format!(
+                        "SELECT COUNT(DISTINCT p.country) FROM letter_partners lp JOIN partners p ON p.id = lp.partner_id
+                         JOIN letters t ON t.id = lp.letter_id WHERE {w} AND t.direction = 'sent'{partner_class}"
+                    ),
+                    None,
+                )?,
+                (Counted::Events, ReportedOf::Events) => one(format!("SELECT COUNT(*) FROM events t WHERE {w}"), None)?,
+                (Counted::Recipients { kinds }, ReportedOf::Events) => {
+                    let k = if kinds.is_empty() { String::new() } else { format!(" AND p.kind IN ({})", kinds_sql(kinds)) };
+                    one(
+                        format!(
+                            "SELECT COUNT(DISTINCT ep.partner_id) FROM event_participants ep JOIN partners p ON p.id = ep.partner_id
+                             JOIN events t ON t.id = ep.event_id WHERE {w}{k}"
+                        ),
+                        None,
+                    )?
+                }
+                (Counted::Countries, ReportedOf::Events) => one(
+                    format!(
+                        "SELECT COUNT(DISTINCT ep.country) FROM event_participants ep JOIN events t ON t.id = ep.event_id
+                         WHERE {w} AND ep.country IS NOT NULL"
+                    ),
+                    None,
+                )?,
+                (Counted::Guests, ReportedOf::Receptions) => {
+                    one(format!("SELECT SUM(t.count) FROM receptions t WHERE {w}"), None)?
+                }
+                (Counted::Receptions, ReportedOf::Receptions) => {
+                    one(format!("SELECT COUNT(*) FROM receptions t WHERE {w}"), None)?
+                }
+                (Counted::Countries, ReportedOf::Receptions) => one(
+                    format!(
+                        "SELECT COUNT(DISTINCT rc.country) FROM reception_countries rc JOIN receptions t ON t.id = rc.reception_id
+                         WHERE {w}"
+                    ),
+                    None,
+                )?,
+                _ => None,
+            },
+        };
+        out.push(n);
+    }
+    Ok(out)
+}

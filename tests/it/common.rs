@@ -32,6 +32,7 @@ pub const TABLES: &[&str] = &[
     "event_participants",
     "receptions",
     "reception_countries",
+    "reported",
     "rates",
     "staff",
     "changes",

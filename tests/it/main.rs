@@ -19,5 +19,6 @@ mod migrations;
 mod money_totals;
 mod proptest_core;
 mod regression;
+mod reported;
 mod roles;
 mod seed_article;

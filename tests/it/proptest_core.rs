@@ -34,6 +34,8 @@ const COMMANDS: &[&str] = &[
     "/记捐赠",
     "/合计",
     "!donations",
+    "/reported",
+    "/报道",
 ];
 
 fn command() -> impl Strategy<Value = String> {

@@ -17,14 +17,15 @@ fn every_seed_line_is_saved_with_an_id() {
         }
         saved += 1;
     }
-    assert_eq!(saved, 31);
+    assert_eq!(saved, 37);
     assert_eq!(bot.count("SELECT COUNT(*) FROM partners"), 16);
     assert_eq!(bot.count("SELECT COUNT(*) FROM donations"), 4);
     assert_eq!(bot.count("SELECT COUNT(*) FROM letters"), 5);
     assert_eq!(bot.count("SELECT COUNT(*) FROM events"), 4);
     assert_eq!(bot.count("SELECT COUNT(*) FROM receptions"), 1);
+    assert_eq!(bot.count("SELECT COUNT(*) FROM reported"), 6);
     // Every record has its creation in the history.
-    assert_eq!(bot.count("SELECT COUNT(*) FROM changes WHERE action = 'create'"), 16 + 4 + 5 + 4 + 1);
+    assert_eq!(bot.count("SELECT COUNT(*) FROM changes WHERE action = 'create'"), 16 + 4 + 5 + 4 + 1 + 6);
 }
 
 #[test]

@@ -1,0 +1,224 @@
+//! Reported figures (`/reported`): what a source published, kept beside the ledger. They come back
+//! word for word with their qualifiers, are never added to the ledger's sums, and say how much of each
+//! the ledger itemizes.
+
+use crate::common::*;
+use amity::render::Outcome;
+use proptest::prelude::*;
+use proptest::test_runner::Config as PtConfig;
+
+/// The article's headline figures, exactly as the article words them (the demo logs them).
+const ARTICLE: &[&str] = &[
+    "nearly 3.5 million yuan ($494,100) · 30 local governments · 20 countries",
+    "nearly 610,000 yuan ($86,116) · 63 institutions · 30 countries",
+    "478,000 masks · seven friendship provinces and states · 12 friendly partner governments · seven overseas Chinese societies",
+    "44 friendship provinces and states, friendly partners and local governments",
+    "seven international friendship cities and provinces",
+    "more than a dozen foreign ambassadors (and their families) and representatives of international organizations",
+];
+
+/// The part of `/totals` from the ledger's own sums on (everything below the Reported section).
+fn ledger_part(totals: &str) -> String {
+    let start = totals.find("\nDonations\n").or_else(|| totals.find("\n捐赠\n")).expect("a donations section");
+    totals[start..].to_string()
+}
+
+#[test]
+fn the_article_figures_come_back_in_totals_word_for_word() {
+    let bot = seeded();
+    let out = bot.ok("/totals");
+    for f in ARTICLE {
+        assert!(out.contains(f), "{f:?} missing from /totals:\n{out}");
+    }
+    // Above the ledger's sums, and said to be apart from them.
+    assert!(out.find("Reported figures").unwrap() < out.find("\nDonations\n").unwrap(), "{out}");
+    assert!(out.contains("never added to the ledger's sums"), "{out}");
+    assert!(out.contains("Source: article by Wu Shaozhong"), "{out}");
+    // The ledger's own line still says what it itemizes: no reported yuan leaks into it.
+    assert!(ledger_part(&out).contains("4 donations in kind, with no declared value"), "{out}");
+}
+
+#[test]
+fn reconciliation_counts_match_a_hand_count() {
+    let bot = seeded();
+    let out = bot.ok("/reported");
+    // F-1, 2020-01-22..2020-06-30, local governments = friendship and partner governments. The ledger's
+    // donations in those days reached NRW (DE, friendship), Mantova (IT, partner), Ulyanovsk (RU) and
+    // Canelones (UY, friendship), Sao Paulo (BR) and Bangkok (TH, partner): 6 governments in 6
+    // countries, with no declared value.
+    assert!(out.contains("CNY 0 of ≈CNY 3,500,000 · 6 of 30 local governments (24 not yet logged) · 6 of 20 countries (14 not yet logged)"), "{out}");
+    // F-2: institutions got nothing in the ledger (Nihon Pharmaceutical University took part in a webinar).
+    assert!(out.contains("CNY 0 of ≈CNY 610,000 · 0 of 63 institutions (63 not yet logged)"), "{out}");
+    // F-3, June 2020: the one donation of 478,000 masks reached 2 + 2 + 2 of the 7 + 12 + 7 named.
+    assert!(out.contains("478,000 of 478,000 masks · 2 of 7 friendship provinces and states (5 not yet logged) · 2 of 12 friendly partner governments (10 not yet logged) · 2 of 7 overseas Chinese societies (5 not yet logged)"), "{out}");
+    // F-4: one sent letter, to Jalalabad and Batangas (both partner governments).
+    assert!(
+        out.contains(
+            "2 of 44 friendship provinces and states, friendly partners and local governments (42 not yet logged)"
+        ),
+        "{out}"
+    );
+    // F-5: the webinar of May 28 had three friendship regions (and a university).
+    assert!(out.contains("3 of 7 international friendship cities and provinces (4 not yet logged)"), "{out}");
+    // F-6: 13 guests logged; "more than a dozen" is not contradicted by 13.
+    assert!(out.contains("13 of >12 foreign ambassadors"), "{out}");
+    assert!(!out.contains("the ledger has 1 more"), "{out}");
+}
+
+#[test]
+fn reconciliation_follows_the_ledger() {
+    let bot = seeded();
+    bot.ok("/donation 2020-04-01 | Brest | 10,000 masks | ¥120,000");
+    let out = bot.ok("/reported donations");
+    // Brest is a partner government in Belarus: one more local government, country and ¥120,000.
+    assert!(out.contains("CNY 120,000 of ≈CNY 3,500,000 · 7 of 30 local governments (23 not yet logged) · 7 of 20 countries (13 not yet logged)"), "{out}");
+    // ... but not in June's masks report (April is outside it).
+    assert!(out.contains("478,000 of 478,000 masks"), "{out}");
+}
+
+#[test]
+fn chinese_figures_come_back_word_for_word() {
+    let bot = seeded();
+    bot.ok("/lang zh");
+    let saved = bot.ok(
+        "/报道 2020-06-30 | 捐赠 | 近350万元（49.41万美元） | 30个地方政府 | 20个国家 | 期间：2020-01-22..2020-06-30 | 来源：中国日报",
+    );
+    assert!(saved.contains("F-7"), "{saved}");
+    let out = bot.ok("/合计");
+    assert!(out.contains("近350万元（49.41万美元） · 30个地方政府 · 20个国家"), "{out}");
+    assert!(
+        out.contains("台账已记：≈350万元中已记0元 · 30个地方政府中已记6（尚有24未记） · 20个国家中已记6（尚有14未记）"),
+        "{out}"
+    );
+    assert!(out.contains("来源：中国日报"), "{out}");
+    assert!(out.contains("不计入台账合计"), "{out}");
+    // The English figures stay as the English source worded them.
+    assert!(out.contains("nearly 3.5 million yuan ($494,100)"), "{out}");
+}
+
+#[test]
+fn every_malformed_report_gets_one_reason_and_an_example_and_writes_nothing() {
+    let bot = seeded();
+    let cases: &[(&str, &str)] = &[
+        ("/reported 2020-06-30 | donations | 30 local governments", "source"),
+        ("/reported 2020-06-30 | gifts | 30 local governments | source: x", "gifts"),
+        ("/reported 2020-06-30 | donations | source: x", "FIGURES"),
+        ("/reported 2020-06-30 | donations | many partners | source: x", "many partners"),
+        ("/reported 2020-06-30 | donations | 0 yuan | source: x", "0 yuan"),
+        ("/reported 2020-06-30 | donations | 3.5 million yuan (€400,000) | source: x", "USD"),
+        ("/reported 2020-02-30 | donations | 30 local governments | source: x", "2020-02-30"),
+        ("/reported 2020-06-30 | donations | 30 local governments | period: 2020-07..2020-08 | source: x", "period"),
+        ("/reported 2020-06-30 | donations | 30 local governments | period: soon | source: x", "period"),
+        ("/reported 2020-06-30 | donations | 30 local governments | source: x | source: y", "source"),
+        ("/reported 2020-06-30 | donations | 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9 | 10 | 11 | 12 | 13 | source: x", "12"),
+    ];
+    for (text, mentions) in cases {
+        let plain = bot.invalid(text);
+        assert_explains(text, &plain);
+        assert!(plain.contains(mentions), "{text:?}: the reason does not name {mentions:?}:\n{plain}");
+    }
+    let before = bot.count("SELECT COUNT(*) FROM reported");
+    assert_eq!(before, 6);
+}
+
+#[test]
+fn a_report_is_edited_deleted_undone_and_has_a_history() {
+    let bot = seeded();
+    let out = bot.ok("/edit F-1 figures: about 3.6 million yuan ($508,000) | 31 local governments | 20 countries");
+    assert!(out.contains("Edited F-1"), "{out}");
+    let list = bot.ok("/reported donations");
+    assert!(list.contains("about 3.6 million yuan ($508,000) · 31 local governments"), "{list}");
+    assert!(list.contains("CNY 0 of ~CNY 3,600,000 · 6 of 31 local governments (25 not yet logged)"), "{list}");
+    bot.ok("/edit F-1 source: China Daily, 2020-06-30");
+    bot.ok("/edit F-1 period: 2020-03..2020-06");
+    let list = bot.ok("/reported donations");
+    assert!(list.contains("Source: China Daily, 2020-06-30"), "{list}");
+    assert!(list.contains("2020-03-01 to 2020-06-30"), "{list}");
+    // A bad figure in an edit is refused like in a new report.
+    let bad = bot.invalid("/edit F-1 figures: lots");
+    assert!(bad.contains("lots"), "{bad}");
+    let hist = bot.ok("/history F-1");
+    assert!(hist.contains("create") && hist.contains("edit"), "{hist}");
+    bot.ok("/delete F-1 counted twice");
+    let list = bot.ok("/reported donations");
+    assert!(!list.contains("F-1 "), "{list}");
+    bot.ok("/undo");
+    let list = bot.ok("/reported donations");
+    assert!(list.contains("F-1 "), "{list}");
+}
+
+#[test]
+fn an_internal_report_is_for_staff_in_private_only() {
+    let bot = seeded();
+    bot.ok("/reported 2020-06-30 | donations | about 100,000 yuan | 3 local governments | source: internal briefing | internal");
+    let staff = bot.ok("/reported");
+    assert!(staff.contains("about 100,000 yuan"), "{staff}");
+    let public = bot.ok_as(STRANGER, "/reported");
+    assert!(!public.contains("about 100,000 yuan"), "{public}");
+    let totals = bot.ok_as(STRANGER, "/totals");
+    assert!(!totals.contains("internal briefing"), "{totals}");
+    let group = bot.send(&in_group(req("/totals"))).plain();
+    assert!(!group.contains("internal briefing"), "{group}");
+}
+
+#[test]
+fn a_period_shows_only_the_reports_that_cover_it() {
+    let bot = seeded();
+    let may = bot.ok("/reported 2020-05");
+    assert!(may.contains("F-1 ") && may.contains("F-5 "), "{may}");
+    assert!(!may.contains("F-3 "), "June's masks report is not about May:\n{may}");
+    let later = bot.ok("/reported 2021");
+    assert!(later.contains("No reported figures for this period."), "{later}");
+    let totals = bot.ok("/totals 2021");
+    assert!(!totals.contains("Reported figures"), "{totals}");
+}
+
+#[test]
+fn strangers_may_read_but_not_log_reports() {
+    let bot = seeded();
+    bot.ok_as(STRANGER, "/reported");
+    bot.refused_as(STRANGER, "/reported 2020-06-30 | donations | 3 local governments | source: x");
+}
+
+#[test]
+fn any_record_may_carry_a_source() {
+    let bot = seeded();
+    let saved = bot.ok("/donation 2020-04-01 | Brest | 10,000 masks | ¥120,000 | source: https://example.org/brest");
+    assert!(saved.contains("Saved D-5"), "{saved}");
+    let out = bot.ok("/donations Belarus");
+    assert!(out.contains("Source: https://example.org/brest"), "{out}");
+    bot.ok("/edit D-5 source: Brest State Council letter of thanks");
+    let hist = bot.ok("/history D-5");
+    assert!(hist.contains("source: https://example.org/brest → Brest State Council letter of thanks"), "{hist}");
+    bot.ok("/letter 2020-04-20 | sent | Brest | signed: Governor of Shanxi | source: archive 2020/17");
+    assert!(bot.ok("/letters Brest").contains("Source: archive 2020/17"));
+}
+
+proptest! {
+    #![proptest_config(PtConfig { cases: 24, failure_persistence: None, ..PtConfig::default() })]
+
+    /// Whatever figures are reported, the ledger's own totals stay exactly what they were.
+    #[test]
+    fn reported_figures_never_change_the_ledgers_totals(
+        figures in prop::collection::vec(
+            prop_oneof![
+                (1u64..100_000_000, prop::sample::select(&["yuan", "USD", "万元", "euros"][..]))
+                    .prop_map(|(n, c)| format!("nearly {n} {c}")),
+                (1u64..100_000, prop::sample::select(&["local governments", "countries", "masks", "个国家", "institutions"][..]))
+                    .prop_map(|(n, w)| format!("{n} {w}")),
+            ],
+            1..5,
+        ),
+        of in prop::sample::select(&["donations", "letters", "events", "receptions"][..]),
+    ) {
+        let bot = seeded();
+        let before: Vec<String> = ["/totals", "/donations", "/countries", "/letters", "/donations Germany"]
+            .iter().map(|q| bot.ok(q)).collect();
+        let r = bot.ask(&format!("/reported 2020-06-30 | {of} | {} | source: test", figures.join(" | ")));
+        prop_assert_eq!(r.outcome, Outcome::Done, "{}", r.plain());
+        let after: Vec<String> = ["/totals", "/donations", "/countries", "/letters", "/donations Germany"]
+            .iter().map(|q| bot.ok(q)).collect();
+        prop_assert_eq!(ledger_part(&before[0]), ledger_part(&after[0]));
+        prop_assert_eq!(&before[1..], &after[1..]);
+    }
+}
