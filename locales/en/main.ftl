@@ -51,16 +51,16 @@ usage-search = /search TEXT — e.g. /search goggles
 usage-lang = /lang en | zh
 usage-add = /add [donation | letter | event | reception | partner]
 usage-cancel = /cancel
-usage-donation = Form: /donation DATE | RECIPIENT[, RECIPIENT…] | ITEMS | VALUE [| donor: …] [| status: pledged|shipped|delivered] [| fund: …] [| internal] [| note: …]
+usage-donation = Form: /donation DATE | RECIPIENT[, RECIPIENT…] | ITEMS | VALUE [| donor: …] [| status: pledged|shipped|delivered] [| fund: …] [| internal] [| note: …] [| source: …]
     Example: /donation 2020-05-31 | Mantova | 100 medical goggles; 500 sets protective suits | ¥38,500 | status: delivered
-usage-letter = Form: /letter DATE | sent | PARTNER[, PARTNER…] | signed: TITLE[, TITLE…] [| kind: sympathy]
+usage-letter = Form: /letter DATE | sent | PARTNER[, PARTNER…] | signed: TITLE[, TITLE…] [| kind: sympathy] [| source: …]
     or: /letter DATE | received | PARTNER | from: AUTHOR | "QUOTE" [| reply to: L-1] [| kind: thanks]
     Example: /letter 2020-04-02 | received | NRW | from: Armin Laschet | "Our friendship is strong."
-usage-event = Form: /event DATE | KIND | PARTICIPANT[, PARTICIPANT…] | TOPIC [| host: …]
+usage-event = Form: /event DATE | KIND | PARTICIPANT[, PARTICIPANT…] | TOPIC [| host: …] [| source: …]
     Example: /event 2020-05-20 | video-conference | Thailand, Singapore | COVID-19 prevention and control
-usage-reception = Form: /reception DATE | PLACE | COUNT | GUESTS [| countries: …]
+usage-reception = Form: /reception DATE | PLACE | COUNT | GUESTS [| countries: …] [| source: …]
     Example: /reception 2020-03-31 | Taiyuan airport | 13 | Ambassadors and their families | countries: Japan, France
-usage-partner-add = Form: /partner add NAME | COUNTRY | KIND [| aliases: A, B] [| since: YEAR] [| level: province|city|county]
+usage-partner-add = Form: /partner add NAME | COUNTRY | KIND [| aliases: A, B] [| since: YEAR] [| level: province|city|county] [| source: …]
     Example: /partner add Mantova | Italy | partner | aliases: Mantua
 usage-undo = /undo
 usage-edit = Form: /edit ID FIELD: VALUE
@@ -405,7 +405,7 @@ add-kind-letter = Letter
 add-kind-event = Event
 add-kind-reception = Reception
 add-kind-partner = Partner
-err-add-kind = “{ $input }” is not something I can log. Choose: donation, letter, event, reception or partner — e.g. /add donation
+err-add-kind = “{ $input }” is not something I can log. Choose: donation, letter, event, reception, partner or reported — e.g. /add donation
 add-nothing-to-cancel = There is no entry in progress.
 add-cancelled = Cancelled; nothing was saved.
 add-fix-and-save = Nothing was saved. Edit the entry and save again, or cancel.

@@ -1,6 +1,8 @@
 # Reported figures (/reported) and sources.
 help-reported = figures a source published, beside the ledger and never added to it — /reported 2020
-usage-reported = Form: /reported DATE | donations|letters|events|receptions | FIGURE [| FIGURE…] | source: … [| period: PERIOD] [| internal] [| note: …] — e.g. /reported 2020-06-30 | donations | nearly 3.5 million yuan ($494,100) | 30 local governments | 20 countries | period: 2020-01..2020-06 | source: China Daily, 2020-06-30. To list: /reported [KIND] [PERIOD].
+usage-reported = Form: /reported DATE | donations|letters|events|receptions | FIGURE [| FIGURE…] | source: … [| period: PERIOD] [| internal] [| note: …]
+    Example: /reported 2020-06-30 | donations | nearly 3.5 million yuan ($494,100) | 30 local governments | 20 countries | period: 2020-01..2020-06 | source: China Daily, 2020-06-30
+    To list them: /reported [KIND] [PERIOD], e.g. /reported donations 2020
 title-reported = Reported figures
 section-reported = Reported figures
 reported-never-added = As the source words them; never added to the ledger's sums.
@@ -38,3 +40,14 @@ export-col-qualifier = Qualifier
 export-col-number = Number
 export-col-counted = Counted
 export-col-source = Source
+
+# Guided /add
+add-kind-reported = Reported figures
+add-ask-reported-of = What are the figures about?
+add-ask-figures = The figures, as the source words them: one a line, or separated by “;”. e.g. nearly 3.5 million yuan ($494,100); 30 local governments; 20 countries
+add-ask-source = Where were they published? A URL or a document reference.
+add-ask-period = Which days do they cover? e.g. 2020-01..2020-06 (- for everything up to the report's date)
+add-field-reported-of = About
+add-field-figures = Figures
+add-field-source = Source
+add-field-period = Period

@@ -51,16 +51,16 @@ usage-search = /搜索 文字 —— 例如 /搜索 护目镜
 usage-lang = /语言 en | zh
 usage-add = /添加 [donation | letter | event | reception | partner]
 usage-cancel = /取消
-usage-donation = 格式：/记捐赠 日期 | 受赠方[, 受赠方…] | 物资 | 金额 [| donor: 捐赠方] [| status: pledged|shipped|delivered] [| fund: 资金来源] [| internal] [| note: 备注]
+usage-donation = 格式：/记捐赠 日期 | 受赠方[, 受赠方…] | 物资 | 金额 [| donor: 捐赠方] [| status: pledged|shipped|delivered] [| fund: 资金来源] [| internal] [| note: 备注] [| 来源：…]
     例如：/记捐赠 2020-05-31 | Mantova | 100副医用护目镜; 500套防护服 | 3.85万元 | status: delivered
-usage-letter = 格式：/记信函 日期 | sent | 伙伴[, 伙伴…] | signed: 职务[, 职务…] [| kind: sympathy]
+usage-letter = 格式：/记信函 日期 | sent | 伙伴[, 伙伴…] | signed: 职务[, 职务…] [| kind: sympathy] [| 来源：…]
     或：/记信函 日期 | received | 伙伴 | from: 来信人 | "引文" [| reply to: L-1] [| kind: thanks]
     例如：/记信函 2020-04-02 | received | 北威州 | from: 拉舍特 | "我们的友谊坚如磐石。"
-usage-event = 格式：/记活动 日期 | 类型 | 参与方[, 参与方…] | 主题 [| host: 主办方]
+usage-event = 格式：/记活动 日期 | 类型 | 参与方[, 参与方…] | 主题 [| host: 主办方] [| 来源：…]
     例如：/记活动 2020-05-20 | video-conference | 泰国, 新加坡 | 新冠肺炎防控经验交流
-usage-reception = 格式：/记接待 日期 | 地点 | 人数 | 来宾 [| countries: 国家…]
+usage-reception = 格式：/记接待 日期 | 地点 | 人数 | 来宾 [| countries: 国家…] [| 来源：…]
     例如：/记接待 2020-03-31 | 太原机场 | 13 | 各国大使及家属 | countries: 日本, 法国
-usage-partner-add = 格式：/伙伴 添加 名称 | 国家 | 类型 [| aliases: 别名1, 别名2] [| since: 年份] [| level: province|city|county]
+usage-partner-add = 格式：/伙伴 添加 名称 | 国家 | 类型 [| aliases: 别名1, 别名2] [| since: 年份] [| level: province|city|county] [| 来源：…]
     例如：/伙伴 添加 Mantova | 意大利 | partner | aliases: 曼托瓦
 usage-undo = /撤销
 usage-edit = 格式：/修改 编号 字段: 新值
@@ -297,7 +297,7 @@ add-kind-letter = 信函
 add-kind-event = 活动
 add-kind-reception = 接待
 add-kind-partner = 伙伴
-err-add-kind = 不能记录“{ $input }”。请选择：donation、letter、event、reception 或 partner —— 例如 /添加 donation
+err-add-kind = 不能记录“{ $input }”。请选择：donation、letter、event、reception、partner 或 reported —— 例如 /添加 donation
 add-nothing-to-cancel = 没有进行中的录入。
 add-cancelled = 已取消，未保存任何内容。
 add-fix-and-save = 未保存。请修改后再保存，或取消。

@@ -1,6 +1,8 @@
 # 公开报道的数字（/报道）与来源。
 help-reported = 公开报道的数字，与台账并列，从不计入台账合计 —— /报道 2020
-usage-reported = 格式：/报道 日期 | donations|letters|events|receptions（捐赠|信函|活动|接待） | 数字 [| 数字…] | 来源：… [| 期间：时段] [| internal] [| note: 备注] —— 例如 /报道 2020-06-30 | 捐赠 | 近350万元（49.41万美元） | 30个地方政府 | 20个国家 | 期间：2020-01..2020-06 | 来源：中国日报，2020-06-30。列出：/报道 [类别] [时段]。
+usage-reported = 格式：/报道 日期 | 捐赠|信函|活动|接待 | 数字 [| 数字…] | 来源：… [| 期间：时段] [| internal] [| note: 备注]
+    例如：/报道 2020-06-30 | 捐赠 | 近350万元（49.41万美元） | 30个地方政府 | 20个国家 | 期间：2020-01..2020-06 | 来源：中国日报，2020-06-30
+    列出：/报道 [类别] [时段]，例如 /报道 捐赠 2020
 title-reported = 公开报道的数字
 section-reported = 公开报道的数字
 reported-never-added = 按来源原文照录，不计入台账合计。
@@ -38,3 +40,14 @@ export-col-qualifier = 限定词
 export-col-number = 数值
 export-col-counted = 所计之物
 export-col-source = 来源
+
+# Guided /add
+add-kind-reported = 报道数字
+add-ask-reported-of = 这些数字是关于什么的？
+add-ask-figures = 按来源原文填写数字：每行一项，或用“；”分隔。例如 近350万元（49.41万美元）；30个地方政府；20个国家
+add-ask-source = 在哪里发布的？网址或文件出处。
+add-ask-period = 涵盖哪些日子？例如 2020-01..2020-06（- 表示截至报道日期）
+add-field-reported-of = 类别
+add-field-figures = 数字
+add-field-source = 来源
+add-field-period = 期间

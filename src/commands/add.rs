@@ -21,11 +21,12 @@ enum AddKind {
     Event,
     Reception,
     Partner,
+    Reported,
 }
 
 impl AddKind {
-    const ALL: [AddKind; 5] =
-        [AddKind::Donation, AddKind::Letter, AddKind::Event, AddKind::Reception, AddKind::Partner];
+    const ALL: [AddKind; 6] =
+        [AddKind::Donation, AddKind::Letter, AddKind::Event, AddKind::Reception, AddKind::Partner, AddKind::Reported];
 
     fn as_str(self) -> &'static str {
         match self {
@@ -34,6 +35,7 @@ impl AddKind {
             AddKind::Event => "event",
             AddKind::Reception => "reception",
             AddKind::Partner => "partner",
+            AddKind::Reported => "reported",
         }
     }
 
@@ -45,6 +47,7 @@ impl AddKind {
             "活动" | "记活动" => Some(AddKind::Event),
             "接待" | "记接待" => Some(AddKind::Reception),
             "伙伴" => Some(AddKind::Partner),
+            "报道" | "报道数字" | "figures" => Some(AddKind::Reported),
             _ => None,
         })
     }
@@ -57,6 +60,7 @@ impl AddKind {
             AddKind::Event => &["date", "event-kind", "participants", "topic", "host"],
             AddKind::Reception => &["date", "place", "count", "guests", "countries"],
             AddKind::Partner => &["name", "country", "partner-kind", "aliases"],
+            AddKind::Reported => &["date", "reported-of", "figures", "source", "period"],
         }
     }
 }
@@ -168,6 +172,7 @@ fn at_card(ctx: &mut Ctx<'_>, kind: AddKind, mut state: State, text: &str) -> Cm
             AddKind::Event => logging::event(ctx, &line),
             AddKind::Reception => logging::reception(ctx, &line),
             AddKind::Partner => logging::partner_add(ctx, &line),
+            AddKind::Reported => logging::reported(ctx, &line),
         };
         ctx.finish_dialogue = false;
         return result.map_err(|e| {
@@ -265,7 +270,7 @@ fn save_state(ctx: &mut Ctx<'_>, state: &State, reply: Reply) -> CmdResult {
 fn default_of(ctx: &Ctx<'_>, step: &str, state: &State) -> Option<String> {
     Some(match step {
         "date" => ctx.today.to_string(),
-        "items" | "value" | "quote" | "host" | "countries" | "aliases" => "-".into(),
+        "items" | "value" | "quote" | "host" | "countries" | "aliases" | "period" => "-".into(),
         "donor" => ctx.cfg.office.default_donor.clone(),
         "status" => "delivered".into(),
         "currency" => "CNY".into(),
@@ -317,6 +322,9 @@ fn question(ctx: &Ctx<'_>, kind: AddKind, step: &str, state: &State) -> Reply {
         }
         "partner-kind" => Some(
             PartnerKind::ALL.iter().map(|s| (ctx.word("partner-kind", s.as_str()), s.as_str().to_string())).collect(),
+        ),
+        "reported-of" => Some(
+            ReportedOf::ALL.iter().map(|s| (ctx.word("reported-of", s.as_str()), s.as_str().to_string())).collect(),
         ),
         "currency" => Some(["CNY", "USD", "EUR", "JPY"].iter().map(|c| (c.to_string(), c.to_string())).collect()),
         "recipient" | "partners" => {
@@ -420,6 +428,44 @@ fn answer(ctx: &Ctx<'_>, kind: AddKind, step: &str, state: &State, text: &str) -
             let c = country::parse(&text).map_err(|e| ctx.bad_field(u, "COUNTRY", ctx.t(e.msg_id(), &e.args())))?;
             c.as_str().to_string()
         }
+        "reported-of" => ReportedOf::parse(&text).map(|k| k.as_str().to_string()).ok_or_else(|| {
+            ctx.bad_field(
+                u,
+                "",
+                ctx.t("err-bad-word", &[("input", text.to_string()), ("choices", ReportedOf::choices())]),
+            )
+        })?,
+        "figures" => {
+            // One figure a line, or several separated by ";" (a figure may hold commas).
+            let of =
+                state.answers.get("reported-of").and_then(|k| ReportedOf::parse(k)).unwrap_or(ReportedOf::Donations);
+            let figures = figure_list(&text);
+            if figures.is_empty() {
+                return Err(ctx.missing_field(u, "FIGURES"));
+            }
+            for f in &figures {
+                crate::domain::reported::parse_figure(f, of).map_err(|e| {
+                    ctx.bad_field(
+                        u,
+                        "FIGURES",
+                        ctx.t("err-figure", &[("text", f.clone()), ("reason", ctx.t(e.msg_id(), &e.args()))]),
+                    )
+                })?;
+            }
+            figures.join("; ")
+        }
+        "source" => {
+            let t = ctx.text(u, step, &text, logging::MAX_SOURCE)?;
+            if t.is_empty() || t == "-" {
+                return Err(ctx.missing_field(u, "source:"));
+            }
+            t
+        }
+        "period" if skip => text,
+        "period" => {
+            ctx.period(&text)?;
+            text
+        }
         _ => text,
     };
     Ok(checked)
@@ -436,6 +482,11 @@ fn word<T: Copy>(
     parse(text).map(|w| canon(w).to_string()).ok_or_else(|| {
         ctx.bad_field(u, "", ctx.t("err-bad-word", &[("input", text.to_string()), ("choices", choices())]))
     })
+}
+
+/// A guided answer's figures: one a line, or separated by `;`.
+fn figure_list(text: &str) -> Vec<String> {
+    text.split(['\n', ';', '；']).map(|f| f.trim().to_string()).filter(|f| !f.is_empty()).collect()
 }
 
 /// The one-line command the answers make (without the command name).
@@ -496,6 +547,14 @@ fn compose(kind: AddKind, a: &BTreeMap<String, String>) -> String {
         AddKind::Partner => {
             format!("{} | {} | {}{}", get("name"), get("country"), get("partner-kind"), opt("aliases", "aliases"))
         }
+        AddKind::Reported => format!(
+            "{} | {} | {}{}{}",
+            get("date"),
+            get("reported-of"),
+            figure_list(&get("figures")).join(" | "),
+            opt("source", "source"),
+            opt("period", "period")
+        ),
     }
 }
 
@@ -517,6 +576,7 @@ fn show_card(ctx: &mut Ctx<'_>, kind: AddKind, state: State) -> CmdResult {
         AddKind::Event => logging::parse_event(ctx, &line),
         AddKind::Reception => logging::parse_reception(ctx, &line),
         AddKind::Partner => logging::parse_partner_add(ctx, &line),
+        AddKind::Reported => logging::parse_reported(ctx, &line),
     };
     let mut r = match parsed {
         Ok((rec, notes)) => {

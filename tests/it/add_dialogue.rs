@@ -196,3 +196,36 @@ fn people_who_are_not_staff_cannot_start_a_dialogue() {
     assert_eq!(r.outcome, Outcome::Refused);
     assert!(r.plain().contains(STRANGER));
 }
+
+#[test]
+fn reported_figures_are_logged_step_by_step_and_a_bad_figure_is_asked_again() {
+    let bot = seeded();
+    bot.make_staff(STAFF);
+    let r = bot.ask_as(STAFF, "/add");
+    assert!(button_data(&r).contains(&"reported".to_string()), "{}", r.plain());
+    bot.ask_as(STAFF, "reported");
+    let r = bot.ask_as(STAFF, "2020-06-30");
+    assert!(button_data(&r).contains(&"letters".to_string()), "the kinds are buttons: {:?}", button_data(&r));
+    bot.ask_as(STAFF, "letters");
+    // A figure without a number is explained, and the question asked again.
+    let r = bot.ask_as(STAFF, "many partners");
+    assert_eq!(r.outcome, Outcome::Invalid, "{}", r.plain());
+    assert!(
+        r.plain().contains("many partners") && r.plain().contains("The figures, as the source words them"),
+        "{}",
+        r.plain()
+    );
+    bot.ask_as(STAFF, "44 friendship provinces and states, friendly partners and local governments\n3 countries");
+    bot.ask_as(STAFF, "China Daily, 2020-06-30");
+    let card = bot.ask_as(STAFF, "2020-01..2020-06");
+    assert!(
+        card.plain().contains("/reported 2020-06-30 | letters | 44 friendship provinces and states, friendly partners and local governments | 3 countries | source: China Daily, 2020-06-30 | period: 2020-01..2020-06"),
+        "{}",
+        card.plain()
+    );
+    let saved = bot.ask_as(STAFF, "save");
+    assert!(saved.plain().starts_with("Saved F-7"), "{}", saved.plain());
+    let list = bot.ok("/reported letters");
+    assert!(list.contains("2 of 44 friendship provinces"), "{list}");
+    assert!(list.contains("2 of 3 countries (1 not yet logged)"), "Kyrgyzstan and the Philippines:\n{list}");
+}
