@@ -51,3 +51,35 @@ add-field-reported-of = About
 add-field-figures = Figures
 add-field-source = Source
 add-field-period = Period
+
+# Donors (/donors) and the donor: filter.
+help-donors = who gave, with a tally each — /donors 2020
+usage-donors = /donors [PERIOD] — e.g. /donors 2020; one donor's donations: /donations donor: NAME
+title-donors = Donors
+donors-count = { $count ->
+        [one] One donor.
+       *[other] { $count } donors.
+    }
+donor-countries = { $count ->
+        [one] one country
+       *[other] { $count } countries
+    }
+donors-filter-hint = One donor's donations: /donations donor: { $donor }
+err-donor-empty = Which donor? e.g. /donations donor: Provincial Education Department
+err-unknown-donor = No donor is called “{ $input }”. /donors lists them all, e.g. /donations donor: Provincial Foreign Affairs Office
+err-unknown-donor-suggest = No donor is called “{ $input }”. Did you mean: { $suggestions }?
+
+# Replies awaited (/letters awaiting).
+title-awaiting = Letters awaiting a reply
+letters-reply-rate = Partners written to: { $n_written }; replied: { $n_replied }.
+awaiting-none = Every partner written to has replied.
+awaiting-count = { $count ->
+        [one] One letter awaits a reply (oldest first):
+       *[other] { $count } letters await a reply (oldest first):
+    }
+awaiting-entry = { $id } · { $date } · { $kind } · { $partners }
+    waiting { $days ->
+        [one] one day
+       *[other] { $days } days
+    }
+err-ambiguous-donor = “{ $input }” matches several donors. Which one?

@@ -51,3 +51,23 @@ add-field-reported-of = 类别
 add-field-figures = 数字
 add-field-source = 来源
 add-field-period = 期间
+
+# 捐赠方（/捐赠方）与 donor: 筛选。
+help-donors = 谁捐赠了，各自的统计 —— /捐赠方 2020
+usage-donors = /捐赠方 [时间段] —— 例如 /捐赠方 2020；某一捐赠方的捐赠：/捐赠 捐赠方：名称
+title-donors = 捐赠方
+donors-count = 共 { $count } 个捐赠方。
+donor-countries = { $count } 个国家
+donors-filter-hint = 某一捐赠方的捐赠：/捐赠 捐赠方：{ $donor }
+err-donor-empty = 哪个捐赠方？例如 /捐赠 捐赠方：省教育厅
+err-unknown-donor = 没有名为“{ $input }”的捐赠方。/捐赠方 列出全部，例如 /捐赠 捐赠方：省外事办公室
+err-unknown-donor-suggest = 没有名为“{ $input }”的捐赠方。您是否指：{ $suggestions }？
+
+# 待回复的信函（/信函 待回复）。
+title-awaiting = 待回复的信函
+letters-reply-rate = 致函伙伴 { $n_written } 个，已回复 { $n_replied } 个。
+awaiting-none = 所有致函的伙伴都已回复。
+awaiting-count = { $count } 封信尚待回复（按时间先后）：
+awaiting-entry = { $id } · { $date } · { $kind } · { $partners }
+    已等待 { $days } 天
+err-ambiguous-donor = “{ $input }”对应多个捐赠方。是哪一个？

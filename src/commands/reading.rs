@@ -1,5 +1,5 @@
-//! Reading commands: /start, /help, /totals, /donations, /letters, /events, /receptions, /partners,
-//! /partner, /countries, /search. Non-staff see public records only; every total says what it counts.
+//! Reading commands: /start, /help, /totals, /donations, /donors, /letters, /events, /receptions,
+//! /partners, /partner, /countries, /search. Non-staff see public records only; every total says what it counts.
 
 use super::resolve::Mode;
 use super::spec::{COMMANDS, find, is_partner_add};
@@ -97,7 +97,8 @@ pub fn totals(ctx: &mut Ctx<'_>, args: &str) -> CmdResult {
     let period = if args.trim().is_empty() { Period::all() } else { ctx.period(args)? };
     let scope = Scope::with_period(ctx.sees_internal(), &period, Filter::All);
     let d = ctx.store.cached(format!("donation_totals:{scope:?}"), |c| reports::donation_totals(c, &scope))?;
-    let l = ctx.store.cached(format!("letter_totals:{scope:?}"), |c| reports::letter_totals(c, &scope))?;
+    let mut l = ctx.store.cached(format!("letter_totals:{scope:?}"), |c| reports::letter_totals(c, &scope))?;
+    l.reply_rate = Some(ctx.store.cached(format!("reply_rate:{scope:?}"), |c| reports::reply_rate(c, &scope))?);
     let (ev, ev_countries) =
         ctx.store.cached(format!("event_totals:{scope:?}"), |c| reports::event_totals(c, &scope))?;
     let (rn, guests, rc) =
@@ -144,6 +145,11 @@ fn letter_summary(ctx: &Ctx<'_>, l: &reports::LetterTotals, r: &mut Reply) {
     r.line(
         ctx.t("letters-sent-summary", &[("count", l.sent.to_string()), ("n_partners", l.sent_partners.to_string())]),
     );
+    if let Some((written, replied)) = l.reply_rate
+        && written > 0
+    {
+        r.line(ctx.t("letters-reply-rate", &[("n_written", written.to_string()), ("n_replied", replied.to_string())]));
+    }
     r.line(ctx.t(
         "letters-received-summary",
         &[("count", l.received.to_string()), ("n_partners", l.received_partners.to_string())],
@@ -290,11 +296,17 @@ pub fn donations(ctx: &mut Ctx<'_>, args: &str) -> CmdResult {
 
 pub fn letters(ctx: &mut Ctx<'_>, args: &str) -> CmdResult {
     let (args, page) = take_page(args);
+    let first = args.split_whitespace().next().unwrap_or("").to_lowercase();
+    if matches!(first.as_str(), "awaiting" | "waiting" | "unanswered" | "待回复" | "未回复" | "待复") {
+        let rest = args.trim_start()[first.len()..].trim_start().to_string();
+        return awaiting(ctx, &rest, &args, page);
+    }
     let (filter_text, period) = ctx.filter_and_period(&args)?;
     let filter = ctx.resolve_filter(&filter_text, "/letters", false)?;
     let scope = Scope::with_period(ctx.sees_internal(), &period, filter.clone());
     let conn = ctx.store.conn();
-    let totals = ctx.store.cached(format!("letter_totals:{scope:?}"), |c| reports::letter_totals(c, &scope))?;
+    let mut totals = ctx.store.cached(format!("letter_totals:{scope:?}"), |c| reports::letter_totals(c, &scope))?;
+    totals.reply_rate = Some(ctx.store.cached(format!("reply_rate:{scope:?}"), |c| reports::reply_rate(c, &scope))?);
     let (count, list, page) = page_of(ctx, page, |n, off| reports::letters(conn, &scope, n, off))?;
     let mut r = Reply::new();
     r.heading(title(ctx, "title-letters", &filter, &period)?);
@@ -306,6 +318,43 @@ pub fn letters(ctx: &mut Ctx<'_>, args: &str) -> CmdResult {
         r.item(ctx.letter_entry(l));
     }
     pager(ctx, &mut r, "/letters", &args, count, page, list.len());
+    Ok(r)
+}
+
+/// `/letters awaiting [FILTER] [PERIOD]`: sent letters whose partners have not replied, oldest first,
+/// with how long each has waited.
+fn awaiting(ctx: &mut Ctx<'_>, rest: &str, args: &str, page: usize) -> CmdResult {
+    let (filter_text, period) = ctx.filter_and_period(rest)?;
+    let filter = ctx.resolve_filter(&filter_text, "/letters awaiting", false)?;
+    let scope = Scope::with_period(ctx.sees_internal(), &period, filter.clone());
+    let conn = ctx.store.conn();
+    let (count, list, page) = page_of(ctx, page, |n, off| reports::awaiting(conn, &scope, n, off))?;
+    let (written, replied) = ctx.store.cached(format!("reply_rate:{scope:?}"), |c| reports::reply_rate(c, &scope))?;
+    let mut r = Reply::new();
+    r.heading(title(ctx, "title-awaiting", &filter, &period)?);
+    if written > 0 {
+        r.line(ctx.t("letters-reply-rate", &[("n_written", written.to_string()), ("n_replied", replied.to_string())]));
+    }
+    if count == 0 {
+        r.line(ctx.t(if written > 0 { "awaiting-none" } else { "letters-none" }, &[]));
+    } else {
+        r.line(ctx.t("awaiting-count", &[("count", count.to_string())]));
+        r.gap();
+    }
+    for a in &list {
+        let days = (ctx.today - a.letter.date).num_days().max(0);
+        r.item(ctx.t(
+            "awaiting-entry",
+            &[
+                ("id", format!("L-{}", a.letter.id)),
+                ("date", a.letter.date.to_string()),
+                ("kind", ctx.word("letter-kind", a.letter.kind.as_str())),
+                ("partners", ctx.parties(&a.partners)),
+                ("days", days.to_string()),
+            ],
+        ));
+    }
+    pager(ctx, &mut r, "/letters", args, count, page, list.len());
     Ok(r)
 }
 
@@ -555,5 +604,50 @@ pub fn search(ctx: &mut Ctx<'_>, args: &str) -> CmdResult {
     if ids.len() > limit {
         r.note(ctx.t("search-more", &[("n_shown", limit.to_string())]));
     }
+    Ok(r)
+}
+
+/// `/donors [PERIOD]`: who gave (the bodies of the province), with a tally each.
+pub fn donors(ctx: &mut Ctx<'_>, args: &str) -> CmdResult {
+    let (args, page) = take_page(args);
+    let period = if args.trim().is_empty() { Period::all() } else { ctx.period(&args)? };
+    let scope = Scope::with_period(ctx.sees_internal(), &period, Filter::All);
+    let lines = ctx.store.cached(format!("donors:{scope:?}"), |c| reports::donors(c, &scope))?;
+    let per = ctx.cfg.reply.max_list_items;
+    let pages = lines.len().div_ceil(per).max(1);
+    let page = page.min(pages);
+    let shown: Vec<&reports::DonorLine> = lines.iter().skip((page - 1) * per).take(per).collect();
+    let mut r = Reply::new();
+    r.heading(title(ctx, "title-donors", &Filter::All, &period)?);
+    if lines.is_empty() {
+        r.line(ctx.t("donations-none", &[]));
+    } else {
+        r.line(ctx.t("donors-count", &[("count", lines.len().to_string())]));
+    }
+    for l in shown.iter() {
+        let money = match ctx.lang {
+            _ if l.valued == 0 => ctx.t("value-none", &[]),
+            Lang::En => crate::domain::money::fmt_cny(from_minor(l.cny_fen)),
+            Lang::Zh => crate::domain::money::fmt_wan(from_minor(l.cny_fen)),
+        };
+        let mut parts = vec![
+            l.donor.clone(),
+            ctx.t(
+                "country-donations",
+                &[("count", l.donations.to_string()), ("money", money), ("n_recipients", l.recipients.to_string())],
+            ),
+            ctx.t("donor-countries", &[("count", l.countries.to_string())]),
+        ];
+        if l.valued > 0 && l.valued < l.donations {
+            parts.push(ctx.t("donations-unvalued", &[("count", (l.donations - l.valued).to_string())]));
+        }
+        r.item(parts.join(" · "));
+    }
+    pager(ctx, &mut r, "/donors", &args, lines.len() as i64, page, shown.len());
+    if lines.len() > 1 {
+        r.note(ctx.t("donors-filter-hint", &[("donor", lines[0].donor.clone())]));
+    }
+    r.gap();
+    audience_note(ctx, &mut r);
     Ok(r)
 }

@@ -6,7 +6,7 @@ use super::{CmdError, Ctx};
 use crate::domain::{CountryCode, Partner, Party, country, money, norm_name};
 use crate::render::{Button, Reply};
 use crate::store::records;
-use crate::store::reports::{self, Filter};
+use crate::store::reports::{self, Filter, Scope};
 use rusqlite::Connection;
 
 /// How strict a lookup is: reading accepts one clear fuzzy match; logging only exact names.
@@ -84,6 +84,9 @@ impl Ctx<'_> {
         if let Some(c) = country::resolve(text) {
             return Ok(Filter::Country(c));
         }
+        if let Some(name) = donor_prefix(text) {
+            return self.resolve_donor(name, command);
+        }
         let conn = self.store.conn();
         let fuzzy = match match_partner(conn, text)? {
             PartnerMatch::Exact(ids) if ids.len() == 1 => return Ok(Filter::Partner(ids[0])),
@@ -125,6 +128,48 @@ impl Ctx<'_> {
             ));
         }
         Err(self.unknown_name(text, command, items_and_donors))
+    }
+
+    /// `donor: NAME`: a donor only, never a partner or a country with a similar name. An exact name
+    /// (any case) wins; a part of one names it when only one donor has it; else the reader chooses.
+    fn resolve_donor(&self, name: &str, command: &str) -> Result<Filter, CmdError> {
+        let name = name.trim();
+        if name.is_empty() {
+            return Err(self.invalid("err-donor-empty", &[]));
+        }
+        let conn = self.store.conn();
+        let internal = self.sees_internal();
+        let like = reports::donors_like(conn, name, internal)?;
+        if let Some(exact) = like.iter().find(|d| d.to_lowercase() == name.to_lowercase()) {
+            return Ok(Filter::Donor(exact.clone()));
+        }
+        let donor_command = format!("{command} donor:");
+        match like.len() {
+            1 => Ok(Filter::Donor(like[0].clone())),
+            0 => {
+                let all = reports::donors(conn, &Scope::all(internal))?;
+                let q = name.to_lowercase();
+                let mut close: Vec<(f64, String)> = all
+                    .into_iter()
+                    .map(|d| (closeness(&q, &d.donor.to_lowercase()), d.donor))
+                    .filter(|(s, _)| *s > 0.75)
+                    .collect();
+                close.sort_by(|a, b| b.0.total_cmp(&a.0));
+                let names: Vec<String> = close.into_iter().take(3).map(|(_, n)| n).collect();
+                if names.is_empty() {
+                    return Err(self.invalid("err-unknown-donor", &[("input", name.to_string())]));
+                }
+                Err(self.choose(
+                    self.t(
+                        "err-unknown-donor-suggest",
+                        &[("input", name.to_string()), ("suggestions", names.join(", "))],
+                    ),
+                    &donor_command,
+                    names,
+                ))
+            }
+            _ => Err(self.choose(self.t("err-ambiguous-donor", &[("input", name.to_string())]), &donor_command, like)),
+        }
     }
 
     /// "Unknown: X. Did you mean …?" with the closest countries and items.
@@ -236,6 +281,25 @@ impl Ctx<'_> {
 }
 
 /// "Nihon Pharmaceutical University (Japan)" → ("Nihon Pharmaceutical University", Some(JP)).
+/// How close a typed name is to a longer one: the best match of the typed words against any run of
+/// as many words of the name ("educaton dept" is close to "Provincial *Education Department*").
+fn closeness(typed: &str, name: &str) -> f64 {
+    let words: Vec<&str> = name.split_whitespace().collect();
+    let n = typed.split_whitespace().count().clamp(1, words.len().max(1));
+    let mut best = strsim::jaro_winkler(typed, name);
+    for w in words.windows(n) {
+        best = best.max(strsim::jaro_winkler(typed, &w.join(" ")));
+    }
+    best
+}
+
+/// The name after `donor:` (`捐赠方：`, `捐赠单位:`, `by:`), if the filter starts with one.
+fn donor_prefix(text: &str) -> Option<&str> {
+    let (key, rest) = text.split_once([':', '：'])?;
+    matches!(key.trim().to_lowercase().as_str(), "donor" | "donors" | "by" | "捐赠方" | "捐赠单位" | "捐赠者")
+        .then_some(rest)
+}
+
 pub fn split_country_suffix(text: &str) -> (String, Option<CountryCode>) {
     let t = text.trim();
     for (open, close) in [('(', ')'), ('（', '）')] {

@@ -29,6 +29,7 @@ pub static COMMANDS: &[CommandSpec] = &[
     cmd!("help", ["帮助"], [], Everyone, false, reading::help),
     cmd!("totals", ["合计", "总计"], ["total", "summary"], Everyone, false, reading::totals),
     cmd!("donations", ["捐赠"], [], Everyone, false, reading::donations),
+    cmd!("donors", ["捐赠方"], [], Everyone, false, reading::donors),
     cmd!("letters", ["信函"], [], Everyone, false, reading::letters),
     cmd!("events", ["活动"], [], Everyone, false, reading::events),
     cmd!("receptions", ["接待"], [], Everyone, false, reading::receptions),
@@ -113,8 +114,18 @@ pub fn dispatch(ctx: &mut Ctx<'_>) -> CmdResult {
 }
 
 /// Reading commands whose whole answer is memoised (see [`dispatch`]).
-const MEMOISED: &[&str] =
-    &["totals", "donations", "letters", "events", "receptions", "partners", "partner", "countries", "reported"];
+const MEMOISED: &[&str] = &[
+    "totals",
+    "donations",
+    "donors",
+    "letters",
+    "events",
+    "receptions",
+    "partners",
+    "partner",
+    "countries",
+    "reported",
+];
 
 /// Whether this use of the command writes (`/partner NAME` reads; `/partner add …` writes).
 fn writes(spec: &CommandSpec, args: &str) -> bool {

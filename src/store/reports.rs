@@ -345,6 +345,8 @@ pub struct LetterTotals {
     pub received: i64,
     pub received_partners: i64,
     pub countries: i64,
+    /// Partners written to, and how many of them replied (filled in by readers that show it).
+    pub reply_rate: Option<(i64, i64)>,
 }
 
 pub fn letter_totals(conn: &Connection, scope: &Scope) -> Result<LetterTotals> {
@@ -382,6 +384,90 @@ pub fn letter_totals(conn: &Connection, scope: &Scope) -> Result<LetterTotals> {
 
 pub fn letters(conn: &Connection, scope: &Scope, limit: usize, offset: usize) -> Result<(i64, Vec<Letter>)> {
     page(conn, letter_selection(scope), limit, offset, records::get_letter)
+}
+
+/// Whether partner `partner` (an SQL expression) answered sent letter `t`: a received letter from it
+/// that names `t` as the letter it replies to, or that came on or after `t`'s date. Only replies the
+/// reader may see count (`vis`: "" for staff, else " AND x.internal = 0").
+fn replied_sql(partner: &str, vis: &str) -> String {
+    format!(
+        "EXISTS (SELECT 1 FROM letters x JOIN letter_partners xp ON xp.letter_id = x.id
+                 WHERE x.deleted_at IS NULL AND x.direction = 'received' AND xp.partner_id = {partner}
+                   AND (x.in_reply_to = t.id OR x.date >= t.date){vis})"
+    )
+}
+
+/// Under a country or partner filter, only the letters' partners the filter names (a letter to NRW
+/// and Mantova is Italy's letter, but only Mantova is Italy's partner): a condition on `lp`.
+fn only_filtered_partners(scope: &Scope, p: &mut Vec<Value>) -> String {
+    match &scope.filter {
+        Filter::Partner(id) => {
+            p.push(Value::Integer(*id));
+            format!(" AND lp.partner_id = ?{}", p.len())
+        }
+        Filter::Country(c) => {
+            p.push(Value::Text(c.as_str().into()));
+            format!(" AND lp.partner_id IN (SELECT id FROM partners WHERE country = ?{})", p.len())
+        }
+        _ => String::new(),
+    }
+}
+
+/// Of the partners sent letters in `scope`: how many, and how many of them replied.
+pub fn reply_rate(conn: &Connection, scope: &Scope) -> Result<(i64, i64)> {
+    let (sel, mut p) = letter_selection(scope);
+    let only = only_filtered_partners(scope, &mut p);
+    let vis = if scope.staff { "" } else { " AND x.internal = 0" };
+    let replied = replied_sql("lp.partner_id", vis);
+    Ok(conn.query_row(
+        &format!(
+            "SELECT COUNT(DISTINCT lp.partner_id), COUNT(DISTINCT CASE WHEN {replied} THEN lp.partner_id END)
+             FROM letters t JOIN letter_partners lp ON lp.letter_id = t.id
+             WHERE t.id IN ({sel}) AND t.direction = 'sent'{only}"
+        ),
+        params_from_iter(p.iter()),
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?)
+}
+
+/// A sent letter and those of its partners that have not replied.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Awaited {
+    pub letter: Letter,
+    pub partners: Vec<Party>,
+}
+
+/// Sent letters in `scope` still awaiting a reply from at least one of their partners (of the
+/// filter's country or partner, when there is one), oldest first: (how many letters, the page).
+pub fn awaiting(conn: &Connection, scope: &Scope, limit: usize, offset: usize) -> Result<(i64, Vec<Awaited>)> {
+    let (sel, mut p) = letter_selection(scope);
+    let vis = if scope.staff { "" } else { " AND x.internal = 0" };
+    let replied = replied_sql("lp.partner_id", vis);
+    let only = only_filtered_partners(scope, &mut p);
+    let mut stmt = conn.prepare(&format!(
+        "SELECT t.id, lp.partner_id FROM letters t JOIN letter_partners lp ON lp.letter_id = t.id
+         WHERE t.id IN ({sel}) AND t.direction = 'sent'{only} AND NOT {replied}
+         ORDER BY t.date, t.id, lp.seq"
+    ))?;
+    let pairs = stmt
+        .query_map(params_from_iter(p.iter()), |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?)))?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let mut ids: Vec<i64> = pairs.iter().map(|(l, _)| *l).collect();
+    ids.dedup();
+    let total = ids.len() as i64;
+    let mut out = Vec::new();
+    for id in ids.into_iter().skip(offset).take(limit) {
+        let Some(letter) = records::get_letter(conn, id)? else { continue };
+        let waiting: Vec<i64> = pairs.iter().filter(|(l, _)| *l == id).map(|(_, pid)| *pid).collect();
+        let partners = letter
+            .partners
+            .iter()
+            .filter(|x| x.partner_id().is_some_and(|pid| waiting.contains(&pid)))
+            .cloned()
+            .collect();
+        out.push(Awaited { letter, partners });
+    }
+    Ok((total, out))
 }
 
 // ---------------------------------------------------------------- events
@@ -619,6 +705,56 @@ pub fn donors_like(conn: &Connection, text: &str, internal: bool) -> Result<Vec<
     )?;
     let rows = stmt.query_map(params![like_pattern(text), internal], |r| r.get(0))?;
     Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct DonorLine {
+    pub donor: String,
+    pub donations: i64,
+    pub valued: i64,
+    pub cny_fen: i64,
+    /// Distinct recipients (partners, and countries given to directly).
+    pub recipients: i64,
+    pub countries: i64,
+}
+
+/// Who gave in `scope` (its filter is ignored), with a tally each: most money first, then most
+/// donations, then by name.
+pub fn donors(conn: &Connection, scope: &Scope) -> Result<Vec<DonorLine>> {
+    let scope = Scope { filter: Filter::All, ..scope.clone() };
+    let (w, p) = donation_where(&scope);
+    let mut map: std::collections::BTreeMap<String, DonorLine> = Default::default();
+    let mut stmt = conn.prepare(&format!(
+        "SELECT t.donor, COUNT(*), COUNT(t.value), COALESCE(SUM(t.cny_fen), 0) FROM donations t WHERE {w} GROUP BY t.donor"
+    ))?;
+    let rows = stmt.query_map(params_from_iter(p.iter()), |r| {
+        Ok(DonorLine {
+            donor: r.get(0)?,
+            donations: r.get(1)?,
+            valued: r.get(2)?,
+            cny_fen: r.get(3)?,
+            ..Default::default()
+        })
+    })?;
+    for row in rows {
+        let l = row?;
+        map.insert(l.donor.clone(), l);
+    }
+    let mut stmt = conn.prepare(&format!(
+        "SELECT t.donor, COUNT(DISTINCT COALESCE('p' || r.partner_id, 'c' || r.country)), COUNT(DISTINCT r.country)
+         FROM donation_recipients r JOIN donations t ON t.id = r.donation_id WHERE {w} GROUP BY t.donor"
+    ))?;
+    let rows = stmt.query_map(params_from_iter(p.iter()), |r| Ok((r.get::<_, String>(0)?, r.get(1)?, r.get(2)?)))?;
+    for row in rows {
+        let (d, recipients, countries) = row?;
+        if let Some(l) = map.get_mut(&d) {
+            l.recipients = recipients;
+            l.countries = countries;
+        }
+    }
+    let mut v: Vec<DonorLine> = map.into_values().collect();
+    v.sort_by(|a, b| b.cny_fen.cmp(&a.cny_fen).then(b.donations.cmp(&a.donations)).then(a.donor.cmp(&b.donor)));
+    Ok(v)
 }
 
 /// Whether a live donation (a public one unless `internal`) has an item with this key. Read from the

@@ -1,6 +1,7 @@
-//! Reported figures (`/reported`): what a source published, kept beside the ledger. They come back
-//! word for word with their qualifiers, are never added to the ledger's sums, and say how much of each
-//! the ledger itemizes.
+//! The figures the office publishes. Reported figures (`/reported`): what a source published, kept
+//! beside the ledger; they come back word for word with their qualifiers, are never added to the
+//! ledger's sums, and say how much of each the ledger itemizes. Donors (`/donors`, `donor:`), replies
+//! awaited (`/letters awaiting`) and sources on every record.
 
 use crate::common::*;
 use amity::render::Outcome;
@@ -221,4 +222,97 @@ proptest! {
         prop_assert_eq!(ledger_part(&before[0]), ledger_part(&after[0]));
         prop_assert_eq!(&before[1..], &after[1..]);
     }
+}
+
+#[test]
+fn donors_are_listed_with_a_tally_and_filtered_even_when_a_partner_has_a_similar_name() {
+    let bot = seeded();
+    bot.ok("/donation 2020-04-01 | Brest | 10,000 masks | ¥120,000 | donor: Provincial Education Department");
+    bot.ok("/donation 2020-04-03 | Tajikistan | 2,000 protective suits | ¥80,000 | donor: Shanxi Coal Import & Export Group");
+    bot.ok("/donation 2020-04-05 | France | 500 protective suits | ¥20,000 | donor: Shanxi Coal Import & Export Group");
+    let out = bot.ok("/donors");
+    assert!(out.contains("3 donors."), "{out}");
+    let edu = out
+        .find("Provincial Education Department · one donation, CNY 120,000, one recipient · one country")
+        .expect(&out);
+    let coal = out
+        .find("Shanxi Coal Import & Export Group · 2 donations, CNY 100,000, 2 recipients · 2 countries")
+        .expect(&out);
+    let fao = out
+        .find("Provincial Foreign Affairs Office · 4 donations, not valued, 10 recipients · 10 countries")
+        .expect(&out);
+    assert!(edu < coal && coal < fao, "most money first:\n{out}");
+    // "Shanxi" is also the start of a partner's name (Shanxi communities in Toronto): donor: means a donor.
+    let coal = bot.ok("/donations donor: shanxi coal");
+    assert!(coal.contains("2 donations: CNY 100,000"), "{coal}");
+    assert!(coal.contains("D-6") && coal.contains("D-7") && !coal.contains("Toronto"), "{coal}");
+    let by_period = bot.ok("/donors 2020-04-04..2020-04-30");
+    assert!(
+        by_period.contains("One donor.")
+            && by_period.contains("Shanxi Coal Import & Export Group · one donation, CNY 20,000"),
+        "{by_period}"
+    );
+    // A typo is answered with the closest donor, as a button.
+    let r = bot.ask("/donations donor: Educaton Dept");
+    assert_eq!(r.outcome, Outcome::Invalid);
+    assert!(r.plain().contains("Did you mean: Provincial Education Department?"), "{}", r.plain());
+    assert!(r.buttons.iter().flatten().any(|b| b.data == "/donations donor: Provincial Education Department"));
+    // A part of two names asks which.
+    let r = bot.ask("/donations donor: provincial");
+    assert!(r.plain().contains("matches several donors"), "{}", r.plain());
+    // In Chinese.
+    bot.ok("/lang zh");
+    let zh = bot.ok("/捐赠方");
+    assert!(zh.contains("共 3 个捐赠方。"), "{zh}");
+    let zh = bot.ok("/捐赠 捐赠方：Provincial Education Department");
+    assert!(zh.contains("D-5"), "{zh}");
+}
+
+#[test]
+fn a_donor_only_internal_records_name_is_unknown_to_the_public() {
+    let bot = seeded();
+    bot.ok("/donation 2020-04-01 | Brest | 10 masks | ¥100 | donor: Secret Fund Office | internal");
+    assert!(bot.ok("/donors").contains("Secret Fund Office"));
+    assert!(!bot.ok_as(STRANGER, "/donors").contains("Secret Fund Office"));
+    let r = bot.ask_as(STRANGER, "/donations donor: Secret Fund Office");
+    assert_eq!(r.outcome, Outcome::Invalid, "{}", r.plain());
+    assert!(!r.plain().contains("D-5"), "{}", r.plain());
+}
+
+#[test]
+fn awaited_letters_follow_links_and_later_replies() {
+    let bot = seeded();
+    // The seed's one sent letter (L-1, to Jalalabad and Batangas) has its two replies linked.
+    let out = bot.ok("/letters awaiting");
+    assert!(
+        out.contains("Partners written to: 2; replied: 2.") && out.contains("Every partner written to has replied."),
+        "{out}"
+    );
+    // A letter to Brest and Mantova: Brest's thanks of May 15 came after it, so Brest replied.
+    bot.ok("/letter 2020-04-20 | sent | Brest, Mantova | signed: Governor of Shanxi");
+    bot.ok("/letter 2020-03-01 | sent | Sao Paulo | signed: Governor of Shanxi");
+    let out = bot.ok("/letters awaiting");
+    assert!(out.contains("Partners written to: 5; replied: 3."), "{out}");
+    let sao = out.find("L-7 · 2020-03-01 · sympathy · Sao Paulo (BR)\n  waiting 122 days").expect(&out);
+    let mantova = out.find("L-6 · 2020-04-20 · sympathy · Mantova (IT)\n  waiting 72 days").expect(&out);
+    assert!(sao < mantova, "oldest first:\n{out}");
+    assert!(!out.contains("Brest (BY)"), "{out}");
+    // A reply dated before the letter is not its answer; one linked to it is, whatever its date.
+    bot.ok("/letter 2020-02-01 | received | Sao Paulo | from: Governor of Sao Paulo | \"Thank you\"");
+    assert!(bot.ok("/letters awaiting").contains("Sao Paulo"));
+    bot.ok("/letter 2020-02-02 | received | Sao Paulo | from: Governor of Sao Paulo | \"Answer\" | reply to: L-7");
+    let out = bot.ok("/letters awaiting");
+    assert!(!out.contains("Sao Paulo") && out.contains("Mantova"), "{out}");
+    // A filter narrows to its own partners.
+    let belarus = bot.ok("/letters awaiting Belarus");
+    assert!(belarus.contains("Every partner written to has replied."), "{belarus}");
+    let italy = bot.ok("/letters awaiting Italy");
+    assert!(italy.contains("Mantova") && italy.contains("Partners written to: 1; replied: 0."), "{italy}");
+    // /letters and /totals give the reply rate.
+    assert!(bot.ok("/letters").contains("Partners written to: 5; replied: 4."));
+    assert!(bot.ok("/totals").contains("Partners written to: 5; replied: 4."));
+    // In Chinese.
+    bot.ok("/lang zh");
+    let zh = bot.ok("/信函 待回复");
+    assert!(zh.contains("L-6 · 2020-04-20 · 慰问信 · Mantova (IT)\n  已等待 72 天"), "{zh}");
 }
