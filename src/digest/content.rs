@@ -1,8 +1,9 @@
 //! What a digest says, built from the store for one [`DigestPeriod`] in the digest's language and for
 //! its audience: what was logged (donations with items and values, letters with a short quote,
 //! events, receptions), the period's totals and the change against the previous period of the same
-//! length, records logged late, the running totals since the start, and the chart. A period with
-//! nothing new is one line.
+//! length, the letters still awaiting a reply, the figures sources published in the period, records
+//! logged late, the running totals since the start, and the chart. A period with nothing new is one
+//! line.
 
 use super::chart::{self, ChartData};
 use super::schedule::DigestPeriod;
@@ -86,8 +87,13 @@ pub fn build(
     } else {
         (0, Vec::new())
     };
+    let (reported_n, reported) = if spec.has(Section::Reported) {
+        reports::reported_dated(conn, staff, &p, max_items)?
+    } else {
+        (0, Vec::new())
+    };
     let n_events: i64 = ev.iter().map(|(_, n)| n).sum();
-    let empty = d.count == 0 && l.sent + l.received == 0 && n_events == 0 && rn == 0 && late_n == 0;
+    let empty = d.count == 0 && l.sent + l.received == 0 && n_events == 0 && rn == 0 && late_n == 0 && reported_n == 0;
 
     let mut r = Reply::new();
     r.heading(title.clone());
@@ -194,6 +200,53 @@ pub fn build(
                     r.item(f.reception_entry(x));
                 }
                 more(&f, &mut r, count, list.len());
+            }
+            Section::Awaiting => {
+                // Every letter still awaiting a reply at the end of the period, whenever it was sent.
+                let upto = Scope { from: None, to: Some(period.to), staff, filter: Filter::All };
+                let (count, list) = reports::awaiting(conn, &upto, max_items, 0)?;
+                if count == 0 {
+                    continue;
+                }
+                let (written, replied) = reports::reply_rate(conn, &upto)?;
+                r.gap();
+                r.heading(f.t("title-awaiting", &[]));
+                r.line(f.t(
+                    "letters-reply-rate",
+                    &[("n_written", written.to_string()), ("n_replied", replied.to_string())],
+                ));
+                for a in &list {
+                    r.item(f.t(
+                        "awaiting-entry",
+                        &[
+                            ("id", format!("L-{}", a.letter.id)),
+                            ("date", a.letter.date.to_string()),
+                            ("kind", f.word("letter-kind", a.letter.kind.as_str())),
+                            ("partners", f.parties(&a.partners)),
+                            ("days", (period.to - a.letter.date).num_days().max(0).to_string()),
+                        ],
+                    ));
+                }
+                more(&f, &mut r, count, list.len());
+            }
+            Section::Reported => {
+                if reported_n == 0 {
+                    continue;
+                }
+                r.gap();
+                r.heading(f.t("section-reported", &[]));
+                r.line(f.t("reported-never-added", &[]));
+                for rep in &reported {
+                    let mut s = f.reported_head(rep);
+                    if let Some(line) = f.reconciliation(rep, &reports::itemized(conn, staff, rep)?) {
+                        s.push('\n');
+                        s.push_str(&line);
+                    }
+                    s.push('\n');
+                    s.push_str(&f.t("record-source", &[("source", rep.source.clone())]));
+                    r.item(s);
+                }
+                more(&f, &mut r, reported_n, reported.len());
             }
             Section::Late => {
                 if late_n == 0 {

@@ -79,30 +79,44 @@ pub enum CatchUp {
 pub enum Section {
     Donations,
     Letters,
+    /// Sent letters still awaiting a reply (off by default for public digests).
+    Awaiting,
     Events,
     Receptions,
+    /// Figures sources published in the period, with how much of each the ledger itemizes.
+    Reported,
     Late,
     Totals,
     Chart,
 }
 
 impl Section {
-    pub const ALL: [Section; 7] = [
+    pub const ALL: [Section; 9] = [
         Section::Donations,
         Section::Letters,
+        Section::Awaiting,
         Section::Events,
         Section::Receptions,
+        Section::Reported,
         Section::Late,
         Section::Totals,
         Section::Chart,
     ];
 
+    /// The sections of a digest whose config names none: all of them, except the letters awaiting a
+    /// reply in a public digest (which partners have not answered is the office's business).
+    pub fn defaults(audience: Audience) -> Vec<Section> {
+        Section::ALL.into_iter().filter(|s| *s != Section::Awaiting || audience == Audience::Staff).collect()
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Section::Donations => "donations",
             Section::Letters => "letters",
+            Section::Awaiting => "awaiting",
             Section::Events => "events",
             Section::Receptions => "receptions",
+            Section::Reported => "reported",
             Section::Late => "late",
             Section::Totals => "totals",
             Section::Chart => "chart",
@@ -174,7 +188,7 @@ impl DigestSpec {
             other => bail!("{} must be \"public\" or \"staff\", not {other:?}", at("audience")),
         };
         let sections = match &c.sections {
-            None => Section::ALL.to_vec(),
+            None => Section::defaults(audience),
             Some(list) => {
                 let mut v = Vec::new();
                 for s in list {

@@ -864,6 +864,31 @@ pub fn reported(
     Ok((count, list))
 }
 
+/// Reports published (dated) in `period`, oldest first: (how many, the first `limit`). For digests,
+/// which announce what was published that week rather than every report whose days overlap it.
+pub fn reported_dated(conn: &Connection, staff: bool, period: &Period, limit: usize) -> Result<(i64, Vec<Reported>)> {
+    let mut p: Vec<Value> = Vec::new();
+    let mut w = String::from("t.deleted_at IS NULL");
+    if !staff {
+        w.push_str(" AND t.internal = 0");
+    }
+    if let Some(from) = period.from {
+        p.push(Value::Text(date_sql(from)));
+        w.push_str(&format!(" AND t.date >= ?{}", p.len()));
+    }
+    if let Some(to) = period.to {
+        p.push(Value::Text(date_sql(to)));
+        w.push_str(&format!(" AND t.date <= ?{}", p.len()));
+    }
+    let count: i64 =
+        conn.query_row(&format!("SELECT COUNT(*) FROM reported t WHERE {w}"), params_from_iter(p.iter()), |r| {
+            r.get(0)
+        })?;
+    let ids = ids_page(conn, &format!("SELECT t.id FROM reported t WHERE {w} ORDER BY t.date, t.id"), &p, limit, 0)?;
+    let list = ids.iter().filter_map(|id| records::get_reported(conn, *id).transpose()).collect::<Result<Vec<_>>>()?;
+    Ok((count, list))
+}
+
 /// How much of each figure of a report the ledger itemizes over the report's period, in the
 /// figure's own terms: minor units of its currency for money (CNY or USD; other currencies are not
 /// compared), a count or a quantity otherwise. `None` where the ledger has nothing to compare.

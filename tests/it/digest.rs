@@ -567,3 +567,26 @@ fn charts_are_valid_pngs_with_chinese_labels() {
         assert!(amity::digest::chart::font_covers(&s), "no glyph in {s}");
     }
 }
+
+#[test]
+fn a_digest_carries_the_reports_published_in_its_week_and_staff_digests_the_letters_awaited() {
+    let staff = WEEKLY.replace("\"weekly\"", "\"staffweekly\"").replace("public", "staff");
+    let bot = bot_with(&[WEEKLY, &staff]);
+    bot.load_seed();
+    bot.ok("/letter 2020-06-25 | sent | Sao Paulo | signed: Governor of Shanxi");
+    bot.set_now(sh(2020, 7, 6, 10, 0));
+    // The week of 2020-06-29 holds the article's reports (dated 2020-06-30).
+    let public = bot.ok("/digest preview weekly");
+    assert!(public.contains("Reported figures") && public.contains("nearly 3.5 million yuan ($494,100)"), "{public}");
+    assert!(public.contains("In the ledger: CNY 0 of ≈CNY 3,500,000 · 6 of 30 local governments"), "{public}");
+    assert!(
+        !public.contains("awaiting a reply"),
+        "a public digest leaves the awaited letters out by default:\n{public}"
+    );
+    let internal = bot.ok("/digest preview staffweekly");
+    assert!(internal.contains("Letters awaiting a reply"), "{internal}");
+    assert!(internal.contains("L-6 · 2020-06-25 · sympathy · Sao Paulo (BR)\n  waiting 10 days"), "{internal}");
+    // The week after has no report: the section is left out.
+    bot.set_now(sh(2020, 7, 13, 10, 0));
+    assert!(!bot.ok("/digest preview weekly").contains("Reported figures"));
+}
