@@ -1,5 +1,6 @@
 //! The benchmark database: 5,000 partners in 200 countries, 1,000,000 donations (2019–2024), a few
-//! thousand letters, events and receptions, and monthly USD/EUR rates.
+//! thousand letters, events and receptions, monthly USD/EUR rates, and the seed article's six reported
+//! figures (two of them over half a year, one over all six years).
 //!
 //! Shared by `benches/ledger.rs` (criterion) and `examples/gen_bench_db.rs` (what `scripts/bench-sql`
 //! runs), through `#[path]`. It writes rows with direct SQL inserts through rusqlite in one
@@ -29,7 +30,7 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 /// Bump when the generated data changes, so cached files are rebuilt.
-pub const GENERATOR_VERSION: u32 = 1;
+pub const GENERATOR_VERSION: u32 = 2;
 
 pub const PARTNERS: usize = 5_000;
 pub const DONATIONS: usize = 1_000_000;
@@ -506,6 +507,53 @@ pub fn generate(path: &Path) -> anyhow::Result<()> {
             for _ in 0..(1 + rng.below(3)) {
                 rc.execute(params![id, rng.pick(&countries).as_str()])?;
             }
+        }
+    }
+    // Reported figures: the seed article's, read by amity's own figure parser, over periods of the
+    // bench's years (two over half a year as in the article, one "so far" over all six years).
+    {
+        use amity::domain::reported::{ReportedOf, parse_figure};
+        let reports: &[(&str, &[&str], Option<&str>, &str)] = &[
+            (
+                "donations",
+                &["nearly 3.5 million yuan ($494,100)", "30 local governments", "20 countries"],
+                Some("2020-01-22"),
+                "2020-06-30",
+            ),
+            (
+                "donations",
+                &["nearly 610,000 yuan ($86,116)", "63 institutions", "30 countries"],
+                Some("2020-01-22"),
+                "2020-06-30",
+            ),
+            (
+                "donations",
+                &[
+                    "478,000 masks",
+                    "seven friendship provinces and states",
+                    "12 friendly partner governments",
+                    "seven overseas Chinese societies",
+                ],
+                None,
+                "2024-12-31",
+            ),
+            (
+                "letters",
+                &["44 friendship provinces and states, friendly partners and local governments"],
+                Some("2020-01-22"),
+                "2020-06-30",
+            ),
+            ("events", &["seven international friendship cities and provinces"], Some("2020-05-28"), "2020-05-28"),
+            ("receptions", &["more than a dozen foreign ambassadors"], Some("2020-01-22"), "2020-06-30"),
+        ];
+        let mut st = tx.prepare(
+            "INSERT INTO reported (date, of, figures, source, period_from, period_to, internal, created_by, created_at)
+             VALUES (?1, ?2, ?3, 'bench', ?4, NULL, 0, ?5, ?6)",
+        )?;
+        for (of, figures, from, date) in reports {
+            let kind = ReportedOf::parse(of).expect("kind");
+            let parsed: Vec<_> = figures.iter().map(|f| parse_figure(f, kind).expect("figure")).collect();
+            st.execute(params![date, of, serde_json::to_string(&parsed)?, from, STAFF_USER, created_at])?;
         }
     }
     tx.commit()?;

@@ -97,8 +97,7 @@ pub fn totals(ctx: &mut Ctx<'_>, args: &str) -> CmdResult {
     let period = if args.trim().is_empty() { Period::all() } else { ctx.period(args)? };
     let scope = Scope::with_period(ctx.sees_internal(), &period, Filter::All);
     let d = ctx.store.cached(format!("donation_totals:{scope:?}"), |c| reports::donation_totals(c, &scope))?;
-    let mut l = ctx.store.cached(format!("letter_totals:{scope:?}"), |c| reports::letter_totals(c, &scope))?;
-    l.reply_rate = Some(ctx.store.cached(format!("reply_rate:{scope:?}"), |c| reports::reply_rate(c, &scope))?);
+    let l = ctx.store.cached(format!("letter_totals:{scope:?}"), |c| reports::letter_totals(c, &scope))?;
     let (ev, ev_countries) =
         ctx.store.cached(format!("event_totals:{scope:?}"), |c| reports::event_totals(c, &scope))?;
     let (rn, guests, rc) =
@@ -273,9 +272,12 @@ pub fn donations(ctx: &mut Ctx<'_>, args: &str) -> CmdResult {
     let (filter_text, period) = ctx.filter_and_period(&args)?;
     let filter = ctx.resolve_filter(&filter_text, "/donations", true)?;
     let scope = Scope::with_period(ctx.sees_internal(), &period, filter.clone());
-    let conn = ctx.store.conn();
-    let totals = ctx.store.cached(format!("donation_totals:{scope:?}"), |c| reports::donation_totals(c, &scope))?;
-    let (count, list, page) = page_of(ctx, page, |n, off| reports::donations(conn, &scope, n, off))?;
+    let per = ctx.cfg.reply.max_list_items;
+    // The totals and the page from one pass over the filter's donations.
+    let (totals, list, page) = ctx.store.cached(format!("donations_page:{scope:?}:{per}:{page}"), |c| {
+        reports::donations_with_totals(c, &scope, per, page)
+    })?;
+    let count = totals.count;
     let mut r = Reply::new();
     r.heading(title(ctx, "title-donations", &filter, &period)?);
     ctx.donation_summary(&totals, &mut r, 12);
@@ -486,9 +488,12 @@ pub fn partner(ctx: &mut Ctx<'_>, args: &str) -> CmdResult {
     let p = ctx.resolve_partner(args, Mode::Read, "/partner")?;
     let scope = Scope::all(ctx.sees_internal());
     let scope = Scope { filter: Filter::Partner(p.id), ..scope };
+    let per = ctx.cfg.reply.max_list_items;
+    let (totals, dl, _) = ctx
+        .store
+        .cached(format!("donations_page:{scope:?}:{per}:1"), |c| reports::donations_with_totals(c, &scope, per, 1))?;
+    let dn = totals.count;
     let conn = ctx.store.conn();
-    let totals = ctx.store.cached(format!("donation_totals:{scope:?}"), |c| reports::donation_totals(c, &scope))?;
-    let (dn, dl) = reports::donations(conn, &scope, ctx.cfg.reply.max_list_items, 0)?;
     let (ln, ll) = reports::letters(conn, &scope, ctx.cfg.reply.max_list_items, 0)?;
     let (en, el) = reports::events(conn, &scope, ctx.cfg.reply.max_list_items, 0)?;
     let mut r = Reply::new();

@@ -65,6 +65,8 @@ pub const MIGRATIONS: &[(i64, &str, &str)] = &[
     (9, "inbox", include_str!("../../migrations/0009_inbox.sql")),
     (10, "digest document", include_str!("../../migrations/0010_digest_document.sql")),
     (11, "reported figures and sources", include_str!("../../migrations/0011_reported_and_sources.sql")),
+    (12, "filter sums", include_str!("../../migrations/0012_filter_sums.sql")),
+    (13, "reach sums", include_str!("../../migrations/0013_reach_sums.sql")),
 ];
 
 #[derive(Debug, thiserror::Error)]

@@ -77,6 +77,21 @@ fn write_partner_names(tx: &Connection, id: i64, p: &Partner) -> Result<()> {
 }
 
 fn replace_partner(tx: &Connection, p: &Partner) -> Result<()> {
+    // A new kind moves the partner's donations to another reach mask (migration 0013).
+    let old_kind: Option<String> =
+        tx.query_row("SELECT kind FROM partners WHERE id = ?1", [p.id], |r| r.get(0)).optional()?;
+    let moved: Vec<i64> = if old_kind.as_deref().is_some_and(|k| k != p.kind.as_str()) {
+        let mut stmt = tx.prepare(
+            "SELECT DISTINCT r.donation_id FROM donation_recipients r JOIN donations d ON d.id = r.donation_id
+             WHERE r.partner_id = ?1 AND d.deleted_at IS NULL",
+        )?;
+        stmt.query_map([p.id], |r| r.get(0))?.collect::<rusqlite::Result<Vec<_>>>()?
+    } else {
+        Vec::new()
+    };
+    for id in &moved {
+        apply_reach_mask(tx, *id, -1)?;
+    }
     tx.execute(
         "UPDATE partners SET name = ?2, kind = ?3, country = ?4, level = ?5, since = ?6, note = ?7, source = ?8 WHERE id = ?1",
         params![
@@ -90,6 +105,9 @@ fn replace_partner(tx: &Connection, p: &Partner) -> Result<()> {
             opt(&p.source)
         ],
     )?;
+    for id in &moved {
+        apply_reach_mask(tx, *id, 1)?;
+    }
     write_partner_names(tx, p.id, p)
 }
 
@@ -262,17 +280,26 @@ pub fn update_partner_norms(tx: &Connection, stale: &[(i64, String, String)]) ->
 }
 
 /// Recomputes the running sums from the tables (after rows were loaded in bulk without amity's write
-/// path, e.g. by the benchmark generator). Runs the backfill part of migration 0004.
+/// path, e.g. by the benchmark generator). Runs the backfill parts of migrations 0004, 0012 and 0013.
 pub fn rebuild_sums(conn: &Connection) -> Result<()> {
-    let migration = include_str!("../../migrations/0004_ledger_sums.sql");
-    let backfill = migration.split_once("-- backfill").map(|(_, b)| b).unwrap_or("");
-    let backfill = backfill.split_once('\n').map(|(_, b)| b).unwrap_or("");
-    conn.execute_batch(&format!("DELETE FROM ledger_sums; DELETE FROM item_sums; {backfill}"))?;
+    let backfill = |migration: &'static str| {
+        let b = migration.split_once("-- backfill").map(|(_, b)| b).unwrap_or("");
+        b.split_once('\n').map(|(_, b)| b).unwrap_or("")
+    };
+    let ledger = backfill(include_str!("../../migrations/0004_ledger_sums.sql"));
+    let filters = backfill(include_str!("../../migrations/0012_filter_sums.sql"));
+    let reach = backfill(include_str!("../../migrations/0013_reach_sums.sql"));
+    conn.execute_batch(&format!(
+        "DELETE FROM ledger_sums; DELETE FROM item_sums; DELETE FROM country_item_sums; DELETE FROM partner_item_sums;
+         DELETE FROM reach_sums; DELETE FROM reach_items; DELETE FROM reach_partners; DELETE FROM reach_countries;
+         DELETE FROM reach_partner_countries;
+         {ledger} {filters} {reach}"
+    ))?;
     Ok(())
 }
 
 /// Adds (`sign` 1) or takes away (-1) one donation's share of the running sums (`ledger_sums`,
-/// `item_sums`), as it is stored now, if it is live. Every write of a donation calls it around the
+/// `item_sums`, `country_item_sums`, `partner_item_sums`), as it is stored now, if it is live. Every write of a donation calls it around the
 /// change, so the sums always equal what a scan of the live donations would give.
 fn apply_sums(tx: &Connection, id: i64, sign: i64) -> Result<()> {
     if sign > 0 {
@@ -298,8 +325,135 @@ fn apply_sums(tx: &Connection, id: i64, sign: i64) -> Result<()> {
            item = MAX(item, excluded.item)",
         params![id, sign],
     )?;
+    // Once in each country and for each partner the donation reached (as the filters select it).
+    tx.execute(
+        "INSERT INTO country_item_sums (internal, country, item_key, unit, quantity, item)
+         SELECT d.internal, c.country, i.item_key, COALESCE(i.unit, ''), ?2 * SUM(i.quantity), MAX(i.item)
+         FROM donation_items i JOIN donations d ON d.id = i.donation_id
+         JOIN (SELECT DISTINCT country FROM donation_recipients WHERE donation_id = ?1) c
+         WHERE d.id = ?1 AND d.deleted_at IS NULL GROUP BY d.internal, c.country, i.item_key, COALESCE(i.unit, '')
+         ON CONFLICT(country, internal, item_key, unit) DO UPDATE SET quantity = quantity + excluded.quantity,
+           item = MAX(item, excluded.item)",
+        params![id, sign],
+    )?;
+    tx.execute(
+        "INSERT INTO partner_item_sums (internal, partner_id, item_key, unit, quantity, item)
+         SELECT d.internal, c.partner_id, i.item_key, COALESCE(i.unit, ''), ?2 * SUM(i.quantity), MAX(i.item)
+         FROM donation_items i JOIN donations d ON d.id = i.donation_id
+         JOIN (SELECT DISTINCT partner_id FROM donation_recipients WHERE donation_id = ?1 AND partner_id IS NOT NULL) c
+         WHERE d.id = ?1 AND d.deleted_at IS NULL GROUP BY d.internal, c.partner_id, i.item_key, COALESCE(i.unit, '')
+         ON CONFLICT(partner_id, internal, item_key, unit) DO UPDATE SET quantity = quantity + excluded.quantity,
+           item = MAX(item, excluded.item)",
+        params![id, sign],
+    )?;
     if sign < 0 {
         tx.execute("DELETE FROM item_sums WHERE quantity <= 0", [])?;
+        // Only the rows this donation touched can have fallen to zero.
+        tx.execute(
+            "DELETE FROM country_item_sums WHERE quantity <= 0
+               AND country IN (SELECT country FROM donation_recipients WHERE donation_id = ?1)",
+            [id],
+        )?;
+        tx.execute(
+            "DELETE FROM partner_item_sums WHERE quantity <= 0
+               AND partner_id IN (SELECT partner_id FROM donation_recipients WHERE donation_id = ?1)",
+            [id],
+        )?;
+    }
+    apply_reach_mask(tx, id, sign)?;
+    apply_reach_recipients(tx, id, sign)
+}
+
+/// The reach mask of a donation's recipients as they are stored now (see migration 0013).
+const REACH_MASK_SQL: &str = "SELECT COALESCE(SUM(DISTINCT CASE p.kind WHEN 'friendship' THEN 1 WHEN 'partner' THEN 2
+    WHEN 'overseas-chinese' THEN 4 WHEN 'institution' THEN 8 WHEN 'organization' THEN 16 WHEN 'embassy' THEN 32 END), 0)
+    FROM donation_recipients r JOIN partners p ON p.id = r.partner_id WHERE r.donation_id = ?1";
+
+/// The bit of a partner kind in a reach mask.
+pub fn reach_bit(kind: PartnerKind) -> i64 {
+    match kind {
+        PartnerKind::Friendship => 1,
+        PartnerKind::Partner => 2,
+        PartnerKind::OverseasChinese => 4,
+        PartnerKind::Institution => 8,
+        PartnerKind::Organization => 16,
+        PartnerKind::Embassy => 32,
+    }
+}
+
+/// A live donation's share of the per-day sums that depend on its reach mask (`reach_sums`,
+/// `reach_items`): added under the mask its recipients have now (stored on the row), taken away
+/// under the mask stored, so a partner's kind changing in between cannot leave a share behind.
+fn apply_reach_mask(tx: &Connection, id: i64, sign: i64) -> Result<()> {
+    if sign > 0 {
+        tx.execute(&format!("UPDATE donations SET reach = ({REACH_MASK_SQL}) WHERE id = ?1"), [id])?;
+    }
+    tx.execute(
+        "INSERT INTO reach_sums (day, reach, internal, donations, cny_fen, usd_cents)
+         SELECT d.date, d.reach, d.internal, ?2, ?2 * COALESCE(d.cny_fen, 0), ?2 * COALESCE(d.usd_cents, 0)
+         FROM donations d WHERE d.id = ?1 AND d.deleted_at IS NULL
+         ON CONFLICT(day, reach, internal) DO UPDATE SET donations = donations + excluded.donations,
+           cny_fen = cny_fen + excluded.cny_fen, usd_cents = usd_cents + excluded.usd_cents",
+        params![id, sign],
+    )?;
+    tx.execute(
+        "INSERT INTO reach_items (item_key, day, reach, internal, quantity)
+         SELECT i.item_key, d.date, d.reach, d.internal, ?2 * SUM(i.quantity)
+         FROM donation_items i JOIN donations d ON d.id = i.donation_id
+         WHERE d.id = ?1 AND d.deleted_at IS NULL GROUP BY i.item_key
+         ON CONFLICT(item_key, day, reach, internal) DO UPDATE SET quantity = quantity + excluded.quantity",
+        params![id, sign],
+    )?;
+    if sign < 0 {
+        tx.execute(
+            "DELETE FROM reach_sums WHERE donations <= 0 AND day = (SELECT date FROM donations WHERE id = ?1)",
+            [id],
+        )?;
+        tx.execute(
+            "DELETE FROM reach_items WHERE quantity <= 0 AND day = (SELECT date FROM donations WHERE id = ?1)
+               AND item_key IN (SELECT item_key FROM donation_items WHERE donation_id = ?1)",
+            [id],
+        )?;
+    }
+    Ok(())
+}
+
+/// A live donation's share of which partners and countries had a donation on its day.
+fn apply_reach_recipients(tx: &Connection, id: i64, sign: i64) -> Result<()> {
+    tx.execute(
+        "INSERT INTO reach_partners (partner_id, day, country, internal, donations)
+         SELECT r.partner_id, d.date, r.country, d.internal, ?2
+         FROM (SELECT DISTINCT partner_id, country FROM donation_recipients WHERE donation_id = ?1 AND partner_id IS NOT NULL) r
+         JOIN donations d ON d.id = ?1 WHERE d.deleted_at IS NULL
+         ON CONFLICT(partner_id, country, day, internal) DO UPDATE SET donations = donations + excluded.donations",
+        params![id, sign],
+    )?;
+    if sign > 0 {
+        tx.execute(
+            "INSERT OR IGNORE INTO reach_partner_countries (partner_id, country)
+             SELECT DISTINCT partner_id, country FROM donation_recipients WHERE donation_id = ?1 AND partner_id IS NOT NULL",
+            [id],
+        )?;
+    }
+    tx.execute(
+        "INSERT INTO reach_countries (day, country, internal, donations)
+         SELECT d.date, r.country, d.internal, ?2
+         FROM (SELECT DISTINCT country FROM donation_recipients WHERE donation_id = ?1 AND partner_id IS NULL) r
+         JOIN donations d ON d.id = ?1 WHERE d.deleted_at IS NULL
+         ON CONFLICT(country, day, internal) DO UPDATE SET donations = donations + excluded.donations",
+        params![id, sign],
+    )?;
+    if sign < 0 {
+        tx.execute(
+            "DELETE FROM reach_partners WHERE donations <= 0
+               AND partner_id IN (SELECT partner_id FROM donation_recipients WHERE donation_id = ?1)",
+            [id],
+        )?;
+        tx.execute(
+            "DELETE FROM reach_countries WHERE donations <= 0 AND day = (SELECT date FROM donations WHERE id = ?1)
+               AND country IN (SELECT country FROM donation_recipients WHERE donation_id = ?1)",
+            [id],
+        )?;
     }
     Ok(())
 }

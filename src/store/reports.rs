@@ -139,9 +139,9 @@ pub fn donation_totals(conn: &Connection, scope: &Scope) -> Result<DonationTotal
 }
 
 /// The whole ledger's totals: money and items from the running sums kept on every write (migration
-/// 0004), distinct recipients and countries from index probes. Equal to a scan (a test checks).
+/// 0004), distinct recipients and countries from index probes of the recipient sums (migration 0013).
+/// Equal to a scan (a test checks).
 fn ledger_totals(conn: &Connection, staff: bool) -> Result<DonationTotals> {
-    let scope = Scope::all(staff);
     let vis = if staff { "" } else { " WHERE internal = 0" };
     let mut t = DonationTotals::default();
     conn.query_row(
@@ -164,7 +164,7 @@ fn ledger_totals(conn: &Connection, staff: bool) -> Result<DonationTotals> {
     if t.count == 0 {
         return Ok(t);
     }
-    distinct_recipients(conn, &scope, &mut t)?;
+    distinct_recipients(conn, staff, &mut t)?;
     let mut stmt = conn.prepare(&format!(
         "SELECT item_key, NULLIF(unit, ''), SUM(quantity), MAX(item) FROM item_sums{vis}
          GROUP BY item_key, unit HAVING SUM(quantity) > 0 ORDER BY 3 DESC, 1"
@@ -189,100 +189,226 @@ pub fn stale_rate_count(conn: &Connection, scope: &Scope, max_age: i64) -> Resul
 
 /// Totals computed from the tables: any period, any filter.
 pub fn scanned_donation_totals(conn: &Connection, scope: &Scope) -> Result<DonationTotals> {
-    let (sel, p) = donation_selection(scope);
-    let (w, _) = donation_where(scope);
+    Ok(donation_scan(conn, scope, None)?.0)
+}
+
+/// The totals of `scope` and, if asked (`page` = (limit, offset)), the ids of that page of its
+/// donations, newest first: from **one pass** over the scope's donations and their recipients, plus
+/// one over their items. Money, counts, distinct recipients by kind, countries, shared donations and
+/// the page all come from the same rows, read once (a filter's donations used to be read five times
+/// for the totals and twice more for the page).
+pub fn donation_scan(
+    conn: &Connection,
+    scope: &Scope,
+    page: Option<(usize, usize)>,
+) -> Result<(DonationTotals, Vec<i64>)> {
+    use std::cmp::Reverse;
+    use std::collections::{BTreeMap, BinaryHeap, HashSet};
+    let (w, p) = donation_where(scope);
     let mut t = DonationTotals::default();
-    conn.query_row(
-        &format!(
-            "SELECT COUNT(*), COUNT(t.value), COALESCE(SUM(t.cny_fen), 0), COALESCE(SUM(t.usd_cents), 0),
-                    COALESCE(SUM(t.value IS NOT NULL AND t.usd_cents IS NULL), 0)
-             FROM donations t WHERE {w}"
-        ),
-        params_from_iter(p.iter()),
-        |r| {
-            t.count = r.get(0)?;
-            t.valued = r.get(1)?;
-            t.cny_fen = r.get(2)?;
-            t.usd_cents = r.get(3)?;
-            t.usd_missing = r.get(4)?;
-            Ok(())
-        },
-    )?;
-    if t.count == 0 {
-        return Ok(t);
+    // Rows come grouped by donation (`ORDER BY t.id`, which the planner satisfies without a sort when
+    // it reads the donations by id, as for a country or partner filter).
+    let mut stmt = conn.prepare(&format!(
+        "SELECT t.id, t.date, t.value IS NOT NULL, t.cny_fen, t.usd_cents, r.partner_id, r.country, p.kind
+         FROM donations t LEFT JOIN donation_recipients r ON r.donation_id = t.id
+         LEFT JOIN partners p ON p.id = r.partner_id
+         WHERE {w} ORDER BY t.id"
+    ))?;
+    let mut rows = stmt.query(params_from_iter(p.iter()))?;
+    let keep = page.map_or(0, |(limit, offset)| limit + offset);
+    // The newest `keep` (date, id) pairs: a min-heap whose top is the oldest kept.
+    let mut newest: BinaryHeap<Reverse<(String, i64)>> = BinaryHeap::new();
+    let mut ids: Vec<i64> = Vec::new();
+    let mut partners: HashSet<i64> = HashSet::new();
+    let mut by_kind: BTreeMap<String, i64> = BTreeMap::new();
+    let mut direct: HashSet<String> = HashSet::new();
+    let mut countries: HashSet<String> = HashSet::new();
+    let (mut current, mut recipients_of_current) = (None::<i64>, 0);
+    while let Some(row) = rows.next()? {
+        let id: i64 = row.get(0)?;
+        if current != Some(id) {
+            if recipients_of_current > 1 {
+                t.shared += 1;
+            }
+            current = Some(id);
+            recipients_of_current = 0;
+            t.count += 1;
+            let valued: bool = row.get(2)?;
+            let cny: Option<i64> = row.get(3)?;
+            let usd: Option<i64> = row.get(4)?;
+            if valued {
+                t.valued += 1;
+                if usd.is_none() {
+                    t.usd_missing += 1;
+                }
+            }
+            t.cny_fen += cny.unwrap_or(0);
+            t.usd_cents += usd.unwrap_or(0);
+            ids.push(id);
+            if keep > 0 {
+                let date: String = row.get(1)?;
+                if newest.len() < keep {
+                    newest.push(Reverse((date, id)));
+                } else if newest.peek().is_some_and(|Reverse(oldest)| (&date, id) > (&oldest.0, oldest.1)) {
+                    newest.pop();
+                    newest.push(Reverse((date, id)));
+                }
+            }
+        }
+        let country: Option<String> = row.get(6)?;
+        let Some(country) = country else { continue };
+        recipients_of_current += 1;
+        match row.get::<_, Option<i64>>(5)? {
+            Some(pid) => {
+                if partners.insert(pid) {
+                    let kind: Option<String> = row.get(7)?;
+                    *by_kind.entry(kind.unwrap_or_default()).or_default() += 1;
+                }
+            }
+            None => {
+                direct.insert(country.clone());
+            }
+        }
+        countries.insert(country);
     }
-    distinct_recipients(conn, scope, &mut t)?;
-    t.shared = conn.query_row(
-        &format!(
-            "SELECT COUNT(*) FROM (SELECT r.donation_id FROM donation_recipients r JOIN donations t ON t.id = r.donation_id
-             WHERE {w} GROUP BY r.donation_id HAVING COUNT(*) > 1)"
-        ),
-        params_from_iter(p.iter()),
-        |r| r.get(0),
-    )?;
+    if recipients_of_current > 1 {
+        t.shared += 1;
+    }
+    let mut kinds: Vec<(PartnerKind, i64)> =
+        by_kind.into_iter().filter_map(|(k, n)| PartnerKind::parse(&k).map(|k| (k, n))).collect();
+    kinds.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.as_str().cmp(b.0.as_str())));
+    t.partners_by_kind = kinds;
+    t.direct_countries = direct.len() as i64;
+    t.countries = countries.len() as i64;
+    if t.count > 0 {
+        t.items = match (&scope.filter, scope.from.or(scope.to)) {
+            // All time, one country or partner: the running sums (migration 0012).
+            (Filter::Country(c), None) => {
+                summed_items(conn, "country_item_sums", "country", Value::Text(c.as_str().into()), scope.staff)?
+            }
+            (Filter::Partner(pid), None) => {
+                summed_items(conn, "partner_item_sums", "partner_id", Value::Integer(*pid), scope.staff)?
+            }
+            _ => items_of(conn, &ids, scope)?,
+        };
+    }
+    let page_ids = match page {
+        None => Vec::new(),
+        Some((limit, offset)) => {
+            let mut v: Vec<(String, i64)> = newest.into_iter().map(|Reverse(x)| x).collect();
+            v.sort_by(|a, b| b.cmp(a));
+            v.into_iter().skip(offset).take(limit).map(|(_, id)| id).collect()
+        }
+    };
+    Ok((t, page_ids))
+}
+
+/// Item totals of one country's or partner's live donations, from the running sums.
+fn summed_items(conn: &Connection, table: &str, key: &str, value: Value, staff: bool) -> Result<Vec<ItemTotal>> {
+    let vis = if staff { "" } else { " AND internal = 0" };
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT item_key, NULLIF(unit, ''), SUM(quantity), MAX(item) FROM {table} WHERE {key} = ?1{vis}
+         GROUP BY item_key, unit HAVING SUM(quantity) > 0 ORDER BY 3 DESC, 1"
+    ))?;
+    let rows = stmt.query_map([value], |r| {
+        Ok(ItemTotal { key: r.get(0)?, unit: r.get(1)?, quantity: r.get(2)?, item: r.get(3)? })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+}
+
+/// Item totals of these donations (the ids of `scope`'s): by key and unit, largest first. The ids go
+/// to SQLite as one JSON array, so the items are found by their primary key without reading the
+/// donations again; a very long list (a scope of most of the ledger) filters by `scope` instead.
+fn items_of(conn: &Connection, ids: &[i64], scope: &Scope) -> Result<Vec<ItemTotal>> {
+    const BY_IDS_UP_TO: usize = 100_000;
+    let map =
+        |r: &rusqlite::Row<'_>| Ok(ItemTotal { key: r.get(0)?, unit: r.get(1)?, quantity: r.get(2)?, item: r.get(3)? });
+    if ids.len() <= BY_IDS_UP_TO {
+        let json = serde_json::to_string(ids).map_err(|e| super::corrupt(e.to_string()))?;
+        let mut stmt = conn.prepare_cached(
+            "SELECT item_key, unit, SUM(quantity), MAX(item) FROM donation_items
+             WHERE donation_id IN (SELECT value FROM json_each(?1)) GROUP BY item_key, unit ORDER BY 3 DESC, 1",
+        )?;
+        let rows = stmt.query_map([json], map)?;
+        return Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?);
+    }
+    let (sel, p) = donation_selection(scope);
     let mut stmt = conn.prepare(&format!(
         "SELECT item_key, unit, SUM(quantity), MAX(item) FROM donation_items WHERE donation_id IN ({sel})
          GROUP BY item_key, unit ORDER BY 3 DESC, 1"
     ))?;
-    let rows = stmt.query_map(params_from_iter(p.iter()), |r| {
-        Ok(ItemTotal { key: r.get(0)?, unit: r.get(1)?, quantity: r.get(2)?, item: r.get(3)? })
-    })?;
-    t.items = rows.collect::<rusqlite::Result<Vec<_>>>()?;
-    Ok(t)
+    let rows = stmt.query_map(params_from_iter(p.iter()), map)?;
+    Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
 }
 
-/// Distinct partner recipients by kind, and distinct countries, in scope.
-fn distinct_recipients(conn: &Connection, scope: &Scope, t: &mut DonationTotals) -> Result<()> {
-    let (sel, p) = donation_selection(scope);
-    let (w, _) = donation_where(scope);
-    // Distinct recipients. Over a bounded period the date index narrows the donations first; over all
-    // time it is far cheaper to ask, per partner and per country, whether any donation in scope exists
-    // (thousands of index probes instead of a pass over every recipient row).
-    // (Only without a filter: under a country or partner filter most probes would find nothing and scan
-    // every donation of every partner, where the filtered join touches only the filter's donations.)
+/// The totals of `scope` and a page of its donations (newest first), read together: the whole
+/// ledger's totals from the running sums, any other scope in one pass (see [`donation_scan`]). A page
+/// past the end is the last page; returns the page number shown.
+pub fn donations_with_totals(
+    conn: &Connection,
+    scope: &Scope,
+    limit: usize,
+    page: usize,
+) -> Result<(DonationTotals, Vec<Donation>, usize)> {
     let unbounded = scope.from.is_none() && scope.to.is_none() && scope.filter == Filter::All;
-    let by_kind_sql = if unbounded {
-        format!(
-            "SELECT p.kind, COUNT(*) FROM partners p WHERE EXISTS (SELECT 1 FROM donation_recipients r
-               JOIN donations t ON t.id = r.donation_id WHERE r.partner_id = p.id AND {w})
-             GROUP BY p.kind ORDER BY 2 DESC, 1"
-        )
+    let (totals, ids, page) = if unbounded {
+        let totals = ledger_totals(conn, scope.staff)?;
+        let pages = (totals.count.max(0) as usize).div_ceil(limit.max(1)).max(1);
+        let page = page.clamp(1, pages);
+        let ids = ids_page(
+            conn,
+            &format!("{} ORDER BY t.date DESC, t.id DESC", donation_selection(scope).0),
+            &donation_selection(scope).1,
+            limit,
+            (page - 1) * limit,
+        )?;
+        (totals, ids, page)
     } else {
-        format!(
-            "SELECT p.kind, COUNT(DISTINCT r.partner_id) FROM donation_recipients r JOIN partners p ON p.id = r.partner_id
-             WHERE r.donation_id IN ({sel}) GROUP BY p.kind ORDER BY 2 DESC, 1"
-        )
+        let (totals, mut ids) = donation_scan(conn, scope, Some((limit, (page.max(1) - 1) * limit)))?;
+        let pages = (totals.count.max(0) as usize).div_ceil(limit.max(1)).max(1);
+        let shown = page.clamp(1, pages);
+        if shown != page.max(1) {
+            ids = donation_scan(conn, scope, Some((limit, (shown - 1) * limit)))?.1;
+        }
+        (totals, ids, shown)
     };
-    let mut stmt = conn.prepare(&by_kind_sql)?;
-    let rows = stmt.query_map(params_from_iter(p.iter()), |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))?;
+    let list = ids.iter().filter_map(|id| records::get_donation(conn, *id).transpose()).collect::<Result<Vec<_>>>()?;
+    Ok((totals, list, page))
+}
+
+/// Distinct partner recipients by kind, and distinct countries, of the whole ledger (`staff`: internal
+/// donations too), from the per-day recipient sums (migration 0013): one index probe per partner and
+/// per country given to directly, never a pass over the recipients.
+fn distinct_recipients(conn: &Connection, staff: bool, t: &mut DonationTotals) -> Result<()> {
+    let vis = if staff { "" } else { " AND s.internal = 0" };
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT p.kind, COUNT(*) FROM partners p WHERE EXISTS (SELECT 1 FROM reach_partners s WHERE s.partner_id = p.id{vis})
+         GROUP BY p.kind ORDER BY 2 DESC, 1"
+    ))?;
+    let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))?;
     for row in rows {
         let (k, n) = row?;
         if let Some(kind) = PartnerKind::parse(&k) {
             t.partners_by_kind.push((kind, n));
         }
     }
-    let countries_sql = if unbounded {
-        let codes: Vec<String> = crate::domain::country::all().map(|c| format!("('{c}')")).collect();
-        format!(
-            "WITH c(code) AS (VALUES {})
-             SELECT COALESCE(SUM(EXISTS (SELECT 1 FROM donation_recipients r JOIN donations t ON t.id = r.donation_id
-                                 WHERE r.country = c.code AND r.partner_id IS NULL AND {w})), 0),
-                    COALESCE(SUM(EXISTS (SELECT 1 FROM donation_recipients r JOIN donations t ON t.id = r.donation_id
-                                 WHERE r.country = c.code AND {w})), 0)
-             FROM c",
+    let codes: Vec<String> = crate::domain::country::all().map(|c| format!("('{c}')")).collect();
+    conn.query_row(
+        &format!(
+            "WITH c(code) AS (VALUES {}),
+                  direct AS (SELECT code FROM c WHERE EXISTS (SELECT 1 FROM reach_countries s WHERE s.country = c.code{vis})),
+                  reached AS (SELECT DISTINCT pc.country AS code FROM reach_partner_countries pc WHERE EXISTS (
+                    SELECT 1 FROM reach_partners s WHERE s.partner_id = pc.partner_id AND s.country = pc.country{vis}))
+             SELECT (SELECT COUNT(*) FROM direct), (SELECT COUNT(*) FROM (SELECT code FROM direct UNION SELECT code FROM reached))",
             codes.join(",")
-        )
-    } else {
-        format!(
-            "SELECT COUNT(DISTINCT CASE WHEN r.partner_id IS NULL THEN r.country END), COUNT(DISTINCT r.country)
-             FROM donation_recipients r JOIN donations t ON t.id = r.donation_id WHERE {w}"
-        )
-    };
-    conn.query_row(&countries_sql, params_from_iter(p.iter()), |r| {
-        t.direct_countries = r.get(0)?;
-        t.countries = r.get(1)?;
-        Ok(())
-    })?;
+        ),
+        [],
+        |r| {
+            t.direct_countries = r.get(0)?;
+            t.countries = r.get(1)?;
+            Ok(())
+        },
+    )?;
     Ok(())
 }
 
@@ -896,16 +1022,142 @@ pub fn reported_dated(conn: &Connection, staff: bool, period: &Period, limit: us
 /// A report that counts recipients of some kinds ("30 local governments") is about donations to
 /// those recipients: its money, items and countries are read from the donations that reached at
 /// least one partner of those kinds (all donations of the period when it names none).
+///
+/// A report about donations reads the per-day running sums (migration 0013): a few thousand small
+/// rows whatever the period, instead of the period's donations. [`itemized_from_tables`] computes the
+/// same from the tables (a test checks they agree).
 pub fn itemized(conn: &Connection, staff: bool, rep: &Reported) -> Result<Vec<Option<i64>>> {
     use crate::domain::reported::{Amount, Counted};
+    if rep.of != ReportedOf::Donations {
+        return itemized_from_tables(conn, staff, rep);
+    }
     let period = rep.period();
-    let scope = Scope::with_period(staff, &period, Filter::All);
-    let mut p = Vec::new();
-    let w = base_where(&scope, &mut p);
-    let kinds_sql = |kinds: &[PartnerKind]| -> String {
-        kinds.iter().map(|k| format!("'{}'", k.as_str())).collect::<Vec<_>>().join(",")
+    let from = period.from.map(date_sql).unwrap_or_default();
+    let to = period.to.map(date_sql).unwrap_or_else(|| "9999-12-31".into());
+    let vis = if staff { "" } else { " AND s.internal = 0" };
+    let (class, any) = report_class(rep);
+    let mask: i64 = class.iter().map(|k| records::reach_bit(*k)).sum();
+    let reach = if mask == 0 { String::new() } else { format!(" AND (s.reach & {mask}) != 0") };
+    let kinds_sql =
+        |kinds: &[PartnerKind]| kinds.iter().map(|k| format!("'{}'", k.as_str())).collect::<Vec<_>>().join(",");
+    let one = |sql: &str, extra: Option<&str>| -> Result<i64> {
+        let v: Option<i64> = match extra {
+            Some(x) => conn.query_row(sql, params![from, to, x], |r| r.get(0))?,
+            None => conn.query_row(sql, params![from, to], |r| r.get(0))?,
+        };
+        Ok(v.unwrap_or(0))
     };
-    // The union of the recipient kinds the report names; empty when it names none, or "any".
+    // The (partner, country) pairs of partners of some kinds that had a donation in the days: one
+    // index seek per pair (reach_partner_countries holds the pairs), a few thousand whatever the
+    // period, never the rows of every day.
+    let present_pairs = |kinds: &[PartnerKind]| {
+        let k = if kinds.is_empty() { String::new() } else { format!(" AND p.kind IN ({})", kinds_sql(kinds)) };
+        format!(
+            "WITH present AS (SELECT pc.partner_id AS pid, pc.country AS country
+               FROM reach_partner_countries pc JOIN partners p ON p.id = pc.partner_id
+               WHERE EXISTS (SELECT 1 FROM reach_partners s WHERE s.partner_id = pc.partner_id AND s.country = pc.country
+                 AND s.day >= ?1 AND s.day <= ?2{vis}){k})"
+        )
+    };
+    // The countries given to directly in the days, walked the same way over reach_countries' key.
+    let direct_countries = format!(
+        "WITH RECURSIVE cc(country) AS (
+           SELECT MIN(country) FROM reach_countries
+           UNION ALL
+           SELECT (SELECT MIN(country) FROM reach_countries WHERE country > cc.country) FROM cc WHERE cc.country IS NOT NULL),
+         direct AS (SELECT country FROM cc WHERE country IS NOT NULL AND EXISTS (
+           SELECT 1 FROM reach_countries s WHERE s.country = cc.country AND s.day >= ?1 AND s.day <= ?2{vis}))"
+    );
+    // Read once per report, when a figure needs them: the present (partner, country, kind) of the
+    // report's kinds (every partner when it names none), and the countries given to directly.
+    let mut pairs: Option<Vec<(i64, String, PartnerKind)>> = None;
+    let mut direct: Option<Vec<String>> = None;
+    let present = |cell: &mut Option<Vec<(i64, String, PartnerKind)>>| -> Result<Vec<(i64, String, PartnerKind)>> {
+        if cell.is_none() {
+            let mut stmt = conn.prepare(&format!(
+                "{} SELECT pc.pid, pc.country, p.kind FROM present pc JOIN partners p ON p.id = pc.pid",
+                present_pairs(&class)
+            ))?;
+            let rows = stmt.query_map(params![from, to], |r| {
+                Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?))
+            })?;
+            let mut v = Vec::new();
+            for row in rows {
+                let (pid, country, kind) = row?;
+                if let Some(kind) = PartnerKind::parse(&kind) {
+                    v.push((pid, country, kind));
+                }
+            }
+            *cell = Some(v);
+        }
+        Ok(cell.clone().unwrap_or_default())
+    };
+    let direct_list = |cell: &mut Option<Vec<String>>| -> Result<Vec<String>> {
+        if cell.is_none() {
+            let mut stmt = conn.prepare(&format!("{direct_countries} SELECT country FROM direct"))?;
+            let rows = stmt.query_map(params![from, to], |r| r.get::<_, String>(0))?;
+            *cell = Some(rows.collect::<rusqlite::Result<Vec<_>>>()?);
+        }
+        Ok(cell.clone().unwrap_or_default())
+    };
+    let mut out = Vec::with_capacity(rep.figures.len());
+    for f in &rep.figures {
+        let n = match &f.amount {
+            Amount::Money { currency, .. } => {
+                let col = if *currency == Currency::CNY {
+                    "cny_fen"
+                } else if *currency == Currency::USD {
+                    "usd_cents"
+                } else {
+                    out.push(None);
+                    continue;
+                };
+                Some(one(
+                    &format!("SELECT SUM(s.{col}) FROM reach_sums s WHERE s.day >= ?1 AND s.day <= ?2{vis}{reach}"),
+                    None,
+                )?)
+            }
+            Amount::Count { counted, .. } => match counted {
+                Counted::Recipients { kinds } => {
+                    let pairs = present(&mut pairs)?;
+                    let mut ids: Vec<i64> = pairs
+                        .iter()
+                        .filter(|(_, _, k)| kinds.is_empty() || kinds.contains(k))
+                        .map(|(pid, _, _)| *pid)
+                        .collect();
+                    ids.sort_unstable();
+                    ids.dedup();
+                    let direct = if kinds.is_empty() { direct_list(&mut direct)?.len() } else { 0 };
+                    Some((ids.len() + direct) as i64)
+                }
+                Counted::Countries => {
+                    let mut countries: Vec<String> = present(&mut pairs)?.iter().map(|(_, c, _)| c.clone()).collect();
+                    if any || class.is_empty() {
+                        countries.extend(direct_list(&mut direct)?.iter().cloned());
+                    }
+                    countries.sort_unstable();
+                    countries.dedup();
+                    Some(countries.len() as i64)
+                }
+                Counted::Item { key } => Some(one(
+                    &format!(
+                        "SELECT SUM(s.quantity) FROM reach_items s WHERE s.item_key = ?3 AND s.day >= ?1 AND s.day <= ?2{vis}{reach}"
+                    ),
+                    Some(key),
+                )?),
+                _ => None,
+            },
+        };
+        out.push(n);
+    }
+    Ok(out)
+}
+
+/// The union of the recipient kinds a report names, and whether it also counts "any" recipient
+/// (then its money, items and countries are of every donation of the period: the kinds list is
+/// empty).
+fn report_class(rep: &Reported) -> (Vec<PartnerKind>, bool) {
+    use crate::domain::reported::{Amount, Counted};
     let mut class: Vec<PartnerKind> = Vec::new();
     let mut any = false;
     for f in &rep.figures {
@@ -923,11 +1175,29 @@ pub fn itemized(conn: &Connection, staff: bool, rep: &Reported) -> Result<Vec<Op
     if any {
         class.clear();
     }
+    (class, any)
+}
+
+/// [`itemized`] computed from the ledger's tables: any kind of report, by reading the period's
+/// records (the oracle the running sums are checked against, and the way for letters, events and
+/// receptions, whose tables are small).
+pub fn itemized_from_tables(conn: &Connection, staff: bool, rep: &Reported) -> Result<Vec<Option<i64>>> {
+    use crate::domain::reported::{Amount, Counted};
+    let period = rep.period();
+    let scope = Scope::with_period(staff, &period, Filter::All);
+    let mut p = Vec::new();
+    let w = base_where(&scope, &mut p);
+    let kinds_sql = |kinds: &[PartnerKind]| -> String {
+        kinds.iter().map(|k| format!("'{}'", k.as_str())).collect::<Vec<_>>().join(",")
+    };
+    // The union of the recipient kinds the report names; empty when it names none, or "any".
+    let (class, _) = report_class(rep);
     let donation_class = if class.is_empty() {
         String::new()
     } else {
         format!(
-            " AND t.id IN (SELECT r.donation_id FROM donation_recipients r JOIN partners p ON p.id = r.partner_id WHERE p.kind IN ({}))",
+            " AND EXISTS (SELECT 1 FROM donation_recipients r JOIN partners p ON p.id = r.partner_id
+                          WHERE r.donation_id = t.id AND p.kind IN ({}))",
             kinds_sql(&class)
         )
     };
