@@ -340,7 +340,11 @@ mod tests {
         assert_eq!(s.schedule.tz(), chrono_tz::Asia::Shanghai);
         assert_eq!(s.audience, Audience::Public);
         assert_eq!(s.catch_up, CatchUp::Latest);
-        assert_eq!(s.sections.len(), Section::ALL.len());
+        // Every section but the letters awaiting a reply, which a public digest leaves out by default.
+        assert_eq!(s.sections.len(), Section::ALL.len() - 1);
+        assert!(!s.has(Section::Awaiting) && s.has(Section::Reported));
+        let staff = DigestSpec::from_cfg(&cfg("audience = \"staff\""), "Asia/Shanghai", "zh").unwrap();
+        assert_eq!(staff.sections, Section::ALL.to_vec());
         assert_eq!(s.retry_for, Duration::from_secs(6 * 3600));
         assert_eq!(parse_duration("30m"), Some(Duration::from_secs(1800)));
     }
