@@ -1,5 +1,6 @@
 # Reported figures (/reported) and sources.
 help-reported = figures a source published, beside the ledger and never added to it — /reported 2020
+help-reported-add = log figures a source published — /reported 2020-06-30 | donations | nearly 3.5 million yuan ($494,100) | 30 local governments | source: China Daily
 usage-reported = Form: /reported DATE | donations|letters|events|receptions | FIGURE [| FIGURE…] | source: … [| period: PERIOD] [| internal] [| note: …]
     Example: /reported 2020-06-30 | donations | nearly 3.5 million yuan ($494,100) | 30 local governments | 20 countries | period: 2020-01..2020-06 | source: China Daily, 2020-06-30
     To list them: /reported [KIND] [PERIOD], e.g. /reported donations 2020

@@ -76,6 +76,11 @@ fn help_list(ctx: &Ctx<'_>, r: &mut Reply) {
                 Lang::En => "/partner add",
             };
             r.item(format!("{name} — {}", ctx.t("help-partner-add", &[])));
+            let name = match ctx.lang {
+                Lang::Zh => "/报道 日期 | … (/reported)",
+                Lang::En => "/reported DATE | …",
+            };
+            r.item(format!("{name} — {}", ctx.t("help-reported-add", &[])));
         }
         r.gap();
     }

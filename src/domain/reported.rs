@@ -356,10 +356,10 @@ fn parse_money(body: &str) -> Result<Option<Amount>, FigureError> {
     let m = match money::parse_value(main) {
         Ok(Some(m)) => m,
         Ok(None) => return Ok(None),
-        // No currency, or words after the number: a count.
-        Err(MoneyError::MissingCurrency { .. } | MoneyError::UnknownCurrency { .. } | MoneyError::BadValue { .. }) => {
-            return Ok(None);
-        }
+        // No currency, or words after the number: a count. No number at all: a count's error says so.
+        Err(MoneyError::MissingCurrency { .. } | MoneyError::UnknownCurrency { .. }) => return Ok(None),
+        Err(MoneyError::BadValue { .. }) if !main.contains(|c: char| c.is_ascii_digit()) => return Ok(None),
+        // A number that does not read ("3,5 million yuan"): the money parser's reason.
         Err(e) => return Err(FigureError::Money(e)),
     };
     let usd = match second {
@@ -641,6 +641,10 @@ mod tests {
             Err(FigureError::SecondNotUsd { .. })
         ));
         assert!(parse_figure(&"9".repeat(400), ReportedOf::Donations).is_err());
+        assert!(matches!(
+            parse_figure("nearly 3,5 million yuan", ReportedOf::Donations),
+            Err(FigureError::Money(MoneyError::BadValue { .. }))
+        ));
     }
 
     #[test]
