@@ -150,15 +150,20 @@ fn reported_figures_are_a_sheet_of_their_own_one_row_per_figure_and_sources_are_
     bot.ok("/reported 2020-06-30 | donations | nearly 3.5 million yuan ($494,100) | 30 local governments | period: 2020-01..2020-06 | source: China Daily");
     let r = export(&bot, "/export csv");
     assert!(r.plain().contains("Reported figures: 2"), "two figures: {}", r.plain());
-    let reported = rows(r.attachments.iter().find(|a| a.file_name.starts_with("amity-reported-")).expect("a reported file"));
+    let reported =
+        rows(r.attachments.iter().find(|a| a.file_name.starts_with("amity-reported-")).expect("a reported file"));
     let header = &reported[0];
-    let col = |name: &str| header.iter().position(|h| h == name).unwrap_or_else(|| panic!("no column {name}: {header:?}"));
+    let col =
+        |name: &str| header.iter().position(|h| h == name).unwrap_or_else(|| panic!("no column {name}: {header:?}"));
     assert_eq!(reported.len(), 3, "one row per figure: {reported:?}");
     let money = &reported[1];
     assert_eq!(money[col("ID")], "F-1");
     assert_eq!(money[col("Figure as reported")], "nearly 3.5 million yuan ($494,100)");
     assert_eq!(money[col("Qualifier")], "nearly");
-    assert_eq!((money[col("Number")].as_str(), money[col("Currency")].as_str(), money[col("USD")].as_str()), ("3500000", "CNY", "494100"));
+    assert_eq!(
+        (money[col("Number")].as_str(), money[col("Currency")].as_str(), money[col("USD")].as_str()),
+        ("3500000", "CNY", "494100")
+    );
     assert_eq!((money[col("Period from")].as_str(), money[col("Period to")].as_str()), ("2020-01-01", "2020-06-30"));
     assert_eq!(money[col("Source")], "China Daily");
     let count = &reported[2];
@@ -172,5 +177,9 @@ fn reported_figures_are_a_sheet_of_their_own_one_row_per_figure_and_sources_are_
     let r = export(&bot, "/导出 csv 报道");
     let zh = rows(&r.attachments[0]);
     assert!(zh[0].contains(&"原文数字".to_string()), "{:?}", zh[0]);
-    assert!(zh[1].contains(&"nearly 3.5 million yuan ($494,100)".to_string()) && zh[1].contains(&"近".to_string()), "{:?}", zh[1]);
+    assert!(
+        zh[1].contains(&"nearly 3.5 million yuan ($494,100)".to_string()) && zh[1].contains(&"近".to_string()),
+        "{:?}",
+        zh[1]
+    );
 }
