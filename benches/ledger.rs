@@ -7,7 +7,9 @@
 //!     cargo bench --bench ledger -- totals       # one group
 //!
 //! Each read is measured warm (repeated between writes: the whole answer memoised) and cold (right after a write,
-//! so every total is computed from the tables).
+//! so every total is computed from the tables). `/totals` is also measured cold after a write to a
+//! donation dated inside every donation report's days, which reckons the reports' reconciliation again
+//! (after other writes it is kept: `Store::itemized_kept`).
 //!     scripts/bench-sql                          # the same queries as bare SQL through sqlite3, and the ratios
 //!
 //! The database is generated once (`benches/support/dbgen.rs`) and cached under
@@ -74,6 +76,31 @@ fn reads(c: &mut Criterion) {
                     criterion::BatchSize::PerIteration,
                 )
             });
+            if *name == "totals" {
+                // Cold after a write to a donation in the days every donation report covers (its note
+                // changed back and forth): the reports' kept reconciliations are reckoned again too.
+                let id: i64 = core.with_store_locked(|s| {
+                    s.conn()
+                        .query_row(
+                            "SELECT MIN(id) FROM donations WHERE date = '2020-03-02' AND deleted_at IS NULL",
+                            [],
+                            |r| r.get(0),
+                        )
+                        .expect("a donation of 2020-03-02")
+                });
+                let mut n = 0usize;
+                g.bench_function(format!("{who}-cold-after-donation"), |b| {
+                    b.iter_batched(
+                        || {
+                            n += 1;
+                            let edit = request(dbgen::STAFF_USER, &format!("/edit D-{id} note: bench {who} {n}"));
+                            assert!(core.handle(&edit).is_ok())
+                        },
+                        |_| black_box(core.handle(&req)),
+                        criterion::BatchSize::PerIteration,
+                    )
+                });
+            }
         }
         g.finish();
     }

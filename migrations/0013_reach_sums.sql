@@ -61,6 +61,16 @@ CREATE TABLE reach_countries (
     PRIMARY KEY (country, day, internal)
 ) WITHOUT ROWID;
 
+-- Which days' sums changed last: each change of a donation's share moves its day to the next tick of
+-- reach_clock, so "has anything in these days changed since?" is the days' MAX(version). A report's
+-- reconciliation is kept across writes that touch none of its days (store::Store::itemized_kept).
+CREATE TABLE reach_clock (id INTEGER PRIMARY KEY CHECK (id = 1), tick INTEGER NOT NULL);
+INSERT INTO reach_clock (id, tick) VALUES (1, 0);
+CREATE TABLE reach_versions (
+    day     TEXT PRIMARY KEY,
+    version INTEGER NOT NULL
+) WITHOUT ROWID;
+
 -- backfill (store::records::rebuild_sums runs what follows again, after a bulk load)
 UPDATE donations SET reach = (
     SELECT COALESCE(SUM(DISTINCT CASE p.kind WHEN 'friendship' THEN 1 WHEN 'partner' THEN 2 WHEN 'overseas-chinese' THEN 4
@@ -88,3 +98,7 @@ WHERE d.deleted_at IS NULL AND r.partner_id IS NULL GROUP BY d.date, r.country, 
 
 INSERT OR IGNORE INTO reach_partner_countries (partner_id, country)
 SELECT DISTINCT partner_id, country FROM reach_partners;
+
+UPDATE reach_clock SET tick = tick + 1;
+INSERT INTO reach_versions (day, version) SELECT DISTINCT date, (SELECT tick FROM reach_clock) FROM donations WHERE true
+ON CONFLICT(day) DO UPDATE SET version = excluded.version;

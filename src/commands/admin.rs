@@ -243,9 +243,10 @@ pub fn history(ctx: &mut Ctx<'_>, args: &str) -> CmdResult {
 
 /// Field-by-field differences between two versions of a record: "status: delivered → shipped".
 fn diff(before: &Record, after: &Record) -> Vec<String> {
-    let (Ok(serde_json::Value::Object(b)), Ok(serde_json::Value::Object(a))) =
-        (serde_json::to_value(before), serde_json::to_value(after))
-    else {
+    let (Ok(serde_json::Value::Object(b)), Ok(serde_json::Value::Object(a))) = (
+        crate::store::history::record_json(before).and_then(|s| serde_json::from_str(&s)),
+        crate::store::history::record_json(after).and_then(|s| serde_json::from_str(&s)),
+    ) else {
         return Vec::new();
     };
     let show = |v: Option<&serde_json::Value>| match v {

@@ -54,7 +54,7 @@ pub fn reported(ctx: &mut Ctx<'_>, args: &str) -> CmdResult {
 /// A report's figures, how much of them the ledger itemizes, its source, and (in full lists) its note.
 fn entry_with_reconciliation(ctx: &mut Ctx<'_>, rep: &Reported, with_note: bool) -> Result<String, super::CmdError> {
     let staff = ctx.sees_internal();
-    let have = ctx.store.cached(format!("itemized:{staff}:F-{}", rep.id), |c| reports::itemized(c, staff, rep))?;
+    let have = ctx.store.itemized_kept(staff, rep)?;
     let mut s = ctx.reported_head(rep);
     if let Some(line) = ctx.reconciliation(rep, &have) {
         s.push('\n');

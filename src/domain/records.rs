@@ -330,7 +330,7 @@ pub struct Reception {
 
 /// Any record, for history and generic edit/delete.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "kebab-case")]
+#[serde(tag = "record", rename_all = "kebab-case")]
 pub enum Record {
     Partner(Partner),
     Donation(Donation),

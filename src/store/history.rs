@@ -48,8 +48,37 @@ pub struct Change {
     pub undone: bool,
 }
 
-fn to_json(r: Option<&Record>) -> Option<String> {
-    r.and_then(|r| serde_json::to_string(r).ok())
+/// A version of a record as stored in `changes`: the record's own fields as a JSON object. Its kind is
+/// the row's `record_kind`, never a key of the object (partners, letters and events have a field
+/// called `kind` of their own).
+pub fn record_json(r: &Record) -> serde_json::Result<String> {
+    match r {
+        Record::Partner(x) => serde_json::to_string(x),
+        Record::Donation(x) => serde_json::to_string(x),
+        Record::Letter(x) => serde_json::to_string(x),
+        Record::Event(x) => serde_json::to_string(x),
+        Record::Reception(x) => serde_json::to_string(x),
+        Record::Reported(x) => serde_json::to_string(x),
+    }
+}
+
+/// Reads a stored version back, by the row's kind. Rows written before this rule held the record
+/// tagged `"kind": "<record kind>"` as well as its own `kind` field, a duplicate key: read as a JSON
+/// value the field (written last) wins, and the tag is not needed.
+pub fn record_from_json(kind: RecordKind, s: &str) -> serde_json::Result<Record> {
+    let v: serde_json::Value = serde_json::from_str(s)?;
+    Ok(match kind {
+        RecordKind::Partner => Record::Partner(serde_json::from_value(v)?),
+        RecordKind::Donation => Record::Donation(serde_json::from_value(v)?),
+        RecordKind::Letter => Record::Letter(serde_json::from_value(v)?),
+        RecordKind::Event => Record::Event(serde_json::from_value(v)?),
+        RecordKind::Reception => Record::Reception(serde_json::from_value(v)?),
+        RecordKind::Reported => Record::Reported(serde_json::from_value(v)?),
+    })
+}
+
+fn to_json(r: Option<&Record>) -> Result<Option<String>> {
+    r.map(|r| record_json(r).map_err(|e| super::corrupt(format!("record as JSON: {e}")))).transpose()
 }
 
 /// Appends a change.
@@ -73,8 +102,8 @@ pub fn record(
             id.kind.as_str(),
             id.id,
             action.as_str(),
-            to_json(before),
-            to_json(after),
+            to_json(before)?,
+            to_json(after)?,
             reason,
             undoes
         ],
@@ -93,14 +122,26 @@ fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Change> {
     let at: String = r.get(1)?;
     let before: Option<String> = r.get(6)?;
     let after: Option<String> = r.get(7)?;
+    let id: i64 = r.get(0)?;
+    let record_kind = RecordKind::from_str_opt(&kind).unwrap_or(RecordKind::Donation);
+    // A version that does not read is logged (and the change shows without it), never silently lost.
+    let read = |s: Option<String>| {
+        s.and_then(|s| match record_from_json(record_kind, &s) {
+            Ok(rec) => Some(rec),
+            Err(e) => {
+                log::error!("change {id}: a stored version of a {kind} does not read: {e}");
+                None
+            }
+        })
+    };
     Ok(Change {
-        id: r.get(0)?,
+        id,
         at: parse_ts(&at).unwrap_or_default(),
         actor: r.get(2)?,
-        record: RecordId::new(RecordKind::from_str_opt(&kind).unwrap_or(RecordKind::Donation), r.get(4)?),
+        record: RecordId::new(record_kind, r.get(4)?),
         action: Action::parse(&r.get::<_, String>(5)?),
-        before: before.and_then(|s| serde_json::from_str(&s).ok()),
-        after: after.and_then(|s| serde_json::from_str(&s).ok()),
+        before: read(before),
+        after: read(after),
         reason: r.get(8)?,
         undoes: r.get(9)?,
         undone: r.get(10)?,

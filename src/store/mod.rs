@@ -95,9 +95,14 @@ pub struct Store {
     reading: std::cell::Cell<bool>,
     /// How long an update's idempotency key counts (see [`Store::set_update_retention`]).
     update_retention: chrono::Duration,
+    /// Reconciliations of donation reports, kept across writes (see [`Store::itemized_kept`]).
+    kept: std::cell::RefCell<std::collections::HashMap<String, KeptItemized>>,
 }
 
 pub use crate::config::DEFAULT_UPDATE_RETENTION_HOURS;
+
+/// A report's reconciliation and the newest tick of its days it was computed at.
+type KeptItemized = (i64, Vec<Option<i64>>);
 
 /// Rows forgotten per transaction while pruning old keys.
 pub const PRUNE_BATCH: usize = 2000;
@@ -146,6 +151,7 @@ impl Store {
             pinned_version: Default::default(),
             reading: Default::default(),
             update_retention: chrono::Duration::hours(i64::from(DEFAULT_UPDATE_RETENTION_HOURS)),
+            kept: Default::default(),
         };
         store.migrate()?;
         store.renormalize_partner_names()?;
@@ -210,6 +216,37 @@ impl Store {
     }
 
     /// Memoises a read until the database changes. `key` must name the query and all its parameters.
+    /// What the ledger itemizes of a report ([`reports::itemized`]). A donation report's answer is
+    /// kept across writes and given again while none of its days has changed since
+    /// (`reach_versions`, migration 0013): logging today's donation, a letter or a rate does not make
+    /// every past report be reckoned again. Other reports read small tables and are not kept.
+    pub fn itemized_kept(&self, staff: bool, rep: &crate::domain::Reported) -> Result<Vec<Option<i64>>> {
+        if rep.of != crate::domain::ReportedOf::Donations {
+            return reports::itemized(&self.conn, staff, rep);
+        }
+        let period = rep.period();
+        let from = period.from.map(records::date_sql).unwrap_or_default();
+        let to = period.to.map(records::date_sql).unwrap_or_else(|| "9999-12-31".into());
+        let version: i64 = self.conn.query_row(
+            "SELECT COALESCE(MAX(version), 0) FROM reach_versions WHERE day >= ?1 AND day <= ?2",
+            params![from, to],
+            |r| r.get(0),
+        )?;
+        let key = format!("{staff}\u{1f}{}", serde_json::to_string(rep).map_err(|e| corrupt(e.to_string()))?);
+        if let Some((v, value)) = self.kept.borrow().get(&key)
+            && *v == version
+        {
+            return Ok(value.clone());
+        }
+        let value = reports::itemized(&self.conn, staff, rep)?;
+        let mut kept = self.kept.borrow_mut();
+        if kept.len() >= 512 {
+            kept.clear();
+        }
+        kept.insert(key, (version, value.clone()));
+        Ok(value)
+    }
+
     pub fn cached<T: Clone + Send + 'static>(
         &self,
         key: String,

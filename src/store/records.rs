@@ -292,7 +292,7 @@ pub fn rebuild_sums(conn: &Connection) -> Result<()> {
     conn.execute_batch(&format!(
         "DELETE FROM ledger_sums; DELETE FROM item_sums; DELETE FROM country_item_sums; DELETE FROM partner_item_sums;
          DELETE FROM reach_sums; DELETE FROM reach_items; DELETE FROM reach_partners; DELETE FROM reach_countries;
-         DELETE FROM reach_partner_countries;
+         DELETE FROM reach_partner_countries; DELETE FROM reach_versions;
          {ledger} {filters} {reach}"
     ))?;
     Ok(())
@@ -385,6 +385,13 @@ pub fn reach_bit(kind: PartnerKind) -> i64 {
 /// `reach_items`): added under the mask its recipients have now (stored on the row), taken away
 /// under the mask stored, so a partner's kind changing in between cannot leave a share behind.
 fn apply_reach_mask(tx: &Connection, id: i64, sign: i64) -> Result<()> {
+    // Its day has changed (see reach_versions in migration 0013).
+    tx.execute("UPDATE reach_clock SET tick = tick + 1", [])?;
+    tx.execute(
+        "INSERT INTO reach_versions (day, version) SELECT d.date, (SELECT tick FROM reach_clock) FROM donations d WHERE d.id = ?1
+         ON CONFLICT(day) DO UPDATE SET version = excluded.version",
+        [id],
+    )?;
     if sign > 0 {
         tx.execute(&format!("UPDATE donations SET reach = ({REACH_MASK_SQL}) WHERE id = ?1"), [id])?;
     }

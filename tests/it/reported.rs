@@ -371,3 +371,35 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn a_kept_reconciliation_is_reckoned_again_when_a_write_touches_its_days() {
+    let bot = seeded();
+    let line = |out: &str, id: &str| {
+        let start = out.find(&format!("• {id} ")).unwrap_or_else(|| panic!("no {id}:\n{out}"));
+        out[start..].lines().find(|l| l.contains("In the ledger")).unwrap().to_string()
+    };
+    let first = bot.ok("/totals");
+    assert!(line(&first, "F-1").contains("6 of 30 local governments"), "{first}");
+    // Outside F-1's days (and every report's): the kept answer stands, and is still right.
+    bot.ok("/donation 2021-03-01 | Brest | 10 masks | ¥100");
+    assert_eq!(line(&bot.ok("/totals"), "F-1"), line(&first, "F-1"));
+    // Inside its days: reckoned again.
+    bot.ok("/donation 2020-04-01 | Brest | 10 masks | ¥100");
+    assert!(line(&bot.ok("/totals"), "F-1").contains("CNY 100 of ≈CNY 3,500,000 · 7 of 30 local governments"));
+    // A partner of those days changing kind moves it out of "local governments".
+    bot.ok("/edit P-5 kind: institution");
+    let out = bot.ok("/totals");
+    assert!(line(&out, "F-1").contains("CNY 0 of ≈CNY 3,500,000 · 6 of 30 local governments"), "{out}");
+    assert!(line(&out, "F-2").contains("CNY 100 of ≈CNY 610,000 · 1 of 63 institutions"), "{out}");
+    // Undone, and a date edit moving a donation out of the days.
+    bot.ok("/undo");
+    assert!(line(&bot.ok("/totals"), "F-1").contains("7 of 30 local governments"));
+    bot.ok("/edit D-6 date: 2021-04-01");
+    assert!(line(&bot.ok("/totals"), "F-1").contains("6 of 30 local governments"));
+    // Another process writing the same file: the kept answer follows it too.
+    let out =
+        amity().args(["ask", "--db"]).arg(&bot.db).arg("/donation 2020-05-01 | Brest | 1 mask | ¥5").output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stdout));
+    assert!(line(&bot.ok("/totals"), "F-1").contains("CNY 5 of ≈CNY 3,500,000 · 7 of 30 local governments"));
+}

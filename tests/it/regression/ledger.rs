@@ -384,3 +384,36 @@ mod extremes {
         }
     }
 }
+
+/// The history kept a version of a partner, letter or event as JSON with two `kind` keys (the record's
+/// kind as a tag, and the record's own `kind` field): it never read back, so `/undo` of an edit to one
+/// of them failed with an internal error and `/history` lost its before and after.
+#[test]
+fn undo_of_an_edit_to_a_partner_letter_or_event_brings_the_old_version_back() {
+    let bot = seeded();
+    for edit in ["/edit P-5 kind: institution", "/edit L-1 kind: thanks", "/edit E-1 kind: webinar"] {
+        bot.ok(edit);
+        let undone = bot.ok("/undo");
+        assert!(undone.starts_with("Undone"), "{edit}: {undone}");
+        let id = edit.split_whitespace().nth(1).unwrap();
+        let hist = bot.ok(&format!("/history {id}"));
+        assert!(hist.contains("kind: "), "{edit}: the history shows what changed:\n{hist}");
+    }
+    assert!(bot.ok("/partners Belarus").contains("partner government"));
+    assert!(bot.ok("/letters Kyrgyzstan").contains("sent (sympathy)"));
+    assert!(bot.ok("/events 2020-05-20").contains("video conference"));
+}
+
+/// Versions an older amity wrote (with the duplicate `kind` key) still read back, by the row's kind.
+#[test]
+fn a_partner_version_written_with_the_old_duplicate_kind_key_reads_back() {
+    let json = r#"{"kind":"partner","id":5,"name":"Brest","aliases":[],"kind":"friendship","country":"BY","level":"province","since":null,"note":null}"#;
+    let rec = amity::store::history::record_from_json(amity::domain::RecordKind::Partner, json).unwrap();
+    match rec {
+        amity::domain::Record::Partner(p) => {
+            assert_eq!(p.kind, amity::domain::PartnerKind::Friendship);
+            assert_eq!(p.source, None);
+        }
+        other => panic!("not a partner: {other:?}"),
+    }
+}
