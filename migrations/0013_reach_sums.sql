@@ -70,6 +70,18 @@ CREATE TABLE reach_versions (
     day     TEXT PRIMARY KEY,
     version INTEGER NOT NULL
 ) WITHOUT ROWID;
+-- The same tick per partner and per country given to directly: after a write, a kept reconciliation
+-- probes again only the partners and countries it touched (store::reports::reckon).
+CREATE TABLE reach_partner_versions (
+    partner_id INTEGER PRIMARY KEY,
+    version    INTEGER NOT NULL
+);
+CREATE INDEX reach_partner_versions_version ON reach_partner_versions(version);
+CREATE TABLE reach_country_versions (
+    country TEXT PRIMARY KEY,
+    version INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX reach_country_versions_version ON reach_country_versions(version);
 
 -- backfill (store::records::rebuild_sums runs what follows again, after a bulk load)
 UPDATE donations SET reach = (
@@ -102,3 +114,7 @@ SELECT DISTINCT partner_id, country FROM reach_partners;
 UPDATE reach_clock SET tick = tick + 1;
 INSERT INTO reach_versions (day, version) SELECT DISTINCT date, (SELECT tick FROM reach_clock) FROM donations WHERE true
 ON CONFLICT(day) DO UPDATE SET version = excluded.version;
+INSERT INTO reach_partner_versions (partner_id, version) SELECT DISTINCT partner_id, (SELECT tick FROM reach_clock) FROM reach_partner_countries WHERE true
+ON CONFLICT(partner_id) DO UPDATE SET version = excluded.version;
+INSERT INTO reach_country_versions (country, version) SELECT DISTINCT country, (SELECT tick FROM reach_clock) FROM reach_countries WHERE true
+ON CONFLICT(country) DO UPDATE SET version = excluded.version;

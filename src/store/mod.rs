@@ -101,8 +101,13 @@ pub struct Store {
 
 pub use crate::config::DEFAULT_UPDATE_RETENTION_HOURS;
 
-/// A report's reconciliation and the newest tick of its days it was computed at.
-type KeptItemized = (i64, Vec<Option<i64>>);
+/// A report's reconciliation, the newest tick of its days and the reach clock when it was reckoned.
+#[derive(Clone)]
+struct KeptItemized {
+    version: i64,
+    tick: i64,
+    reckoned: reports::Reckoned,
+}
 
 /// Rows forgotten per transaction while pruning old keys.
 pub const PRUNE_BATCH: usize = 2000;
@@ -227,24 +232,28 @@ impl Store {
         let period = rep.period();
         let from = period.from.map(records::date_sql).unwrap_or_default();
         let to = period.to.map(records::date_sql).unwrap_or_else(|| "9999-12-31".into());
-        let version: i64 = self.conn.query_row(
-            "SELECT COALESCE(MAX(version), 0) FROM reach_versions WHERE day >= ?1 AND day <= ?2",
+        let (version, tick): (i64, i64) = self.conn.query_row(
+            "SELECT (SELECT COALESCE(MAX(version), 0) FROM reach_versions WHERE day >= ?1 AND day <= ?2),
+                    (SELECT tick FROM reach_clock)",
             params![from, to],
-            |r| r.get(0),
+            |r| Ok((r.get(0)?, r.get(1)?)),
         )?;
         let key = format!("{staff}\u{1f}{}", serde_json::to_string(rep).map_err(|e| corrupt(e.to_string()))?);
-        if let Some((v, value)) = self.kept.borrow().get(&key)
-            && *v == version
+        let prior = self.kept.borrow().get(&key).cloned();
+        if let Some(k) = &prior
+            && k.version == version
         {
-            return Ok(value.clone());
+            return Ok(k.reckoned.values.clone());
         }
-        let value = reports::itemized(&self.conn, staff, rep)?;
+        // Its days changed: brought up to date from what changed since it was reckoned.
+        let reckoned = reports::reckon(&self.conn, staff, rep, prior.as_ref().map(|k| (&k.reckoned, k.tick)))?;
+        let values = reckoned.values.clone();
         let mut kept = self.kept.borrow_mut();
         if kept.len() >= 512 {
             kept.clear();
         }
-        kept.insert(key, (version, value.clone()));
-        Ok(value)
+        kept.insert(key, KeptItemized { version, tick, reckoned });
+        Ok(values)
     }
 
     pub fn cached<T: Clone + Send + 'static>(

@@ -108,6 +108,14 @@ fn replace_partner(tx: &Connection, p: &Partner) -> Result<()> {
     for id in &moved {
         apply_reach_mask(tx, *id, 1)?;
     }
+    if !moved.is_empty() {
+        // Its kind is part of what a kept reconciliation read about it.
+        tx.execute(
+            "INSERT INTO reach_partner_versions (partner_id, version) VALUES (?1, (SELECT tick FROM reach_clock))
+             ON CONFLICT(partner_id) DO UPDATE SET version = excluded.version",
+            [p.id],
+        )?;
+    }
     write_partner_names(tx, p.id, p)
 }
 
@@ -292,7 +300,8 @@ pub fn rebuild_sums(conn: &Connection) -> Result<()> {
     conn.execute_batch(&format!(
         "DELETE FROM ledger_sums; DELETE FROM item_sums; DELETE FROM country_item_sums; DELETE FROM partner_item_sums;
          DELETE FROM reach_sums; DELETE FROM reach_items; DELETE FROM reach_partners; DELETE FROM reach_countries;
-         DELETE FROM reach_partner_countries; DELETE FROM reach_versions;
+         DELETE FROM reach_partner_countries; DELETE FROM reach_versions; DELETE FROM reach_partner_versions;
+         DELETE FROM reach_country_versions;
          {ledger} {filters} {reach}"
     ))?;
     Ok(())
@@ -427,6 +436,19 @@ fn apply_reach_mask(tx: &Connection, id: i64, sign: i64) -> Result<()> {
 
 /// A live donation's share of which partners and countries had a donation on its day.
 fn apply_reach_recipients(tx: &Connection, id: i64, sign: i64) -> Result<()> {
+    // Its partners and direct countries changed at this tick (the clock moved in apply_reach_mask).
+    tx.execute(
+        "INSERT INTO reach_partner_versions (partner_id, version)
+         SELECT DISTINCT partner_id, (SELECT tick FROM reach_clock) FROM donation_recipients WHERE donation_id = ?1 AND partner_id IS NOT NULL
+         ON CONFLICT(partner_id) DO UPDATE SET version = excluded.version",
+        [id],
+    )?;
+    tx.execute(
+        "INSERT INTO reach_country_versions (country, version)
+         SELECT DISTINCT country, (SELECT tick FROM reach_clock) FROM donation_recipients WHERE donation_id = ?1 AND partner_id IS NULL
+         ON CONFLICT(country) DO UPDATE SET version = excluded.version",
+        [id],
+    )?;
     tx.execute(
         "INSERT INTO reach_partners (partner_id, day, country, internal, donations)
          SELECT r.partner_id, d.date, r.country, d.internal, ?2

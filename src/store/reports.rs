@@ -1027,9 +1027,31 @@ pub fn reported_dated(conn: &Connection, staff: bool, period: &Period, limit: us
 /// rows whatever the period, instead of the period's donations. [`itemized_from_tables`] computes the
 /// same from the tables (a test checks they agree).
 pub fn itemized(conn: &Connection, staff: bool, rep: &Reported) -> Result<Vec<Option<i64>>> {
+    Ok(reckon(conn, staff, rep, None)?.values)
+}
+
+/// A donation report's reconciliation with what it was reckoned from: the present (partner,
+/// country, kind) of its kinds and the countries given to directly in its days, when a figure needed
+/// them. Kept by `Store::itemized_kept`, and brought up to date from what changed since.
+#[derive(Clone, Debug, Default)]
+pub struct Reckoned {
+    pub values: Vec<Option<i64>>,
+    pairs: Option<Vec<(i64, String, PartnerKind)>>,
+    direct: Option<Vec<String>>,
+}
+
+/// Most partners (or countries) changed since an earlier reckoning that are probed again one by one;
+/// more, and the report is reckoned whole.
+const RECKON_AGAIN_UP_TO: usize = 1000;
+
+/// Reckons a report, from scratch or from an earlier reckoning (`prior`, made when the reach clock
+/// stood at the tick given): then only the partners and countries whose donations changed since
+/// (`reach_partner_versions`, `reach_country_versions`, migration 0013) are probed again; money and
+/// items, a few small sums, are read again whole.
+pub fn reckon(conn: &Connection, staff: bool, rep: &Reported, prior: Option<(&Reckoned, i64)>) -> Result<Reckoned> {
     use crate::domain::reported::{Amount, Counted};
     if rep.of != ReportedOf::Donations {
-        return itemized_from_tables(conn, staff, rep);
+        return Ok(Reckoned { values: itemized_from_tables(conn, staff, rep)?, ..Default::default() });
     }
     let period = rep.period();
     let from = period.from.map(date_sql).unwrap_or_default();
@@ -1072,20 +1094,61 @@ pub fn itemized(conn: &Connection, staff: bool, rep: &Reported) -> Result<Vec<Op
     // report's kinds (every partner when it names none), and the countries given to directly.
     let mut pairs: Option<Vec<(i64, String, PartnerKind)>> = None;
     let mut direct: Option<Vec<String>> = None;
+    // What changed since the prior reckoning (None: too much, or no prior: reckon whole).
+    let changed = |table: &str, key: &str, since: i64| -> Result<Option<Vec<Value>>> {
+        let mut stmt = conn.prepare_cached(&format!(
+            "SELECT {key} FROM {table} WHERE version > ?1 LIMIT {}",
+            RECKON_AGAIN_UP_TO + 1
+        ))?;
+        let v = stmt.query_map([since], |r| r.get::<_, Value>(0))?.collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok((v.len() <= RECKON_AGAIN_UP_TO).then_some(v))
+    };
+    let json = |v: &[Value]| -> Result<String> {
+        let items: Vec<serde_json::Value> = v
+            .iter()
+            .map(|x| match x {
+                Value::Integer(i) => serde_json::Value::from(*i),
+                Value::Text(t) => serde_json::Value::from(t.clone()),
+                _ => serde_json::Value::Null,
+            })
+            .collect();
+        serde_json::to_string(&items).map_err(|e| super::corrupt(e.to_string()))
+    };
     let present = |cell: &mut Option<Vec<(i64, String, PartnerKind)>>| -> Result<Vec<(i64, String, PartnerKind)>> {
         if cell.is_none() {
-            let mut stmt = conn.prepare(&format!(
-                "{} SELECT pc.pid, pc.country, p.kind FROM present pc JOIN partners p ON p.id = pc.pid",
-                present_pairs(&class)
-            ))?;
-            let rows = stmt.query_map(params![from, to], |r| {
-                Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?))
-            })?;
-            let mut v = Vec::new();
-            for row in rows {
-                let (pid, country, kind) = row?;
-                if let Some(kind) = PartnerKind::parse(&kind) {
-                    v.push((pid, country, kind));
+            let again = match prior {
+                Some((old, since)) => match (&old.pairs, changed("reach_partner_versions", "partner_id", since)?) {
+                    (Some(p), Some(ids)) => Some((p.clone(), ids)),
+                    _ => None,
+                },
+                None => None,
+            };
+            let (mut v, only) = match &again {
+                Some((kept, ids)) => {
+                    let ids_i: Vec<i64> =
+                        ids.iter().filter_map(|x| if let Value::Integer(i) = x { Some(*i) } else { None }).collect();
+                    let kept: Vec<_> = kept.iter().filter(|(pid, _, _)| !ids_i.contains(pid)).cloned().collect();
+                    (kept, Some(json(ids)?))
+                }
+                None => (Vec::new(), None),
+            };
+            if only.as_deref() != Some("[]") {
+                let restrict = if only.is_some() { " WHERE pc.pid IN (SELECT value FROM json_each(?3))" } else { "" };
+                let sql = format!(
+                    "{} SELECT pc.pid, pc.country, p.kind FROM present pc JOIN partners p ON p.id = pc.pid{restrict}",
+                    present_pairs(&class)
+                );
+                let mut stmt = conn.prepare(&sql)?;
+                let map =
+                    |r: &rusqlite::Row<'_>| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?));
+                let rows = match &only {
+                    Some(j) => stmt.query_map(params![from, to, j], map)?.collect::<rusqlite::Result<Vec<_>>>()?,
+                    None => stmt.query_map(params![from, to], map)?.collect::<rusqlite::Result<Vec<_>>>()?,
+                };
+                for (pid, country, kind) in rows {
+                    if let Some(kind) = PartnerKind::parse(&kind) {
+                        v.push((pid, country, kind));
+                    }
                 }
             }
             *cell = Some(v);
@@ -1094,9 +1157,35 @@ pub fn itemized(conn: &Connection, staff: bool, rep: &Reported) -> Result<Vec<Op
     };
     let direct_list = |cell: &mut Option<Vec<String>>| -> Result<Vec<String>> {
         if cell.is_none() {
-            let mut stmt = conn.prepare(&format!("{direct_countries} SELECT country FROM direct"))?;
-            let rows = stmt.query_map(params![from, to], |r| r.get::<_, String>(0))?;
-            *cell = Some(rows.collect::<rusqlite::Result<Vec<_>>>()?);
+            let again = match prior {
+                Some((old, since)) => match (&old.direct, changed("reach_country_versions", "country", since)?) {
+                    (Some(d), Some(cs)) => Some((d.clone(), cs)),
+                    _ => None,
+                },
+                None => None,
+            };
+            let v = match again {
+                Some((kept, cs)) => {
+                    let names: Vec<String> =
+                        cs.iter().filter_map(|x| if let Value::Text(t) = x { Some(t.clone()) } else { None }).collect();
+                    let mut v: Vec<String> = kept.into_iter().filter(|c| !names.contains(c)).collect();
+                    if !names.is_empty() {
+                        let mut stmt = conn.prepare(&format!(
+                            "SELECT c.value FROM json_each(?3) c WHERE EXISTS (SELECT 1 FROM reach_countries s
+                               WHERE s.country = c.value AND s.day >= ?1 AND s.day <= ?2{vis})"
+                        ))?;
+                        let rows = stmt.query_map(params![from, to, json(&cs)?], |r| r.get::<_, String>(0))?;
+                        v.extend(rows.collect::<rusqlite::Result<Vec<_>>>()?);
+                    }
+                    v
+                }
+                None => {
+                    let mut stmt = conn.prepare(&format!("{direct_countries} SELECT country FROM direct"))?;
+                    let rows = stmt.query_map(params![from, to], |r| r.get::<_, String>(0))?;
+                    rows.collect::<rusqlite::Result<Vec<_>>>()?
+                }
+            };
+            *cell = Some(v);
         }
         Ok(cell.clone().unwrap_or_default())
     };
@@ -1150,7 +1239,7 @@ pub fn itemized(conn: &Connection, staff: bool, rep: &Reported) -> Result<Vec<Op
         };
         out.push(n);
     }
-    Ok(out)
+    Ok(Reckoned { values: out, pairs, direct })
 }
 
 /// The union of the recipient kinds a report names, and whether it also counts "any" recipient
