@@ -47,6 +47,17 @@ enum Command {
         #[arg(required = true, num_args = 1.., allow_hyphen_values = true)]
         text: Vec<String>,
     },
+    /// Export the records as files, exactly as /export does: csv|xlsx [hxl] [KIND] [PERIOD].
+    Export {
+        #[command(flatten)]
+        common: Common,
+        /// The directory the files are written to (default: the current one).
+        #[arg(long, default_value = ".")]
+        out: std::path::PathBuf,
+        /// What to export, e.g. `xlsx`, `csv donations 2020`, `xlsx hxl`.
+        #[arg(required = true, num_args = 1.., allow_hyphen_values = true)]
+        what: Vec<String>,
+    },
     /// Serve Telegram chats (token from TELOXIDE_TOKEN or [telegram] token_file) until SIGTERM or Ctrl-C.
     Serve {
         #[command(flatten)]
@@ -201,6 +212,20 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             // A closed pipe (e.g. `| head`) is not an error worth a panic.
             let _ = writeln!(std::io::stdout(), "{}", reply.plain());
             for line in console::save_files(&reply, std::path::Path::new("."))? {
+                let _ = writeln!(std::io::stdout(), "{line}");
+            }
+            if !reply.is_ok() {
+                std::process::exit(2);
+            }
+        }
+        Command::Export { common, out, what } => {
+            if !out.is_dir() {
+                bail!("--out {}: not a directory; create it first or give another", out.display());
+            }
+            let core = open(load_config(&common, None)?)?;
+            let reply = console::ask(&core, &Request::console(format!("/export {}", what.join(" "))));
+            let _ = writeln!(std::io::stdout(), "{}", reply.plain());
+            for line in console::save_files(&reply, &out)? {
                 let _ = writeln!(std::io::stdout(), "{line}");
             }
             if !reply.is_ok() {

@@ -72,7 +72,7 @@ usage-rate = Form: /rate CURRENCY RATE [DATE] — CNY per one unit, valid from D
     Example: /rate USD 7.0835 2020-01-01
 usage-rates = Form: /rates [CURRENCY] — newest first
     Example: /rates USD
-usage-export = Form: /export csv|xlsx [donations|letters|events|receptions|partners] [PERIOD] — every kind when none is named; partners whatever the period. In a private chat; the files include internal records.
+usage-export = Form: /export csv|xlsx [hxl] [donations|letters|events|receptions|partners|reported] [PERIOD] — every kind when none is named; partners whatever the period; hxl adds a row of HXL hashtags under the headings, for humanitarian data tools. In a private chat; the files include internal records. From a terminal: amity export csv|xlsx [hxl] [KIND] [PERIOD] --out DIR.
     Example: /export xlsx donations 2020
 usage-staff = Form: /staff add USER_ID [admin|staff] [NAME] · /staff remove USER_ID · /staff list
     Example: /staff add 123456789 staff Li Wei
@@ -499,7 +499,7 @@ field-sent-received = sent|received
 field-field--value = FIELD: VALUE
 
 ## /export
-export-form = /export csv|xlsx [donations|letters|events|receptions|partners] [PERIOD]
+export-form = /export csv|xlsx [hxl] [donations|letters|events|receptions|partners|reported] [PERIOD]
 export-title = Export · { $period }
 export-count = { $kind }: { $count }
 export-nothing = Nothing to export in this period.

@@ -72,7 +72,7 @@ usage-rate = 格式：/汇率 币种 汇率 [日期] —— 每单位外币折�
     例如：/汇率 USD 7.0835 2020-01-01
 usage-rates = 格式：/汇率记录 [币种] —— 最新的在前
     例如：/汇率记录 USD
-usage-export = 格式：/导出 csv|xlsx [捐赠|信函|活动|接待|伙伴] [时间段] —— 不指定类型则导出全部；伙伴不受时间段限制。仅限私聊；文件包含内部记录。
+usage-export = 格式：/导出 csv|xlsx [hxl] [捐赠|信函|活动|接待|伙伴|报道] [时间段] —— 不指定类型则导出全部；伙伴不受时间段限制；hxl 在标题下加一行 HXL 标签，供人道数据工具使用。仅限私聊；文件包含内部记录。终端中：amity export csv|xlsx [hxl] [类型] [时间段] --out 目录。
     例如：/导出 xlsx 捐赠 2020
 usage-staff = 格式：/员工 添加 用户ID [admin|staff] [姓名] · /员工 移除 用户ID · /员工 列表
     例如：/员工 添加 123456789 staff 李伟
@@ -391,7 +391,7 @@ field-sent-received = sent|received（发出/收到）
 field-field--value = 字段: 新值
 
 ## /export
-export-form = /导出 csv|xlsx [捐赠|信函|活动|接待|伙伴] [时间段]
+export-form = /导出 csv|xlsx [hxl] [捐赠|信函|活动|接待|伙伴|报道] [时间段]
 export-title = 导出 · { $period }
 export-count = { $kind }：{ $count }
 export-nothing = 这段时间没有可导出的记录。

@@ -1,8 +1,11 @@
-//! `/export csv|xlsx [KIND] [PERIOD]`: the records as files, for staff, in a private chat (the files
-//! hold internal records too). CSV gives one file per kind of record; XLSX one workbook with a sheet per
-//! kind. Column headings and words (statuses, kinds) are in the asker's language; ids, dates and
-//! amounts are plain values a spreadsheet can sort and sum: amounts exact (CSV: the decimal as stored;
-//! XLSX: numbers with two decimals), dates ISO 8601 (XLSX: real dates).
+//! `/export csv|xlsx [hxl] [KIND] [PERIOD]`: the records as files, for staff, in a private chat (the
+//! files hold internal records too). CSV gives one file per kind of record; XLSX one workbook with a
+//! sheet per kind. Column headings and words (statuses, kinds) are in the asker's language; ids, dates
+//! and amounts are plain values a spreadsheet can sort and sum: amounts exact (CSV: the decimal as
+//! stored; XLSX: numbers with two decimals), dates ISO 8601 (XLSX: real dates). `hxl` adds a second
+//! header row of HXL hashtags (the Humanitarian Exchange Language), so the files drop into
+//! humanitarian data tools. No text cell can run as a formula: in CSV one that begins with `=`, `+`,
+//! `-`, `@`, a tab or a carriage return is prefixed with `'`; XLSX cells are written as text.
 
 use super::{ChatKind, CmdError, CmdResult, Ctx};
 use crate::domain::records::{Donation, Event, Letter, Partner, Reception, RecordId, RecordKind};
@@ -38,7 +41,7 @@ impl Cell {
 
     fn csv(&self) -> String {
         match self {
-            Cell::Text(s) => s.clone(),
+            Cell::Text(s) => neutralised(s),
             Cell::Int(n) => n.to_string(),
             Cell::Money(d) => {
                 let mut d = d.round_dp(2);
@@ -52,11 +55,68 @@ impl Cell {
     }
 }
 
+/// A CSV text cell as a spreadsheet must never run it: a cell that begins with a formula sign
+/// (`=`, `+`, `-`, `@`) or a tab or carriage return (which some spreadsheets skip before one) gets a
+/// leading `'`, which spreadsheets show as text (OWASP's advice against CSV injection).
+fn neutralised(s: &str) -> String {
+    if s.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{s}") } else { s.to_string() }
+}
+
 /// One kind of record as a table.
 struct Sheet {
     kind: RecordKind,
     header: Vec<String>,
+    /// The HXL hashtags of the columns, when asked for (`hxl`).
+    hxl: Option<Vec<&'static str>>,
     rows: Vec<Vec<Cell>>,
+}
+
+/// The HXL hashtag of an export column (HXL 1.1 core hashtags and attributes).
+fn hxl_tag(column: &str) -> &'static str {
+    match column {
+        "id" => "#meta+id",
+        "date" => "#date",
+        "recipients" => "#org+name+receiver",
+        "countries" | "country" => "#country+name",
+        "donor" => "#org+name+provider",
+        "items" => "#item+name",
+        "value" => "#value+declared",
+        "currency" => "#currency",
+        "value-date" => "#date+valued",
+        "rate" => "#value+rate+cny",
+        "cny" => "#value+c_cny",
+        "usd" => "#value+c_usd",
+        "status" => "#status",
+        "fund" => "#meta+fund",
+        "visibility" => "#meta+visibility",
+        "note" => "#description",
+        "source" => "#meta+source",
+        "direction" => "#meta+direction",
+        "letter-kind" | "event-kind" => "#activity+type",
+        "partners" | "name" => "#org+name",
+        "signatories" => "#contact+name+signatory",
+        "author" => "#contact+name+author",
+        "quote" => "#description+quote",
+        "in-reply-to" => "#meta+reply_to",
+        "topic" => "#activity+name",
+        "host" => "#org+name+host",
+        "participants" => "#org+name+participant",
+        "place" => "#loc+name",
+        "guests" => "#group+name+guests",
+        "count" => "#reached+guests",
+        "partner-kind" => "#org+type",
+        "level" => "#adm_level",
+        "aliases" => "#org+name+alias",
+        "since" => "#date+year+since",
+        "reported-of" => "#sector+reported",
+        "period-from" => "#date+start",
+        "period-to" => "#date+end",
+        "figure" => "#description+figure",
+        "qualifier" => "#meta+qualifier",
+        "number" => "#value+reported",
+        "counted" => "#indicator+name",
+        _ => "#meta",
+    }
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -101,7 +161,11 @@ pub fn export(ctx: &mut Ctx<'_>, args: &str) -> CmdResult {
         }
         None => return Err(ctx.invalid("export-no-format", &[("usage", usage)])),
     };
-    let rest: Vec<&str> = words.collect();
+    let mut rest: Vec<&str> = words.collect();
+    let hxl = rest.first().is_some_and(|w| w.eq_ignore_ascii_case("hxl"));
+    if hxl {
+        rest.remove(0);
+    }
     let (kinds, period_text) = match rest.first().and_then(|w| parse_kind(w)) {
         Some(k) => (vec![k], rest[1..].join(" ")),
         None => (KINDS.to_vec(), rest.join(" ")),
@@ -112,6 +176,9 @@ pub fn export(ctx: &mut Ctx<'_>, args: &str) -> CmdResult {
     let mut sheets = Vec::new();
     for kind in kinds {
         let mut sheet = load(ctx, kind, &period, max)?;
+        if !hxl {
+            sheet.hxl = None;
+        }
         if !matches!(kind, RecordKind::Partner | RecordKind::Reported) {
             // Lists come newest first; a spreadsheet reads oldest first.
             sheet.rows.reverse();
@@ -318,6 +385,7 @@ fn sheet<T>(
     Ok(Sheet {
         kind,
         header: columns.iter().map(|id| ctx.t(&format!("export-col-{id}"), &[])).collect(),
+        hxl: Some(columns.iter().map(|id| hxl_tag(id)).collect()),
         rows: list.iter().map(|x| row(ctx, x)).collect(),
     })
 }
@@ -475,6 +543,9 @@ fn qualifier_word(q: crate::domain::reported::Qualifier) -> &'static str {
 fn to_csv(s: &Sheet) -> Result<Vec<u8>, String> {
     let mut w = csv::Writer::from_writer(b"\xEF\xBB\xBF".to_vec());
     w.write_record(&s.header).map_err(|e| e.to_string())?;
+    if let Some(tags) = &s.hxl {
+        w.write_record(tags).map_err(|e| e.to_string())?;
+    }
     for row in &s.rows {
         w.write_record(row.iter().map(Cell::csv)).map_err(|e| e.to_string())?;
     }
@@ -496,8 +567,12 @@ fn to_xlsx(sheets: &[&Sheet], titles: &[String]) -> Result<Vec<u8>, String> {
         for (c, h) in s.header.iter().enumerate() {
             ws.write_string_with_format(0, c as u16, h, &bold).map_err(err)?;
         }
+        let heads: u32 = if s.hxl.is_some() { 2 } else { 1 };
+        for (c, tag) in s.hxl.iter().flatten().enumerate() {
+            ws.write_string(1, c as u16, *tag).map_err(err)?;
+        }
         for (r, row) in s.rows.iter().enumerate() {
-            let r = r as u32 + 1;
+            let r = r as u32 + heads;
             for (c, cell) in row.iter().enumerate() {
                 let c = c as u16;
                 match cell {
@@ -523,7 +598,8 @@ fn to_xlsx(sheets: &[&Sheet], titles: &[String]) -> Result<Vec<u8>, String> {
                 }
             }
         }
-        ws.set_freeze_panes(1, 0).map_err(err)?;
+        // The heading rows stay in view; text cells are strings (write_string), never formulas.
+        ws.set_freeze_panes(heads, 0).map_err(err)?;
         // Columns fit their text, but no wider than about 60 characters (pixels).
         ws.set_autofit_max_width(420);
         ws.autofit();
@@ -540,6 +616,7 @@ mod tests {
         let s = Sheet {
             kind: RecordKind::Donation,
             header: vec!["ID".into(), "Note".into(), "CNY".into()],
+            hxl: None,
             rows: vec![vec![
                 Cell::text("D-1"),
                 Cell::text("masks, \"N95\"\nsecond line"),
@@ -549,6 +626,15 @@ mod tests {
         let bytes = to_csv(&s).unwrap();
         let text = String::from_utf8(bytes[3..].to_vec()).unwrap();
         assert_eq!(text, "ID,Note,CNY\nD-1,\"masks, \"\"N95\"\"\nsecond line\",3500000.10\n");
+    }
+
+    #[test]
+    fn a_csv_text_cell_never_starts_a_formula() {
+        for bad in ["=HYPERLINK(\"http://x\")", "+1+1", "-2+3", "@SUM(A1)", "\t=1", "\r=1"] {
+            assert!(neutralised(bad).starts_with('\''), "{bad:?}");
+        }
+        assert_eq!(neutralised("Mantova"), "Mantova");
+        assert_eq!(neutralised("#date"), "#date");
     }
 
     #[test]

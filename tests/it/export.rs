@@ -183,3 +183,92 @@ fn reported_figures_are_a_sheet_of_their_own_one_row_per_figure_and_sources_are_
         zh[1]
     );
 }
+
+#[test]
+fn no_exported_text_cell_can_run_as_a_formula() {
+    let bot = ledger();
+    bot.ok("/edit D-1 note: =HYPERLINK(\"http://evil.example\",\"click\")");
+    bot.ok("/edit D-2 note: +1+1");
+    bot.ok("/edit D-3 note: @SUM(A1:A9)");
+    let r = export(&bot, "/export csv donations");
+    let rows = rows(&r.attachments[0]);
+    let note = rows[0].iter().position(|h| h == "Note").unwrap();
+    let notes: Vec<&str> = rows[1..].iter().map(|r| r[note].as_str()).collect();
+    assert_eq!(notes, ["'+1+1", "'=HYPERLINK(\"http://evil.example\",\"click\")", "'@SUM(A1:A9)"]);
+    // XLSX: the same text, as a text cell (a reader sees a string, never a formula).
+    use calamine::{Data, Reader, Xlsx};
+    let r = export(&bot, "/export xlsx donations");
+    let mut book: Xlsx<_> = Xlsx::new(std::io::Cursor::new(r.attachments[0].bytes.clone())).unwrap();
+    let sheet = book.worksheet_range_at(0).unwrap().unwrap();
+    let formulas = book.worksheet_formula(&book.sheet_names()[0].clone()).unwrap();
+    assert!(formulas.used_cells().all(|(_, _, f)| f.is_empty()), "no formula in the workbook");
+    let col = sheet.rows().next().unwrap().iter().position(|c| c == &Data::String("Note".into())).unwrap();
+    let cells: Vec<Data> = sheet.rows().skip(1).map(|r| r[col].clone()).collect();
+    assert_eq!(cells[1], Data::String("=HYPERLINK(\"http://evil.example\",\"click\")".into()));
+}
+
+#[test]
+fn an_xlsx_export_reads_back_cell_by_cell_with_types_a_frozen_header_and_the_hxl_row() {
+    use calamine::{Data, Reader, Xlsx};
+    use std::io::Read;
+    let bot = ledger();
+    let r = export(&bot, "/export xlsx hxl");
+    assert_eq!(r.attachments.len(), 1);
+    let bytes = r.attachments[0].bytes.clone();
+    let mut book: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes.clone())).unwrap();
+    assert_eq!(book.sheet_names(), ["Donations", "Letters", "Partners"]);
+    let donations = book.worksheet_range("Donations").unwrap();
+    let rows: Vec<&[Data]> = donations.rows().collect();
+    let head = |name: &str| rows[0].iter().position(|c| c == &Data::String(name.into())).unwrap();
+    // The second row is the HXL hashtags.
+    assert_eq!(rows[1][0], Data::String("#meta+id".into()));
+    assert_eq!(rows[1][head("CNY")], Data::String("#value+c_cny".into()));
+    assert_eq!(rows[1][head("Recipients")], Data::String("#org+name+receiver".into()));
+    // Typed cells: ids and names are text, amounts numbers, dates dates.
+    let mantova = rows.iter().find(|r| r[0] == Data::String("D-1".into())).unwrap();
+    assert_eq!(mantova[head("CNY")], Data::Float(38500.5));
+    assert_eq!(mantova[head("Declared value")], Data::Float(38500.5));
+    assert!(matches!(mantova[head("Date")], Data::DateTime(_)), "{:?}", mantova[head("Date")]);
+    assert_eq!(mantova[head("Recipients")], Data::String("Mantova (IT)".into()));
+    let partners = book.worksheet_range("Partners").unwrap();
+    assert_eq!(partners.rows().nth(1).unwrap()[0], Data::String("#meta+id".into()));
+    // The two heading rows are frozen: the sheet's pane splits below them.
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut xml = String::new();
+    zip.by_name("xl/worksheets/sheet1.xml").unwrap().read_to_string(&mut xml).unwrap();
+    assert!(xml.contains(r#"ySplit="2""#) && xml.contains(r#"state="frozen""#), "{xml:.600}");
+    // Without hxl, one heading row, frozen.
+    let r = export(&bot, "/export xlsx donations");
+    let mut book: Xlsx<_> = Xlsx::new(std::io::Cursor::new(r.attachments[0].bytes.clone())).unwrap();
+    let range = book.worksheet_range_at(0).unwrap().unwrap();
+    assert_eq!(range.rows().nth(1).unwrap()[0], Data::String("D-2".into()), "oldest first, no hashtag row");
+}
+
+#[test]
+fn amity_export_writes_the_same_files_from_a_terminal() {
+    let bot = ledger();
+    let out = tempfile::tempdir().unwrap();
+    let run = amity()
+        .args(["export", "--db"])
+        .arg(&bot.db)
+        .arg("--out")
+        .arg(out.path())
+        .args(["csv", "hxl", "donations", "2020"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&run.stdout);
+    assert!(run.status.success(), "{stdout}{}", String::from_utf8_lossy(&run.stderr));
+    assert!(stdout.contains("Donations: 2") && stdout.contains("File saved:"), "{stdout}");
+    let files: Vec<_> = std::fs::read_dir(out.path()).unwrap().map(|e| e.unwrap().path()).collect();
+    assert_eq!(files.len(), 1, "{files:?}");
+    let text = std::fs::read_to_string(&files[0]).unwrap();
+    assert!(text.lines().nth(1).unwrap().starts_with("#meta+id,#date,"), "{text}");
+    // A directory that is not there: one line, status 1, nothing written.
+    let bad =
+        amity().args(["export", "--db"]).arg(&bot.db).args(["--out", "/nonexistent/amity", "xlsx"]).output().unwrap();
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("not a directory"));
+    // A malformed export: the reason, status 2.
+    let bad = amity().args(["export", "--db"]).arg(&bot.db).arg("--out").arg(out.path()).arg("pdf").output().unwrap();
+    assert_eq!(bad.status.code(), Some(2), "{}", String::from_utf8_lossy(&bad.stdout));
+}
