@@ -54,3 +54,28 @@ digest-scheduler-recovered = The digest scheduler runs again (after { $n_failure
         [one] one failure
        *[other] { $n_failures } failures in a row
     }); digests due meanwhile are being sent.
+
+# Charts on demand (/chart).
+help-chart = a chart of the donations, as a picture — /chart donations by country 2020
+usage-chart = /chart donations by country [PERIOD], /chart donations over time [PERIOD], /chart items [PERIOD] — e.g. /chart items 2020
+err-chart-which = Which chart? /chart donations by country, /chart donations over time or /chart items, with a period if you like, e.g. /chart items 2020
+err-chart-unknown = “{ $input }” is not a chart I can draw. Choose /chart donations by country, /chart donations over time or /chart items, e.g. /chart donations by country 2020
+chart-over-time = Cumulative declared value, { $period } (CNY)
+chart-items = Items given, { $period }
+chart-caption-by-country = declared value of { $money } to { $n_countries ->
+        [one] one country
+       *[other] { $n_countries } countries
+    } (a donation shared by several countries is split evenly); { $audience }
+chart-caption-over-time = { $money } declared in all, month by month over { $n_months ->
+        [one] one month
+       *[other] { $n_months } months
+    }; { $audience }
+chart-caption-items = { $n_kinds ->
+        [one] the one kind of item
+       *[other] the { $n_shown } largest of { $n_kinds } kinds of items
+    }, quantities as logged (each unit apart); { $audience }
+chart-audience-public = public records only.
+chart-audience-staff = internal records included.
+chart-nothing-valued = No valued donations { $period }: nothing to draw. /donations lists what was given.
+chart-nothing-items = No items given { $period }: nothing to draw.
+chart-failed = The chart could not be drawn ({ $error }).

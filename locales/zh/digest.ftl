@@ -39,3 +39,19 @@ digest-send-skipped = { $period }没有新内容：摘要“{ $name }”跳过�
 digest-failed-report = 摘要“{ $name }”（{ $from } 至 { $to }）发往 { $target }，尝试 { $n_attempts } 次后仍未发出：{ $reason }。已记录为失败；可用 /摘要 发送 { $name } 重试。
 digest-scheduler-failed = 摘要调度器出错：{ $reason }。amity 将在 { $seconds } 秒后重新启动它，并持续重试（间隔逐次加长，最长 10 分钟）；期间到期的摘要会在它恢复后发送。恢复时会再通知您。
 digest-scheduler-recovered = 摘要调度器已恢复运行（此前连续失败 { $n_failures } 次）；期间到期的摘要正在发送。
+
+# 图表（/图表）。
+help-chart = 捐赠图表（图片） —— /图表 捐赠 按国家 2020
+usage-chart = /图表 捐赠 按国家 [时间段]、/图表 捐赠 按时间 [时间段]、/图表 物资 [时间段] —— 例如 /图表 物资 2020
+err-chart-which = 哪种图表？/图表 捐赠 按国家、/图表 捐赠 按时间 或 /图表 物资，可加时间段，例如 /图表 物资 2020
+err-chart-unknown = 无法绘制“{ $input }”。请选择 /图表 捐赠 按国家、/图表 捐赠 按时间 或 /图表 物资，例如 /图表 捐赠 按国家 2020
+chart-over-time = 捐赠累计价值，{ $period }（人民币）
+chart-items = 捐赠物资，{ $period }
+chart-caption-by-country = 向 { $n_countries } 个国家捐赠，价值 { $money }（多国共享的捐赠平均分摊）；{ $audience }
+chart-caption-over-time = 共 { $money }，按月累计，{ $n_months } 个月；{ $audience }
+chart-caption-items = { $n_kinds } 种物资中数量最多的 { $n_shown } 种，按记录的数量（单位分开）；{ $audience }
+chart-audience-public = 仅含公开记录。
+chart-audience-staff = 含内部记录。
+chart-nothing-valued = { $period }没有估值的捐赠，无可绘制。/捐赠 列出所捐物资。
+chart-nothing-items = { $period }没有捐赠物资，无可绘制。
+chart-failed = 无法绘制图表（{ $error }）。

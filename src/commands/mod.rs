@@ -4,6 +4,7 @@
 
 mod add;
 mod admin;
+mod chart;
 mod digest;
 mod export;
 mod fields;

@@ -1,7 +1,7 @@
 //! The command table: every command's names (English and Chinese), who may use it, whether it writes,
 //! and its handler. `/help` is generated from this table, so it always matches what exists.
 
-use super::{ChatKind, CmdError, CmdResult, Ctx, add, admin, digest, export, logging, reading, reported};
+use super::{ChatKind, CmdError, CmdResult, Ctx, add, admin, chart, digest, export, logging, reading, reported};
 use crate::domain::Role;
 use crate::render::{Outcome, Reply};
 
@@ -38,6 +38,7 @@ pub static COMMANDS: &[CommandSpec] = &[
     cmd!("countries", ["国家"], [], Everyone, false, reading::countries),
     cmd!("search", ["搜索"], ["find"], Everyone, false, reading::search),
     cmd!("reported", ["报道", "报道数字"], ["figures"], Everyone, false, reported::reported),
+    cmd!("chart", ["图表"], ["charts"], Everyone, false, chart::chart),
     cmd!("lang", ["语言"], ["language"], Everyone, false, admin::lang),
     cmd!("add", ["添加"], ["new"], Staff, true, add::start),
     cmd!("donation", ["记捐赠"], [], Staff, true, logging::donation),

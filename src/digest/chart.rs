@@ -81,20 +81,33 @@ fn font(size: u32) -> TextStyle<'static> {
 type Area<'a> = DrawingArea<BitMapBackend<'a>, plotters::coord::Shift>;
 
 fn draw_bars(area: &Area<'_>, d: &ChartData) -> Result<(), String> {
+    let lang = d.lang;
+    draw_bar_rows(area, &d.by_country_title, &d.by_country, &d.empty_label, &|v| axis_money(v, lang))
+}
+
+/// Horizontal bars, one a row, each with its label and its value written by `value`.
+fn draw_bar_rows(
+    area: &Area<'_>,
+    title: &str,
+    rows: &[(String, f64)],
+    empty_label: &str,
+    value: &dyn Fn(f64) -> String,
+) -> Result<(), String> {
     let e = |x: plotters::drawing::DrawingAreaErrorKind<_>| x.to_string();
     let (w, h) = area.dim_in_pixel();
-    area.draw(&Text::new(d.by_country_title.clone(), (24, 14), font(22))).map_err(e)?;
-    if d.by_country.is_empty() {
-        area.draw(&Text::new(d.empty_label.clone(), (24, 70), font(18).color(&RGBColor(110, 110, 110)))).map_err(e)?;
+    area.draw(&Text::new(title.to_string(), (24, 14), font(22))).map_err(e)?;
+    if rows.is_empty() {
+        area.draw(&Text::new(empty_label.to_string(), (24, 70), font(18).color(&RGBColor(110, 110, 110))))
+            .map_err(e)?;
         return Ok(());
     }
-    let max = d.by_country.iter().map(|(_, v)| *v).fold(0.0, f64::max).max(1.0);
+    let max = rows.iter().map(|(_, v)| *v).fold(0.0, f64::max).max(1.0);
     let top = 56i32;
-    let row = ((h as i32 - top - 16) / d.by_country.len() as i32).clamp(14, 36);
+    let row = ((h as i32 - top - 16) / rows.len() as i32).clamp(14, 36);
     let label_w = 230i32;
     let bar_max = w as i32 - label_w - 150;
     let color = RGBColor(46, 110, 180);
-    for (i, (name, v)) in d.by_country.iter().enumerate() {
+    for (i, (name, v)) in rows.iter().enumerate() {
         let y = top + i as i32 * row;
         let label: String = if name.chars().count() > 22 {
             format!("{}…", name.chars().take(21).collect::<String>())
@@ -105,25 +118,29 @@ fn draw_bars(area: &Area<'_>, d: &ChartData) -> Result<(), String> {
         let len = ((v / max) * bar_max as f64).round() as i32;
         area.draw(&Rectangle::new([(label_w, y + 3), (label_w + len.max(1), y + row - 3)], color.filled()))
             .map_err(e)?;
-        area.draw(&Text::new(axis_money(*v, d.lang), (label_w + len + 8, y + row / 2 - 9), font(15))).map_err(e)?;
+        area.draw(&Text::new(value(*v), (label_w + len + 8, y + row / 2 - 9), font(15))).map_err(e)?;
     }
     Ok(())
 }
 
 fn draw_cumulative(area: &Area<'_>, d: &ChartData) -> Result<(), String> {
+    draw_line(area, &d.cumulative_title, &d.cumulative, d.lang)
+}
+
+/// A line over months (with the area under it shaded), money on the y axis.
+fn draw_line(area: &Area<'_>, title: &str, points: &[(String, f64)], lang: Lang) -> Result<(), String> {
     let e = |x: plotters::drawing::DrawingAreaErrorKind<_>| x.to_string();
-    let n = d.cumulative.len().max(1);
-    let max = d.cumulative.iter().map(|(_, v)| *v).fold(0.0, f64::max).max(1.0) * 1.08;
+    let n = points.len().max(1);
+    let max = points.iter().map(|(_, v)| *v).fold(0.0, f64::max).max(1.0) * 1.08;
     let mut chart = ChartBuilder::on(area)
-        .caption(d.cumulative_title.clone(), font(22))
+        .caption(title, font(22))
         .margin(18)
         .margin_right(44)
         .x_label_area_size(36)
         .y_label_area_size(80)
         .build_cartesian_2d(0usize..n.saturating_sub(1).max(1), 0f64..max)
         .map_err(e)?;
-    let months: Vec<String> = d.cumulative.iter().map(|(m, _)| m.clone()).collect();
-    let lang = d.lang;
+    let months: Vec<String> = points.iter().map(|(m, _)| m.clone()).collect();
     chart
         .configure_mesh()
         .light_line_style(RGBColor(235, 235, 235))
@@ -136,12 +153,50 @@ fn draw_cumulative(area: &Area<'_>, d: &ChartData) -> Result<(), String> {
         .map_err(e)?;
     let color = RGBColor(200, 80, 40);
     chart
-        .draw_series(AreaSeries::new(d.cumulative.iter().enumerate().map(|(i, (_, v))| (i, *v)), 0.0, color.mix(0.15)))
+        .draw_series(AreaSeries::new(points.iter().enumerate().map(|(i, (_, v))| (i, *v)), 0.0, color.mix(0.15)))
         .map_err(e)?;
     chart
-        .draw_series(LineSeries::new(d.cumulative.iter().enumerate().map(|(i, (_, v))| (i, *v)), color.stroke_width(3)))
+        .draw_series(LineSeries::new(points.iter().enumerate().map(|(i, (_, v))| (i, *v)), color.stroke_width(3)))
         .map_err(e)?;
     Ok(())
+}
+
+/// One chart on its own, for `/chart`: bars (money or quantities) or a line over months.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Single {
+    /// (label, value), largest first; `money`: values are CNY (else counts).
+    Bars { rows: Vec<(String, f64)>, money: bool },
+    /// (YYYY-MM, CNY), oldest first.
+    Line { points: Vec<(String, f64)> },
+}
+
+/// The most height of a single chart (the width is [`WIDTH`]).
+pub const SINGLE_HEIGHT: u32 = 520;
+
+/// Draws one chart with its title and returns the PNG bytes.
+pub fn render_single(lang: Lang, title: &str, what: &Single) -> Result<Vec<u8>, String> {
+    font_ready()?;
+    // Bars take the height their rows need (a few rows are not a tall empty picture).
+    let height = match what {
+        Single::Bars { rows, .. } => (80 + 36 * rows.len() as u32).clamp(200, SINGLE_HEIGHT),
+        Single::Line { .. } => SINGLE_HEIGHT,
+    };
+    let mut buf = vec![255u8; (WIDTH * height * 3) as usize];
+    {
+        let root = BitMapBackend::with_buffer(&mut buf, (WIDTH, height)).into_drawing_area();
+        root.fill(&WHITE).map_err(|x| x.to_string())?;
+        match what {
+            Single::Bars { rows, money } => {
+                let fmt = |v: f64| {
+                    if *money { axis_money(v, lang) } else { crate::domain::money::fmt_int(v.round() as i128) }
+                };
+                draw_bar_rows(&root, title, rows, "", &fmt)?
+            }
+            Single::Line { points } => draw_line(&root, title, points, lang)?,
+        }
+        root.present().map_err(|x| x.to_string())?;
+    }
+    encode_png(&buf, WIDTH, height)
 }
 
 /// Draws the chart and returns the PNG bytes.
