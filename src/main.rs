@@ -85,6 +85,14 @@ enum Command {
         /// Where to write the copy (must not exist).
         out: PathBuf,
     },
+    /// Replace the database with a backup, after checking it; the database replaced is kept beside it
+    /// as a dated copy. Refused while amity serve runs on the database.
+    Restore {
+        #[command(flatten)]
+        common: Common,
+        /// The backup to restore (e.g. one made by `amity backup`).
+        file: PathBuf,
+    },
     /// Check a configuration file and exit.
     CheckConfig {
         #[arg(long)]
@@ -278,6 +286,25 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             let cfg = load_config(&common, None)?;
             let pages = amity::store::backup(&cfg.database.path, &out)?;
             println!("backed up {} to {} ({pages} pages, integrity ok)", cfg.database.path.display(), out.display());
+        }
+        Command::Restore { common, file } => {
+            let cfg = load_config(&common, None)?;
+            let db = &cfg.database.path;
+            let stamp = chrono::Local::now().format("%Y%m%d-%H%M%S");
+            let mut kept = db.as_os_str().to_owned();
+            kept.push(format!(".before-restore-{stamp}"));
+            let kept = PathBuf::from(kept);
+            let done = amity::store::restore(&file, db, &kept).map_err(|e| anyhow::anyhow!(e))?;
+            println!(
+                "restored {} into {} ({} pages, schema {}, integrity ok)",
+                file.display(),
+                db.display(),
+                done.pages,
+                done.schema
+            );
+            if let Some(k) = done.kept {
+                println!("the database it replaced is kept as {}", k.display());
+            }
         }
         Command::CheckConfig { config } => {
             let cfg = Config::load(&config)?;

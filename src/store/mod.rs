@@ -512,6 +512,122 @@ pub fn backup(from: &Path, to: &Path) -> Result<i32> {
     Ok(pages)
 }
 
+/// The file beside a database that `amity serve` holds locked while it runs (see [`ServeLock`]).
+pub fn serve_lock_path(db: &Path) -> std::path::PathBuf {
+    let mut s = db.as_os_str().to_owned();
+    s.push(".serve-lock");
+    std::path::PathBuf::from(s)
+}
+
+/// `amity serve`'s claim on its database: an exclusive lock on [`serve_lock_path`] for as long as it
+/// runs (the operating system releases it when the process ends, however it ends). `amity restore`
+/// refuses to replace a database whose lock is held.
+#[derive(Debug)]
+pub struct ServeLock {
+    _file: std::fs::File,
+}
+
+impl ServeLock {
+    pub fn take(db: &Path) -> std::result::Result<ServeLock, String> {
+        let path = serve_lock_path(db);
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&path)
+            .map_err(|e| format!("{}: {e}", path.display()))?;
+        match file.try_lock() {
+            Ok(()) => Ok(ServeLock { _file: file }),
+            Err(std::fs::TryLockError::WouldBlock) => {
+                Err(format!("another amity serve is running on {} (it holds {})", db.display(), path.display()))
+            }
+            Err(std::fs::TryLockError::Error(e)) => Err(format!("{}: {e}", path.display())),
+        }
+    }
+}
+
+/// What [`restore`] did.
+#[derive(Debug)]
+pub struct Restored {
+    pub pages: i32,
+    /// Where the database it replaced was kept (None when there was none).
+    pub kept: Option<std::path::PathBuf>,
+    pub schema: i64,
+}
+
+/// Checks that `file` is a sound amity database this amity can open: SQLite at all, `integrity_check`
+/// ok, amity's tables, a schema not newer than this binary's. Returns its schema version.
+pub fn check_backup(file: &Path) -> std::result::Result<i64, String> {
+    let name = file.display();
+    if !file.is_file() {
+        return Err(format!("{name}: no such file"));
+    }
+    let conn = Connection::open_with_flags(file, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+        .map_err(|e| format!("{name}: not a database ({e})"))?;
+    let check: String = conn
+        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+        .map_err(|e| format!("{name}: not an SQLite database ({e})"))?;
+    if check != "ok" {
+        let check = check.lines().map(str::trim).filter(|l| !l.is_empty()).take(3).collect::<Vec<_>>().join("; ");
+        return Err(format!("{name}: the file is damaged (integrity_check: {check})"));
+    }
+    let tables: i64 = conn
+        .query_row(
+            "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name IN ('schema_migrations', 'donations', 'partners', 'changes')",
+            [],
+            |r| r.get(0),
+        )
+        .map_err(|e| format!("{name}: {e}"))?;
+    if tables < 4 {
+        return Err(format!("{name}: an SQLite database, but not amity's (no ledger tables)"));
+    }
+    let version: i64 = conn
+        .query_row("SELECT COALESCE(MAX(version), 0) FROM schema_migrations", [], |r| r.get(0))
+        .map_err(|e| format!("{name}: {e}"))?;
+    let known = MIGRATIONS.last().map_or(0, |m| m.0);
+    if version > known {
+        return Err(format!(
+            "{name}: its schema is version {version}, newer than this amity's ({known}); restore it with a newer amity"
+        ));
+    }
+    Ok(version)
+}
+
+/// Replaces the database at `db` with the backup `file`, after checking the backup
+/// ([`check_backup`]) and keeping the database it replaces as `kept` (a checked copy). Refused while
+/// `amity serve` holds the database. The copy goes in through SQLite's online backup, so another
+/// process reading the file meanwhile sees the old database or the new one, never a mix; the result
+/// is migrated to this amity's schema and checked again.
+pub fn restore(file: &Path, db: &Path, kept: &Path) -> std::result::Result<Restored, String> {
+    check_backup(file)?;
+    let _lock = ServeLock::take(db).map_err(|e| format!("{e}; stop it before restoring"))?;
+    let had = db.exists();
+    if had {
+        backup(db, kept).map_err(|e| format!("keeping the current database as {}: {e}", kept.display()))?;
+    }
+    let src =
+        Connection::open_with_flags(file, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY).map_err(|e| e.to_string())?;
+    let mut dst = Connection::open(db).map_err(|e| format!("{}: {e}", db.display()))?;
+    dst.busy_timeout(std::time::Duration::from_secs(10)).map_err(|e| e.to_string())?;
+    let pages = {
+        let b = rusqlite::backup::Backup::new(&src, &mut dst).map_err(|e| e.to_string())?;
+        b.run_to_completion(256, std::time::Duration::from_millis(5), None).map_err(|e| e.to_string())?;
+        b.progress().pagecount
+    };
+    drop(dst);
+    let store = Store::open(db).map_err(|e| format!("the restored database does not open: {e}"))?;
+    let check: String =
+        store.conn().query_row("PRAGMA integrity_check", [], |r| r.get(0)).map_err(|e| e.to_string())?;
+    if check != "ok" {
+        return Err(format!("the restored database failed its integrity check: {check}"));
+    }
+    Ok(Restored {
+        pages,
+        kept: had.then(|| kept.to_path_buf()),
+        schema: store.schema_version().map_err(|e| e.to_string())?,
+    })
+}
+
 /// What a write transaction did.
 #[derive(Debug)]
 pub enum WriteOutcome<T> {

@@ -35,6 +35,8 @@ pub fn serve(core: Core, cfg: &Config) -> anyhow::Result<()> {
             "nothing to serve (no bot token: set TELOXIDE_TOKEN or [telegram] token_file to serve Telegram; set [matrix] homeserver and user, or AMITY_MATRIX_HOMESERVER and AMITY_MATRIX_USER, to serve Matrix; both may run side by side)"
         );
     }
+    // Held while serving: `amity restore` refuses to replace the database under a running bot.
+    let _lock = crate::store::ServeLock::take(&cfg.database.path).map_err(|e| anyhow::anyhow!(e))?;
     let core = Arc::new(core);
     telegram::runtime()?.block_on(async move {
         let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);

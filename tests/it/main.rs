@@ -8,6 +8,7 @@
 mod common;
 
 mod add_dialogue;
+mod backup;
 mod chart;
 mod cli;
 mod commands;
