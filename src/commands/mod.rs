@@ -220,6 +220,12 @@ impl Core {
         Ok(Core { cfg, tz, store: Mutex::new(store), clock: Arc::new(Utc::now) })
     }
 
+    /// Claims the database for `amity serve` for as long as the value lives: a second `serve`, or an
+    /// `amity restore`, on the same database is refused meanwhile (see `store::ServeLock`).
+    pub fn hold_for_serving(&self) -> Result<crate::store::ServeLock, String> {
+        crate::store::ServeLock::take(&self.cfg.database.path)
+    }
+
     /// Replaces the clock (tests).
     pub fn set_clock(&mut self, clock: Clock) {
         self.clock = clock;

@@ -36,7 +36,7 @@ pub fn serve(core: Core, cfg: &Config) -> anyhow::Result<()> {
         );
     }
     // Held while serving: `amity restore` refuses to replace the database under a running bot.
-    let _lock = crate::store::ServeLock::take(&cfg.database.path).map_err(|e| anyhow::anyhow!(e))?;
+    let _lock = core.hold_for_serving().map_err(|e| anyhow::anyhow!(e))?;
     let core = Arc::new(core);
     telegram::runtime()?.block_on(async move {
         let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
