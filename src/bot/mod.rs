@@ -6,12 +6,13 @@
 //! that wake at the stop signal, and store work off the async threads ([`blocking`]).
 //!
 //! Beside the bot, [`digests`] runs the scheduled digests through whichever `DigestSender` a
-//! transport supplies.
+//! transport supplies, and [`backups`] the scheduled copies of the database.
 //!
 //! A transport (`transport::telegram`, Matrix next) supplies a [`Handler`]: how to find an event's
 //! chat and id, how to handle it to the end, what to say after a panic. It reaches the ledger only
 //! through [`Core`] and this module.
 
+pub mod backups;
 pub mod digest_cli;
 pub mod digests;
 pub mod inbox;

@@ -226,6 +226,12 @@ impl Core {
         crate::store::ServeLock::take(&self.cfg.database.path)
     }
 
+    /// Copies the database into `dir` (SQLite online backup, checked), then deletes the oldest copies
+    /// there beyond `keep`. Says what it did.
+    pub fn backup_into(&self, dir: &std::path::Path, keep: u32) -> Result<String, String> {
+        crate::store::backups::backup_into(&self.cfg.database.path, dir, keep)
+    }
+
     /// Replaces the clock (tests).
     pub fn set_clock(&mut self, clock: Clock) {
         self.clock = clock;

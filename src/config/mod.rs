@@ -24,6 +24,7 @@ pub struct Config {
     pub rates: RatesCfg,
     pub telegram: telegram::TelegramCfg,
     pub matrix: matrix::MatrixCfg,
+    pub backup: BackupCfg,
     /// `[[digest]]` tables: scheduled summaries (see `digest::spec`).
     #[serde(rename = "digest")]
     pub digests: Vec<digest::DigestCfg>,
@@ -75,6 +76,32 @@ pub struct ReplyCfg {
     pub max_list_items: usize,
     /// Most records of one kind in one `/export` file (more: the reply asks for a shorter period).
     pub max_export_rows: usize,
+}
+
+/// `[backup]`: copies of the database that `amity serve` takes on a schedule, each checked.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct BackupCfg {
+    /// The directory the copies go to (`amity-YYYYMMDD-HHMMSS.db`); none: no scheduled backups.
+    pub dir: Option<PathBuf>,
+    /// How often: from "10m" to "30d", e.g. "1d". The first copy is taken at start when the newest
+    /// one in `dir` is older than this.
+    pub every: String,
+    /// How many copies are kept in `dir`; older ones (by name) are deleted after a good copy.
+    pub keep: u32,
+}
+
+impl Default for BackupCfg {
+    fn default() -> Self {
+        BackupCfg { dir: None, every: "1d".into(), keep: 14 }
+    }
+}
+
+impl BackupCfg {
+    /// The schedule, when backups are configured (checked by `Config::check`).
+    pub fn every(&self) -> Option<std::time::Duration> {
+        self.dir.as_ref().and(crate::domain::time::parse_duration(&self.every))
+    }
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -165,6 +192,18 @@ impl Config {
         if self.reply.max_list_items == 0 {
             bail!("reply.max_list_items must be at least 1");
         }
+        if self.backup.dir.is_some() {
+            let every = crate::domain::time::parse_duration(&self.backup.every);
+            if !every.is_some_and(|d| (600..=30 * 86_400).contains(&d.as_secs())) {
+                bail!(
+                    "backup.every {:?} must be a duration from \"10m\" to \"30d\", e.g. every = \"1d\"",
+                    self.backup.every
+                );
+            }
+            if !(1..=1000).contains(&self.backup.keep) {
+                bail!("backup.keep must be from 1 to 1000 (copies), e.g. keep = 14");
+            }
+        }
         if !(1..=3660).contains(&self.rates.stale_after_days) {
             bail!("rates.stale_after_days must be from 1 to 3660 (days), e.g. 31");
         }
@@ -201,6 +240,13 @@ impl Config {
                 }
             }
             Err(e) => bail!("database.path {}: {}", db.display(), io_problem(&e)),
+        }
+        if let Some(dir) = &self.backup.dir {
+            match std::fs::metadata(dir) {
+                Ok(m) if m.is_dir() => {}
+                Ok(_) => bail!("backup.dir {} is not a directory", dir.display()),
+                Err(e) => bail!("backup.dir {}: {}; create it first", dir.display(), io_problem(&e)),
+            }
         }
         self.telegram.check_files()?;
         self.matrix.check_files()

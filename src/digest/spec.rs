@@ -262,32 +262,8 @@ pub fn specs(cfg: &crate::Config) -> anyhow::Result<Vec<DigestSpec>> {
 /// The longest `retry_for`: a week (a weekly digest retried longer would overlap the next one).
 pub const MAX_RETRY_FOR: Duration = Duration::from_secs(7 * 86_400);
 
-/// `90s`, `30m`, `6h`, `2d` (a number and a unit), more than zero. None when malformed, zero, or
-/// too large for a number of seconds (never an overflow).
-pub fn parse_duration(s: &str) -> Option<Duration> {
-    let (n, unit) = split_duration(s)?;
-    let n: u64 = n.parse().ok()?;
-    let secs = n.checked_mul(unit)?;
-    (secs > 0).then(|| Duration::from_secs(secs))
-}
-
-/// The digits and the unit's seconds.
-fn split_duration(s: &str) -> Option<(&str, u64)> {
-    let s = s.trim();
-    let split = s.find(|c: char| !c.is_ascii_digit())?;
-    let (n, unit) = s.split_at(split);
-    if n.is_empty() {
-        return None;
-    }
-    let unit = match unit.trim() {
-        "s" => 1,
-        "m" | "min" => 60,
-        "h" => 3600,
-        "d" => 86_400,
-        _ => return None,
-    };
-    Some((n, unit))
-}
+pub use crate::domain::time::parse_duration;
+use crate::domain::time::split_duration;
 
 #[cfg(test)]
 mod tests {

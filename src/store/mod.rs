@@ -6,6 +6,7 @@
 //! [`Store::memo_get`]); a transport's bookkeeping (inbox, button keys) commits without a disk sync of
 //! its own ([`Store::bookkeeping`]), synced by the next ledger write or [`sync_wal`].
 
+pub mod backups;
 pub mod dialogues;
 pub mod digests;
 pub mod history;

@@ -40,6 +40,16 @@ pub fn serve(core: Core, cfg: &Config) -> anyhow::Result<()> {
     let core = Arc::new(core);
     telegram::runtime()?.block_on(async move {
         let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+        let backups = match (&cfg.backup.dir, cfg.backup.every()) {
+            (Some(dir), Some(every)) => Some(tokio::spawn(crate::bot::backups::run(
+                core.clone(),
+                dir.clone(),
+                every,
+                cfg.backup.keep,
+                stop_rx.clone(),
+            ))),
+            _ => None,
+        };
         tokio::spawn(async move {
             telegram::shutdown_signal().await;
             let _ = stop_tx.send(true);
@@ -80,6 +90,10 @@ pub fn serve(core: Core, cfg: &Config) -> anyhow::Result<()> {
                     tasks.abort_all();
                 }
             }
+        }
+        // The transports are done: no copy is started any more (one under way finishes on its thread).
+        if let Some(b) = backups {
+            b.abort();
         }
         match first_error {
             Some(e) => Err(e),

@@ -129,3 +129,50 @@ async fn sigterm_finishes_in_flight_work_confirms_the_offset_and_exits_0() {
     );
     assert!(fake.unconfirmed().is_empty());
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn serve_takes_a_checked_backup_at_start_and_keeps_only_the_newest() {
+    let s = prepare();
+    let backups = s.dir.path().join("backups");
+    std::fs::create_dir(&backups).unwrap();
+    // Three old copies and a file that is not one.
+    for old in ["amity-20200101-000000.db", "amity-20200102-000000.db", "amity-20200103-000000.db", "notes.txt"] {
+        std::fs::write(backups.join(old), b"old").unwrap();
+    }
+    let mut text = std::fs::read_to_string(&s.config).unwrap();
+    text.push_str(&format!("[backup]\ndir = {:?}\nevery = \"1d\"\nkeep = 2\n", backups.to_str().unwrap()));
+    std::fs::write(&s.config, text).unwrap();
+    let fake = Fake::start().await;
+    let mut bot = serve(&s, &fake, "serve.log");
+    // The newest copy is years old: one is taken at start, and the oldest beyond two are deleted.
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    let names = loop {
+        let mut names: Vec<String> = std::fs::read_dir(&backups)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        if names.len() == 3 && !names.contains(&"amity-20200102-000000.db".to_string()) {
+            break names;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no backup taken: {names:?}\n{}",
+            std::fs::read_to_string(s.dir.path().join("serve.log")).unwrap()
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    assert_eq!(&names[0], "amity-20200103-000000.db", "{names:?}");
+    assert!(names[1].starts_with("amity-20") && names[1] != names[0], "{names:?}");
+    assert_eq!(&names[2], "notes.txt");
+    // The new copy is a sound amity database with the staff member added before the start.
+    let copy = backups.join(&names[1]);
+    let check: String =
+        rusqlite::Connection::open(&copy).unwrap().query_row("PRAGMA integrity_check", [], |r| r.get(0)).unwrap();
+    assert_eq!(check, "ok");
+    assert_eq!(count(&copy, "SELECT COUNT(*) FROM staff"), 1);
+    Command::new("kill").args(["-TERM", &bot.id().to_string()]).status().unwrap();
+    assert!(bot.wait().unwrap().success());
+    let log = std::fs::read_to_string(s.dir.path().join("serve.log")).unwrap();
+    assert!(log.contains("scheduled backup:") && log.contains("integrity ok"), "{log}");
+}

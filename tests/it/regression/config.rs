@@ -323,3 +323,28 @@ fn an_update_id_seen_longer_ago_than_the_retention_is_answered_not_dropped() {
         assert!(err.contains("database.keep_update_ids_hours") && err.contains("25") && err.contains("168"), "{err}");
     }
 }
+
+/// `[backup]` is checked like every other setting: a directory that exists, a bounded schedule and
+/// number of copies, each error one line naming the key and an example.
+#[test]
+fn a_backup_section_is_checked_before_serve_starts() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("backups")).unwrap();
+    for (section, expect) in [
+        ("[backup]\ndir = \"no-such-dir\"\n", "backup.dir"),
+        ("[backup]\ndir = \"backups\"\nevery = \"1m\"\n", "backup.every"),
+        ("[backup]\ndir = \"backups\"\nevery = \"31d\"\n", "backup.every"),
+        ("[backup]\ndir = \"backups\"\nevery = \"soon\"\n", "backup.every"),
+        ("[backup]\ndir = \"backups\"\nkeep = 0\n", "backup.keep"),
+        ("[backup]\ndir = \"backups\"\nevry = \"1d\"\n", "evry"),
+    ] {
+        let (code, err) = check_config(dir.path(), &format!("[database]\npath = \"amity.db\"\n{section}"));
+        assert_eq!(code, Some(1), "{section}: {err}");
+        assert!(err.contains(expect) && err.trim().lines().count() == 1, "{section}: {err}");
+    }
+    let (code, err) = check_config(
+        dir.path(),
+        "[database]\npath = \"amity.db\"\n[backup]\ndir = \"backups\"\nevery = \"6h\"\nkeep = 30\n",
+    );
+    assert_eq!(code, Some(0), "{err}");
+}
