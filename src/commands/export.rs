@@ -126,14 +126,7 @@ enum Format {
 }
 
 /// The kinds of record, in the order of an export of everything.
-const KINDS: [RecordKind; 6] = [
-    RecordKind::Donation,
-    RecordKind::Letter,
-    RecordKind::Event,
-    RecordKind::Reception,
-    RecordKind::Partner,
-    RecordKind::Reported,
-];
+const KINDS: [RecordKind; 6] = RecordKind::ALL;
 
 fn parse_kind(word: &str) -> Option<RecordKind> {
     Some(match word.to_lowercase().as_str() {
