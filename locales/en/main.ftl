@@ -231,19 +231,27 @@ recipients-country = { $count } { $count ->
     } directly (no partner named)
 letters-none = No letters.
 letters-sent-summary = Sent: { $count ->
-        [one] one letter
-       *[other] { $count } letters
-    } to { $n_partners ->
-        [one] one partner
-       *[other] { $n_partners } partners
-    }.
+        [0] none.
+        [one] one letter to { $n_partners ->
+            [one] one partner
+           *[other] { $n_partners } partners
+        }.
+       *[other] { $count } letters to { $n_partners ->
+            [one] one partner
+           *[other] { $n_partners } partners
+        }.
+    }
 letters-received-summary = Received: { $count ->
-        [one] one letter
-       *[other] { $count } letters
-    } from { $n_partners ->
-        [one] one partner
-       *[other] { $n_partners } partners
-    }.
+        [0] none.
+        [one] one letter from { $n_partners ->
+            [one] one partner
+           *[other] { $n_partners } partners
+        }.
+       *[other] { $count } letters from { $n_partners ->
+            [one] one partner
+           *[other] { $n_partners } partners
+        }.
+    }
 events-none = No events.
 events-summary = { $count ->
         [one] One event

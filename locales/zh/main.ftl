@@ -183,8 +183,14 @@ recipients-organization = { $count } 个国际组织
 recipients-embassy = { $count } 个使馆
 recipients-country = { $count } 个国家（未指定伙伴）
 letters-none = 没有信函。
-letters-sent-summary = 发出：{ $count } 封，致 { $n_partners } 个伙伴。
-letters-received-summary = 收到：{ $count } 封，来自 { $n_partners } 个伙伴。
+letters-sent-summary = 发出：{ $count ->
+        [0] 无。
+       *[other] { $count } 封，致 { $n_partners } 个伙伴。
+    }
+letters-received-summary = 收到：{ $count ->
+        [0] 无。
+       *[other] { $count } 封，来自 { $n_partners } 个伙伴。
+    }
 events-none = 没有活动。
 events-summary = 共 { $count } 场活动（{ $kinds }），参与方来自 { $n_countries } 个国家。
 receptions-none = 没有接待。
