@@ -39,8 +39,8 @@ macro_rules! ftl_files {
     };
 }
 
-const EN: &[(&str, &str)] = ftl_files!("en": "main.ftl", "country.ftl", "money.ftl", "period.ftl", "telegram.ftl", "digest.ftl", "matrix.ftl", "reported.ftl");
-const ZH: &[(&str, &str)] = ftl_files!("zh": "main.ftl", "country.ftl", "money.ftl", "period.ftl", "telegram.ftl", "digest.ftl", "matrix.ftl", "reported.ftl");
+const EN: &[(&str, &str)] = ftl_files!("en": "main.ftl", "country.ftl", "money.ftl", "period.ftl", "telegram.ftl", "digest.ftl", "matrix.ftl", "reported.ftl", "import.ftl");
+const ZH: &[(&str, &str)] = ftl_files!("zh": "main.ftl", "country.ftl", "money.ftl", "period.ftl", "telegram.ftl", "digest.ftl", "matrix.ftl", "reported.ftl", "import.ftl");
 
 type Bundle = FluentBundle<FluentResource>;
 

@@ -54,9 +54,30 @@ enum Command {
         /// The directory the files are written to (default: the current one).
         #[arg(long, default_value = ".")]
         out: std::path::PathBuf,
-        /// What to export, e.g. `xlsx`, `csv donations 2020`, `xlsx hxl`.
-        #[arg(required = true, num_args = 1.., allow_hyphen_values = true)]
+        /// What to export, e.g. `xlsx`, `csv donations 2020`, `xlsx hxl` (options may come before or after).
+        #[arg(required = true, num_args = 1..)]
         what: Vec<String>,
+    },
+    /// Import a spreadsheet (CSV, XLSX) into the ledger: every row, or none when one has a problem.
+    Import {
+        #[command(flatten)]
+        common: Common,
+        /// The file: a CSV (UTF-8 or GB18030; commas, semicolons or tabs) or a workbook (XLSX, XLS, ODS).
+        file: PathBuf,
+        /// What every table holds: donations, letters, events, receptions, partners or reported
+        /// (default: from the sheet's or file's name, else from the headings).
+        #[arg(long)]
+        kind: Option<String>,
+        /// Only this sheet of a workbook.
+        #[arg(long)]
+        sheet: Option<String>,
+        /// Check every row and say what would be written; write nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Create recipients and partners the ledger does not have yet (country from "Name (Country)"
+        /// or a country column).
+        #[arg(long)]
+        create_partners: bool,
     },
     /// Serve Telegram chats (token from TELOXIDE_TOKEN or [telegram] token_file) until SIGTERM or Ctrl-C.
     Serve {
@@ -236,6 +257,50 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             for line in console::save_files(&reply, &out)? {
                 let _ = writeln!(std::io::stdout(), "{line}");
             }
+            if !reply.is_ok() {
+                std::process::exit(2);
+            }
+        }
+        Command::Import { common, file, kind, sheet, dry_run, create_partners } => {
+            let kind = match kind.as_deref() {
+                None => None,
+                Some(k) => Some(amity::commands::import::parse_kind(k).with_context(|| {
+                    format!("--kind {k:?}: not a kind of record (donations, letters, events, receptions, partners, reported)")
+                })?),
+            };
+            let core = open(load_config(&common, None)?)?;
+            let opts = amity::commands::import::Options { kind, sheet, dry_run, create_partners };
+            let name =
+                file.file_name().map_or_else(|| file.display().to_string(), |n| n.to_string_lossy().into_owned());
+            let bar = std::io::stderr().is_terminal().then(|| {
+                let bar = indicatif::ProgressBar::new(0);
+                bar.set_style(
+                    indicatif::ProgressStyle::with_template(
+                        "{msg} [{bar:30}] {percent:>3}% {elapsed_precise} (eta {eta})",
+                    )
+                    .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+                    .progress_chars("=> "),
+                );
+                bar
+            });
+            let mut progress = |table: &str, p: amity::commands::import::Progress| {
+                if let Some(bar) = &bar {
+                    bar.set_message(table.to_string());
+                    bar.set_length(p.total.unwrap_or(p.done).max(p.done));
+                    bar.set_position(p.done);
+                }
+            };
+            let (reply, _) = core.import(
+                &Request::console(""),
+                amity::commands::import::Source::Path(&file),
+                &name,
+                &opts,
+                &mut progress,
+            );
+            if let Some(bar) = bar {
+                bar.finish_and_clear();
+            }
+            let _ = writeln!(std::io::stdout(), "{}", reply.plain());
             if !reply.is_ok() {
                 std::process::exit(2);
             }

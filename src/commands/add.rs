@@ -208,8 +208,9 @@ fn at_card(ctx: &mut Ctx<'_>, kind: AddKind, mut state: State, text: &str) -> Cm
 }
 
 fn error_reply(ctx: &Ctx<'_>, e: CmdError) -> Reply {
-    match e {
+    match e.answer() {
         CmdError::Invalid(m) | CmdError::Refused(m) => Reply::invalid(m),
+        CmdError::Field { .. } => unreachable!("answer() unwraps field errors"),
         CmdError::Reply(r) => r,
         CmdError::Store(e) => {
             log::error!("store error in /add: {e}");

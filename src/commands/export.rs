@@ -128,7 +128,7 @@ enum Format {
 /// The kinds of record, in the order of an export of everything.
 const KINDS: [RecordKind; 6] = RecordKind::ALL;
 
-fn parse_kind(word: &str) -> Option<RecordKind> {
+pub(super) fn parse_kind(word: &str) -> Option<RecordKind> {
     Some(match word.to_lowercase().as_str() {
         "donations" | "donation" | "捐赠" => RecordKind::Donation,
         "letters" | "letter" | "信函" => RecordKind::Letter,

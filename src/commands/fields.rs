@@ -100,12 +100,11 @@ pub const MAX_NAME: usize = 200;
 impl Ctx<'_> {
     /// An error about one field of a command, with the command's usage and an example.
     pub fn bad_field(&self, usage: &str, field: &str, reason: String) -> CmdError {
-        CmdError::Invalid(
-            self.t(
-                "err-field",
-                &[("field", self.field_name(field)), ("reason", reason), ("usage", self.t(usage, &[]))],
-            ),
-        )
+        let message = self.t(
+            "err-field",
+            &[("field", self.field_name(field)), ("reason", reason.clone()), ("usage", self.t(usage, &[]))],
+        );
+        CmdError::Field { field: field.to_string(), reason: Some(reason), error: Box::new(CmdError::Invalid(message)) }
     }
 
     /// A field's name as the asker's form shows it: `DATE` in English, `日期` in Chinese. Names without
@@ -122,13 +121,17 @@ impl Ctx<'_> {
     }
 
     pub fn missing_field(&self, usage: &str, field: &str) -> CmdError {
-        CmdError::Invalid(
-            self.t("err-missing-field", &[("field", self.field_name(field)), ("usage", self.t(usage, &[]))]),
-        )
+        let message = self.t("err-missing-field", &[("field", self.field_name(field)), ("usage", self.t(usage, &[]))]);
+        CmdError::Field { field: field.to_string(), reason: None, error: Box::new(CmdError::Invalid(message)) }
     }
 
     pub fn date(&self, usage: &str, s: &str) -> Result<NaiveDate, CmdError> {
-        period::parse_date(s, self.today).map_err(|e| self.bad_field(usage, "DATE", self.t(e.msg_id(), &e.args())))
+        self.date_of(usage, "DATE", s)
+    }
+
+    /// A date in the field `field` (errors name it).
+    pub fn date_of(&self, usage: &str, field: &str, s: &str) -> Result<NaiveDate, CmdError> {
+        period::parse_date(s, self.today).map_err(|e| self.bad_field(usage, field, self.t(e.msg_id(), &e.args())))
     }
 
     pub fn period(&self, s: &str) -> Result<Period, CmdError> {

@@ -97,14 +97,18 @@ pub(super) fn save(ctx: &mut Ctx<'_>, rec: Record, notes: Vec<String>) -> CmdRes
 
 /// Parses `/donation` into the record it would save, without writing.
 pub fn parse_donation(ctx: &Ctx<'_>, args: &str) -> Result<Parsed, CmdError> {
+    donation_from(ctx, &Form::parse(args, DONATION_KEYS))
+}
+
+/// [`parse_donation`] of a form already split into fields (an import builds it from a row's cells).
+pub fn donation_from(ctx: &Ctx<'_>, form: &Form) -> Result<Parsed, CmdError> {
     let u = "usage-donation";
-    let form = Form::parse(args, DONATION_KEYS);
     if form.positional.is_empty() {
         return Err(ctx.missing_field(u, "DATE"));
     }
-    no_extra(ctx, u, &form, 4)?;
-    let date = record_date(ctx, u, required(ctx, u, &form, 0, "DATE")?)?;
-    let recipients = parties(ctx, u, required(ctx, u, &form, 1, "RECIPIENT")?, false)?;
+    no_extra(ctx, u, form, 4)?;
+    let date = record_date(ctx, u, required(ctx, u, form, 0, "DATE")?)?;
+    let recipients = parties(ctx, u, required(ctx, u, form, 1, "RECIPIENT")?, false)?;
     let items = match form.pos(2) {
         Some(s) => ctx.items(u, s)?,
         None => Vec::new(),
@@ -117,7 +121,7 @@ pub fn parse_donation(ctx: &Ctx<'_>, args: &str) -> Result<Parsed, CmdError> {
         return Err(ctx.bad_field(u, "ITEMS", ctx.t("err-donation-empty", &[])));
     }
     let value_date = match form.opt("value date") {
-        Some(s) => ctx.date(u, s)?,
+        Some(s) => ctx.date_of(u, "value date", s)?,
         None => date,
     };
     let status = match form.opt("status") {
@@ -150,9 +154,9 @@ pub fn parse_donation(ctx: &Ctx<'_>, args: &str) -> Result<Parsed, CmdError> {
         value_date,
         status,
         fund,
-        internal: visibility(&form),
-        note: note(ctx, u, &form)?,
-        source: source(ctx, u, &form)?,
+        internal: visibility(form),
+        note: note(ctx, u, form)?,
+        source: source(ctx, u, form)?,
     };
     Ok((Record::Donation(d), notes))
 }
@@ -216,7 +220,9 @@ pub fn parties(ctx: &Ctx<'_>, usage: &str, s: &str, allow_named: bool) -> Result
     }
     let mut out: Vec<Party> = Vec::new();
     for n in names {
-        let p = ctx.resolve_party(&n, allow_named)?;
+        let p = ctx
+            .resolve_party(&n, allow_named)
+            .map_err(|e| e.about(if allow_named { "PARTICIPANT" } else { "RECIPIENT" }))?;
         if !out.contains(&p) {
             out.push(p);
         }
@@ -234,7 +240,7 @@ pub fn partners_only(ctx: &Ctx<'_>, usage: &str, s: &str) -> Result<Vec<Party>, 
     }
     let mut out: Vec<Party> = Vec::new();
     for n in names {
-        let p = ctx.resolve_partner(&n, Mode::Log, "/partner")?;
+        let p = ctx.resolve_partner(&n, Mode::Log, "/partner").map_err(|e| e.about("PARTNER"))?;
         let party = Party::Partner { id: p.id, name: p.name, country: p.country };
         if !out.contains(&party) {
             out.push(party);
@@ -245,14 +251,18 @@ pub fn partners_only(ctx: &Ctx<'_>, usage: &str, s: &str) -> Result<Vec<Party>, 
 
 /// Parses `/letter` into the record it would save, without writing.
 pub fn parse_letter(ctx: &Ctx<'_>, args: &str) -> Result<Parsed, CmdError> {
+    letter_from(ctx, &Form::parse(args, LETTER_KEYS))
+}
+
+/// [`parse_letter`] of a form already split into fields (an import builds it from a row's cells).
+pub fn letter_from(ctx: &Ctx<'_>, form: &Form) -> Result<Parsed, CmdError> {
     let u = "usage-letter";
-    let form = Form::parse(args, LETTER_KEYS);
     if form.positional.is_empty() {
         return Err(ctx.missing_field(u, "DATE"));
     }
-    no_extra(ctx, u, &form, 4)?;
-    let date = record_date(ctx, u, required(ctx, u, &form, 0, "DATE")?)?;
-    let dir_text = required(ctx, u, &form, 1, "sent|received")?;
+    no_extra(ctx, u, form, 4)?;
+    let date = record_date(ctx, u, required(ctx, u, form, 0, "DATE")?)?;
+    let dir_text = required(ctx, u, form, 1, "sent|received")?;
     let direction = Direction::parse(dir_text).ok_or_else(|| {
         ctx.bad_field(
             u,
@@ -260,7 +270,7 @@ pub fn parse_letter(ctx: &Ctx<'_>, args: &str) -> Result<Parsed, CmdError> {
             ctx.t("err-bad-word", &[("input", dir_text.to_string()), ("choices", Direction::choices())]),
         )
     })?;
-    let partners = partners_only(ctx, u, required(ctx, u, &form, 2, "PARTNER")?)?;
+    let partners = partners_only(ctx, u, required(ctx, u, form, 2, "PARTNER")?)?;
     let in_reply_to = match form.opt("reply to") {
         Some(s) => Some(reply_target(ctx, u, s)?),
         None => None,
@@ -284,7 +294,7 @@ pub fn parse_letter(ctx: &Ctx<'_>, args: &str) -> Result<Parsed, CmdError> {
                 ctx.text(u, "signed", n, MAX_NAME)?;
             }
             if form.pos(3).is_some() {
-                no_extra(ctx, u, &form, 3)?;
+                no_extra(ctx, u, form, 3)?;
             }
             (names, None, None)
         }
@@ -308,9 +318,9 @@ pub fn parse_letter(ctx: &Ctx<'_>, args: &str) -> Result<Parsed, CmdError> {
         author,
         quote,
         in_reply_to,
-        internal: visibility(&form),
-        note: note(ctx, u, &form)?,
-        source: source(ctx, u, &form)?,
+        internal: visibility(form),
+        note: note(ctx, u, form)?,
+        source: source(ctx, u, form)?,
     };
     Ok((Record::Letter(l), Vec::new()))
 }
@@ -335,14 +345,18 @@ fn reply_target(ctx: &Ctx<'_>, u: &str, s: &str) -> Result<i64, CmdError> {
 
 /// Parses `/event` into the record it would save, without writing.
 pub fn parse_event(ctx: &Ctx<'_>, args: &str) -> Result<Parsed, CmdError> {
+    event_from(ctx, &Form::parse(args, EVENT_KEYS))
+}
+
+/// [`parse_event`] of a form already split into fields (an import builds it from a row's cells).
+pub fn event_from(ctx: &Ctx<'_>, form: &Form) -> Result<Parsed, CmdError> {
     let u = "usage-event";
-    let form = Form::parse(args, EVENT_KEYS);
     if form.positional.is_empty() {
         return Err(ctx.missing_field(u, "DATE"));
     }
-    no_extra(ctx, u, &form, 4)?;
-    let date = record_date(ctx, u, required(ctx, u, &form, 0, "DATE")?)?;
-    let kind_text = required(ctx, u, &form, 1, "KIND")?;
+    no_extra(ctx, u, form, 4)?;
+    let date = record_date(ctx, u, required(ctx, u, form, 0, "DATE")?)?;
+    let kind_text = required(ctx, u, form, 1, "KIND")?;
     let kind = EventKind::parse(kind_text).ok_or_else(|| {
         ctx.bad_field(
             u,
@@ -350,8 +364,8 @@ pub fn parse_event(ctx: &Ctx<'_>, args: &str) -> Result<Parsed, CmdError> {
             ctx.t("err-bad-word", &[("input", kind_text.to_string()), ("choices", EventKind::choices())]),
         )
     })?;
-    let participants = parties(ctx, u, required(ctx, u, &form, 2, "PARTICIPANT")?, true)?;
-    let topic = ctx.text(u, "TOPIC", required(ctx, u, &form, 3, "TOPIC")?, MAX_NAME)?;
+    let participants = parties(ctx, u, required(ctx, u, form, 2, "PARTICIPANT")?, true)?;
+    let topic = ctx.text(u, "TOPIC", required(ctx, u, form, 3, "TOPIC")?, MAX_NAME)?;
     let host = form.opt("host").map(|h| ctx.text(u, "host", h, MAX_NAME)).transpose()?;
     let e = Event {
         id: 0,
@@ -360,9 +374,9 @@ pub fn parse_event(ctx: &Ctx<'_>, args: &str) -> Result<Parsed, CmdError> {
         topic,
         host,
         participants,
-        internal: visibility(&form),
-        note: note(ctx, u, &form)?,
-        source: source(ctx, u, &form)?,
+        internal: visibility(form),
+        note: note(ctx, u, form)?,
+        source: source(ctx, u, form)?,
     };
     Ok((Record::Event(e), Vec::new()))
 }
@@ -374,19 +388,23 @@ pub fn event(ctx: &mut Ctx<'_>, args: &str) -> CmdResult {
 
 /// Parses `/reception` into the record it would save, without writing.
 pub fn parse_reception(ctx: &Ctx<'_>, args: &str) -> Result<Parsed, CmdError> {
+    reception_from(ctx, &Form::parse(args, RECEPTION_KEYS))
+}
+
+/// [`parse_reception`] of a form already split into fields (an import builds it from a row's cells).
+pub fn reception_from(ctx: &Ctx<'_>, form: &Form) -> Result<Parsed, CmdError> {
     let u = "usage-reception";
-    let form = Form::parse(args, RECEPTION_KEYS);
     if form.positional.is_empty() {
         return Err(ctx.missing_field(u, "DATE"));
     }
-    no_extra(ctx, u, &form, 4)?;
-    let date = record_date(ctx, u, required(ctx, u, &form, 0, "DATE")?)?;
-    let place = ctx.text(u, "PLACE", required(ctx, u, &form, 1, "PLACE")?, MAX_NAME)?;
-    let count = ctx.quantity(u, "COUNT", required(ctx, u, &form, 2, "COUNT")?)?;
+    no_extra(ctx, u, form, 4)?;
+    let date = record_date(ctx, u, required(ctx, u, form, 0, "DATE")?)?;
+    let place = ctx.text(u, "PLACE", required(ctx, u, form, 1, "PLACE")?, MAX_NAME)?;
+    let count = ctx.quantity(u, "COUNT", required(ctx, u, form, 2, "COUNT")?)?;
     if count > 100_000 {
         return Err(ctx.bad_field(u, "COUNT", ctx.t("err-count-absurd", &[("count", count.to_string())])));
     }
-    let guests = ctx.text(u, "GUESTS", required(ctx, u, &form, 3, "GUESTS")?, MAX_TEXT)?;
+    let guests = ctx.text(u, "GUESTS", required(ctx, u, form, 3, "GUESTS")?, MAX_TEXT)?;
     let mut countries = Vec::new();
     if let Some(cs) = form.opt("countries") {
         for c in list(cs) {
@@ -403,9 +421,9 @@ pub fn parse_reception(ctx: &Ctx<'_>, args: &str) -> Result<Parsed, CmdError> {
         count: count as u32,
         guests,
         countries,
-        internal: visibility(&form),
-        note: note(ctx, u, &form)?,
-        source: source(ctx, u, &form)?,
+        internal: visibility(form),
+        note: note(ctx, u, form)?,
+        source: source(ctx, u, form)?,
     };
     Ok((Record::Reception(r), Vec::new()))
 }
@@ -417,22 +435,26 @@ pub fn reception(ctx: &mut Ctx<'_>, args: &str) -> CmdResult {
 
 /// Parses `/partner add` into the record it would save, without writing.
 pub fn parse_partner_add(ctx: &Ctx<'_>, args: &str) -> Result<Parsed, CmdError> {
+    partner_add_from(ctx, &Form::parse(args, PARTNER_KEYS))
+}
+
+/// [`parse_partner_add`] of a form already split into fields (an import builds it from a row's cells).
+pub fn partner_add_from(ctx: &Ctx<'_>, form: &Form) -> Result<Parsed, CmdError> {
     let u = "usage-partner-add";
-    let form = Form::parse(args, PARTNER_KEYS);
     if form.positional.is_empty() {
         return Err(ctx.missing_field(u, "NAME"));
     }
-    no_extra(ctx, u, &form, 3)?;
+    no_extra(ctx, u, form, 3)?;
     // Kept clean: a name that differs from another only by invisible characters would be a second,
     // identical-looking partner (the check below then names the one it folds to).
-    let name = clean_name(&ctx.text(u, "NAME", required(ctx, u, &form, 0, "NAME")?, MAX_NAME)?);
+    let name = clean_name(&ctx.text(u, "NAME", required(ctx, u, form, 0, "NAME")?, MAX_NAME)?);
     if norm_name(&name).is_empty() {
         return Err(ctx.bad_field(u, "NAME", ctx.t("err-name-empty", &[])));
     }
-    let country_text = required(ctx, u, &form, 1, "COUNTRY")?;
+    let country_text = required(ctx, u, form, 1, "COUNTRY")?;
     let country =
         country::parse(country_text).map_err(|e| ctx.bad_field(u, "COUNTRY", ctx.t(e.msg_id(), &e.args())))?;
-    let kind_text = required(ctx, u, &form, 2, "KIND")?;
+    let kind_text = required(ctx, u, form, 2, "KIND")?;
     let kind = PartnerKind::parse(kind_text).ok_or_else(|| {
         ctx.bad_field(
             u,
@@ -479,8 +501,8 @@ pub fn parse_partner_add(ctx: &Ctx<'_>, args: &str) -> Result<Parsed, CmdError> 
         country,
         level,
         since,
-        note: note(ctx, u, &form)?,
-        source: source(ctx, u, &form)?,
+        note: note(ctx, u, form)?,
+        source: source(ctx, u, form)?,
     };
     Ok((Record::Partner(p), Vec::new()))
 }
@@ -499,17 +521,21 @@ const MAX_FIGURES: usize = 12;
 /// Parses `/reported DATE | KIND | FIGURE [| FIGURE…] | source: … [| period: …]` into the record it
 /// would save, without writing.
 pub fn parse_reported(ctx: &Ctx<'_>, args: &str) -> Result<Parsed, CmdError> {
+    reported_from(ctx, &Form::parse(args, REPORTED_KEYS))
+}
+
+/// [`parse_reported`] of a form already split into fields (an import builds it from a row's cells).
+pub fn reported_from(ctx: &Ctx<'_>, form: &Form) -> Result<Parsed, CmdError> {
     use crate::domain::reported::{self, ReportedOf};
     let u = "usage-reported";
-    let form = Form::parse(args, REPORTED_KEYS);
     if let Some(key) = form.repeated.first() {
         return Err(ctx.bad_field(u, key, ctx.t("err-option-twice", &[("key", key.to_string())])));
     }
     if form.positional.is_empty() {
         return Err(ctx.missing_field(u, "DATE"));
     }
-    let date = record_date(ctx, u, required(ctx, u, &form, 0, "DATE")?)?;
-    let of_text = required(ctx, u, &form, 1, "KIND")?;
+    let date = record_date(ctx, u, required(ctx, u, form, 0, "DATE")?)?;
+    let of_text = required(ctx, u, form, 1, "KIND")?;
     let of = ReportedOf::parse(of_text).ok_or_else(|| {
         ctx.bad_field(
             u,
@@ -535,7 +561,7 @@ pub fn parse_reported(ctx: &Ctx<'_>, args: &str) -> Result<Parsed, CmdError> {
         })?;
         figures.push(f);
     }
-    let source = source(ctx, u, &form)?.ok_or_else(|| ctx.missing_field(u, "source:"))?;
+    let source = source(ctx, u, form)?.ok_or_else(|| ctx.missing_field(u, "source:"))?;
     let (from, to) = match form.opt("period") {
         Some(p) => {
             let period = ctx.period(p).map_err(|e| match e {
@@ -556,17 +582,8 @@ pub fn parse_reported(ctx: &Ctx<'_>, args: &str) -> Result<Parsed, CmdError> {
         }
         None => (None, None),
     };
-    let r = Reported {
-        id: 0,
-        date,
-        of,
-        figures,
-        source,
-        from,
-        to,
-        internal: visibility(&form),
-        note: note(ctx, u, &form)?,
-    };
+    let r =
+        Reported { id: 0, date, of, figures, source, from, to, internal: visibility(form), note: note(ctx, u, form)? };
     Ok((Record::Reported(r), Vec::new()))
 }
 

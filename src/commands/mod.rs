@@ -8,6 +8,7 @@ mod chart;
 mod digest;
 mod export;
 mod fields;
+pub mod import;
 mod logging;
 mod reading;
 mod reported;
@@ -100,6 +101,14 @@ impl std::fmt::Debug for Core {
 #[derive(Debug)]
 pub enum CmdError {
     Invalid(String),
+    /// An error about one field of a form: the field as the form names it (`DATE`, `status`), the
+    /// reason alone (`None`: the field is missing), and the error as a chat answers it. An import
+    /// names the spreadsheet's column and row instead of the one-line form's usage.
+    Field {
+        field: String,
+        reason: Option<String>,
+        error: Box<CmdError>,
+    },
     Refused(String),
     /// A prepared answer that is not a success (e.g. "which one did you mean?" with buttons).
     Reply(Reply),
@@ -115,6 +124,33 @@ impl From<StoreError> for CmdError {
 impl From<rusqlite::Error> for CmdError {
     fn from(e: rusqlite::Error) -> Self {
         CmdError::Store(StoreError::Sql(e))
+    }
+}
+
+impl CmdError {
+    /// The error as a chat answers it (a field error's own answer).
+    pub fn answer(self) -> CmdError {
+        match self {
+            CmdError::Field { error, .. } => error.answer(),
+            other => other,
+        }
+    }
+
+    /// Tags an error of a field's parser with the field it is about (a field error keeps its own).
+    pub fn about(self, field: &str) -> CmdError {
+        match self {
+            CmdError::Invalid(m) => CmdError::Field {
+                field: field.to_string(),
+                reason: Some(m.clone()),
+                error: Box::new(CmdError::Invalid(m)),
+            },
+            CmdError::Reply(r) => CmdError::Field {
+                field: field.to_string(),
+                reason: Some(r.plain()),
+                error: Box::new(CmdError::Reply(r)),
+            },
+            other => other,
+        }
     }
 }
 
@@ -341,26 +377,17 @@ impl Core {
                 Err(e) => log::error!("reading processed update {key}: {e}"),
             }
         }
-        let role = self.role_of(store, &req.user);
-        let lang = self.lang_of(store, req);
-        let mut ctx = Ctx {
-            req,
-            f: Fmt { lang },
-            role,
-            cfg: &self.cfg,
-            store,
-            now,
-            today: now.with_timezone(&self.tz).date_naive(),
-            finish_dialogue: false,
-        };
+        let mut ctx = self.ctx(store, req, now);
+        let lang = ctx.lang;
         let result = if req.text.len() > MAX_INPUT {
             Err(ctx.invalid("err-too-long", &[("max", MAX_INPUT.to_string())]))
         } else {
             crate::store::at_time(now, || spec::dispatch(&mut ctx))
         };
-        match result {
+        match result.map_err(CmdError::answer) {
             Ok(r) => r,
             Err(CmdError::Invalid(m)) => Reply::invalid(m),
+            Err(CmdError::Field { .. }) => unreachable!("answer() unwraps field errors"),
             Err(CmdError::Refused(m)) => Reply::refused(m),
             Err(CmdError::Reply(mut r)) => {
                 if r.outcome == Outcome::Done {
@@ -375,6 +402,55 @@ impl Core {
                 r.outcome = Outcome::Invalid;
                 r
             }
+        }
+    }
+
+    /// The context a command of `req` runs in, at `now`.
+    fn ctx<'a>(&'a self, store: &'a mut Store, req: &'a Request, now: DateTime<Utc>) -> Ctx<'a> {
+        let role = self.role_of(store, &req.user);
+        let lang = self.lang_of(store, req);
+        Ctx {
+            req,
+            f: Fmt { lang },
+            role,
+            cfg: &self.cfg,
+            store,
+            now,
+            today: now.with_timezone(&self.tz).date_naive(),
+            finish_dialogue: false,
+        }
+    }
+
+    /// Imports a spreadsheet as `req`'s asker (staff only): every row or none (see [`import`]).
+    /// `progress` hears how far each table has been read. The summary is `None` when the file could
+    /// not be read at all (the reply says why).
+    pub fn import(
+        &self,
+        req: &Request,
+        source: import::Source<'_>,
+        file_name: &str,
+        opts: &import::Options,
+        progress: &mut dyn FnMut(&str, import::Progress),
+    ) -> (Reply, Option<import::Summary>) {
+        let mut guard = self.store.lock().unwrap_or_else(|p| p.into_inner());
+        let now = (self.clock)();
+        let mut ctx = self.ctx(&mut guard, req, now);
+        let lang = ctx.lang;
+        match crate::store::at_time(now, || import::import(&mut ctx, source, file_name, opts, progress)) {
+            Ok((reply, summary)) => (reply, Some(summary)),
+            Err(e) => (
+                match e.answer() {
+                    CmdError::Invalid(m) => Reply::invalid(m),
+                    CmdError::Refused(m) => Reply::refused(m),
+                    CmdError::Reply(r) => r,
+                    CmdError::Field { .. } => unreachable!("answer() unwraps field errors"),
+                    CmdError::Store(e) => {
+                        log::error!("store error in an import by {}: {e}", req.user);
+                        Reply::invalid(t(lang, "err-internal", &[]))
+                    }
+                },
+                None,
+            ),
         }
     }
 

@@ -68,6 +68,7 @@ pub const MIGRATIONS: &[(i64, &str, &str)] = &[
     (11, "reported figures and sources", include_str!("../../migrations/0011_reported_and_sources.sql")),
     (12, "filter sums", include_str!("../../migrations/0012_filter_sums.sql")),
     (13, "reach sums", include_str!("../../migrations/0013_reach_sums.sql")),
+    (14, "imported rows", include_str!("../../migrations/0014_imported_rows.sql")),
 ];
 
 #[derive(Debug, thiserror::Error)]
@@ -450,6 +451,24 @@ impl Store {
         }
         tx.commit().map_err(|e| E::from(StoreError::from(e)))?;
         Ok(WriteOutcome::Done(value, reply))
+    }
+
+    /// Begins one write transaction (`BEGIN IMMEDIATE`) whose writes the caller's own reads through
+    /// [`Store::conn`] see, for a bulk write that reads what it wrote (an import: a partner created on
+    /// row 3 is a recipient on row 9). Ended by [`Store::end_bulk`]; nothing is written until then.
+    pub fn begin_bulk(&self) -> Result<()> {
+        self.end_read();
+        self.conn.execute_batch("BEGIN IMMEDIATE")?;
+        Ok(())
+    }
+
+    /// Commits (`true`) or rolls back the transaction [`Store::begin_bulk`] began.
+    pub fn end_bulk(&self, commit: bool) -> Result<()> {
+        if self.conn.is_autocommit() {
+            return Ok(());
+        }
+        self.conn.execute_batch(if commit { "COMMIT" } else { "ROLLBACK" })?;
+        Ok(())
     }
 
     /// The stored reply of an update already handled (within the retention), if any.
