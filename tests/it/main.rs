@@ -15,6 +15,7 @@ mod commands;
 mod digest;
 mod export;
 mod history;
+mod import;
 mod languages;
 mod ledger_sums;
 mod migrations;

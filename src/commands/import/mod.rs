@@ -403,12 +403,18 @@ impl<'j> Job<'j> {
                 Slot::Derived => {}
             }
         }
-        // A value and its currency in two columns: "90000" and "EUR" are "90000 EUR".
+        // A value and its currency in two columns: "90000" and "EUR" are "90000 EUR", "4.5万" and "元"
+        // are "4.5万元". A value that names its own currency keeps it.
         if let Some(i) = value_col
             && !currency.trim().is_empty()
-            && form.positional[i].trim().replace([',', ' '], "").parse::<rust_decimal::Decimal>().is_ok()
+            && money::parse_value(&form.positional[i]).is_err()
         {
-            form.positional[i] = format!("{} {}", form.positional[i].trim(), currency.trim());
+            let (v, c) = (form.positional[i].trim(), currency.trim());
+            if let Some(joined) =
+                [format!("{v} {c}"), format!("{v}{c}")].into_iter().find(|j| money::parse_value(j).is_ok())
+            {
+                form.positional[i] = joined;
+            }
         }
         if !from.is_empty() || !to.is_empty() {
             form.options.push(("period", format!("{from}..{to}")));
@@ -636,9 +642,7 @@ impl<'j> Job<'j> {
                         };
                         ctx.t("import-problem", &[("row", row_s), ("column", column), ("reason", reason)])
                     }
-                    None => {
-                        ctx.t("import-problem-missing", &[("row", row_s), ("column", column)])
-                    }
+                    None => ctx.t("import-problem-missing", &[("row", row_s), ("column", column)]),
                 }
             }
             CmdError::Invalid(m) | CmdError::Refused(m) => {
