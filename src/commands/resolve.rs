@@ -238,7 +238,11 @@ impl Ctx<'_> {
     pub fn resolve_party(&self, text: &str, allow_named: bool) -> Result<Party, CmdError> {
         let text = text.trim();
         let conn = self.store.conn();
-        if let PartnerMatch::Exact(ids) = match_partner(conn, text)? {
+        // An exact name or alias first (one indexed lookup: the fuzzy scoring of every partner's name
+        // is for the error below, not for every country named as a recipient).
+        let exact = reports::partners_by_norm(conn, &norm_name(text))?;
+        if !exact.is_empty() {
+            let ids = exact;
             let ps = self.load_partners(&ids)?;
             if ps.len() == 1 {
                 let p = &ps[0];

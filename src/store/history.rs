@@ -1,6 +1,7 @@
 //! The change history: every create, edit, delete and undo with who, when, and the record before and
 //! after (as JSON). It is append-only; an undo is itself a change that points at what it undid.
 
+use super::Cached;
 use super::{Result, now_utc, parse_ts};
 use crate::domain::{Record, RecordId, RecordKind};
 use chrono::{DateTime, Utc};
@@ -93,7 +94,7 @@ pub fn record(
     reason: Option<&str>,
     undoes: Option<i64>,
 ) -> Result<i64> {
-    tx.execute(
+    tx.run(
         "INSERT INTO changes (at, actor, record_kind, record_id, action, before, after, reason, undoes)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
         params![
@@ -110,7 +111,7 @@ pub fn record(
     )?;
     let cid = tx.last_insert_rowid();
     if let Some(u) = undoes {
-        tx.execute("UPDATE changes SET undone = 1 WHERE id = ?1", [u])?;
+        tx.run("UPDATE changes SET undone = 1 WHERE id = ?1", [u])?;
     }
     Ok(cid)
 }
@@ -158,8 +159,7 @@ pub fn for_record(conn: &Connection, id: RecordId) -> Result<Vec<Change>> {
 
 /// The actor's most recent change that can still be undone (not an undo, not already undone).
 pub fn last_undoable(conn: &Connection, actor: &str) -> Result<Option<Change>> {
-    Ok(conn
-        .query_row(
+    Ok(conn.one(
             &format!("SELECT {COLS} FROM changes WHERE actor = ?1 AND action != 'undo' AND undone = 0 ORDER BY id DESC LIMIT 1"),
             [actor],
             from_row,
@@ -169,7 +169,7 @@ pub fn last_undoable(conn: &Connection, actor: &str) -> Result<Option<Change>> {
 
 /// Whether a later change by someone else touched the same record after `change_id`.
 pub fn touched_since(conn: &Connection, id: RecordId, change_id: i64) -> Result<bool> {
-    Ok(conn.query_row(
+    Ok(conn.one(
         "SELECT EXISTS(SELECT 1 FROM changes WHERE record_kind = ?1 AND record_id = ?2 AND id > ?3
            AND actor != (SELECT actor FROM changes WHERE id = ?3))",
         params![id.kind.as_str(), id.id, change_id],

@@ -2,6 +2,7 @@
 //! or before the value date), and filling in USD amounts that were missing when a rate arrives later.
 //! Amounts already fixed are never recomputed.
 
+use super::Cached;
 use super::records::{date_from, date_sql, dec_from, from_minor, get_donation};
 use super::{Result, history, now_utc};
 use crate::domain::money::{self, Currency, Money, MoneyError};
@@ -22,19 +23,19 @@ pub struct Rate {
 /// with everything ever set). Returns the rate it replaced.
 pub fn set(tx: &Connection, rate: &Rate, actor: &str) -> Result<Option<Decimal>> {
     let prior: Option<String> = tx
-        .query_row(
+        .one(
             "SELECT cny_per_unit FROM rates WHERE currency = ?1 AND date = ?2",
             params![rate.currency.as_str(), date_sql(rate.date)],
             |r| r.get(0),
         )
         .optional()?;
     let value = rate.cny_per_unit.normalize().to_string();
-    tx.execute(
+    tx.run(
         "INSERT INTO rate_changes (currency, date, cny_per_unit, replaced, source, set_by, set_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
         params![rate.currency.as_str(), date_sql(rate.date), value, prior, rate.source, actor, now_utc()],
     )?;
-    tx.execute(
+    tx.run(
         "INSERT INTO rates (currency, date, cny_per_unit, source, created_by, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
          ON CONFLICT(currency, date) DO UPDATE SET cny_per_unit = excluded.cny_per_unit, source = excluded.source,
            created_by = excluded.created_by, created_at = excluded.created_at",
@@ -48,8 +49,7 @@ pub fn lookup(conn: &Connection, currency: Currency, date: NaiveDate) -> Result<
     if currency == Currency::CNY {
         return Ok(Some(Rate { currency, date, cny_per_unit: Decimal::ONE, source: None }));
     }
-    let row: Option<(String, String, Option<String>)> = conn
-        .query_row(
+    let row: Option<(String, String, Option<String>)> = conn.one(
             "SELECT date, cny_per_unit, source FROM rates WHERE currency = ?1 AND date <= ?2 ORDER BY date DESC LIMIT 1",
             params![currency.as_str(), date_sql(date)],
             |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),

@@ -2,6 +2,7 @@
 //! A record is written as its main row plus child rows (recipients, items, participants); a replace
 //! rewrites the children, so what is stored is always exactly the record value.
 
+use super::Cached;
 use super::{Result, corrupt, now_utc};
 use crate::domain::money::{self, Currency, ItemLine};
 use crate::domain::*;
@@ -42,7 +43,7 @@ fn opt(s: &Option<String>) -> Option<&str> {
 // ---------------------------------------------------------------- partners
 
 pub fn insert_partner(tx: &Connection, p: &Partner, actor: &str) -> Result<i64> {
-    tx.execute(
+    tx.run(
         "INSERT INTO partners (name, kind, country, level, since, note, created_by, created_at, source)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
         params![
@@ -63,7 +64,7 @@ pub fn insert_partner(tx: &Connection, p: &Partner, actor: &str) -> Result<i64> 
 }
 
 fn write_partner_names(tx: &Connection, id: i64, p: &Partner) -> Result<()> {
-    tx.execute("DELETE FROM partner_names WHERE partner_id = ?1", [id])?;
+    tx.run("DELETE FROM partner_names WHERE partner_id = ?1", [id])?;
     let mut stmt =
         tx.prepare("INSERT OR IGNORE INTO partner_names (partner_id, name, norm, is_alias) VALUES (?1, ?2, ?3, ?4)")?;
     stmt.execute(params![id, p.name, norm_name(&p.name), 0])?;
@@ -79,7 +80,7 @@ fn write_partner_names(tx: &Connection, id: i64, p: &Partner) -> Result<()> {
 fn replace_partner(tx: &Connection, p: &Partner) -> Result<()> {
     // A new kind moves the partner's donations to another reach mask (migration 0013).
     let old_kind: Option<String> =
-        tx.query_row("SELECT kind FROM partners WHERE id = ?1", [p.id], |r| r.get(0)).optional()?;
+        tx.one("SELECT kind FROM partners WHERE id = ?1", [p.id], |r| r.get(0)).optional()?;
     let moved: Vec<i64> = if old_kind.as_deref().is_some_and(|k| k != p.kind.as_str()) {
         let mut stmt = tx.prepare(
             "SELECT DISTINCT r.donation_id FROM donation_recipients r JOIN donations d ON d.id = r.donation_id
@@ -92,7 +93,7 @@ fn replace_partner(tx: &Connection, p: &Partner) -> Result<()> {
     for id in &moved {
         apply_reach_mask(tx, *id, -1)?;
     }
-    tx.execute(
+    tx.run(
         "UPDATE partners SET name = ?2, kind = ?3, country = ?4, level = ?5, since = ?6, note = ?7, source = ?8 WHERE id = ?1",
         params![
             p.id,
@@ -110,7 +111,7 @@ fn replace_partner(tx: &Connection, p: &Partner) -> Result<()> {
     }
     if !moved.is_empty() {
         // Its kind is part of what a kept reconciliation read about it.
-        tx.execute(
+        tx.run(
             "INSERT INTO reach_partner_versions (partner_id, version) VALUES (?1, (SELECT tick FROM reach_clock))
              ON CONFLICT(partner_id) DO UPDATE SET version = excluded.version",
             [p.id],
@@ -121,22 +122,18 @@ fn replace_partner(tx: &Connection, p: &Partner) -> Result<()> {
 
 pub fn get_partner(conn: &Connection, id: i64) -> Result<Option<Partner>> {
     let row = conn
-        .query_row(
-            "SELECT id, name, kind, country, level, since, note, source FROM partners WHERE id = ?1",
-            [id],
-            |r| {
-                Ok((
-                    r.get::<_, i64>(0)?,
-                    r.get::<_, String>(1)?,
-                    r.get::<_, String>(2)?,
-                    r.get::<_, String>(3)?,
-                    r.get::<_, Option<String>>(4)?,
-                    r.get::<_, Option<i32>>(5)?,
-                    r.get::<_, Option<String>>(6)?,
-                    r.get::<_, Option<String>>(7)?,
-                ))
-            },
-        )
+        .one("SELECT id, name, kind, country, level, since, note, source FROM partners WHERE id = ?1", [id], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, Option<String>>(4)?,
+                r.get::<_, Option<i32>>(5)?,
+                r.get::<_, Option<String>>(6)?,
+                r.get::<_, Option<String>>(7)?,
+            ))
+        })
         .optional()?;
     let Some((id, name, kind, country, level, since, note, source)) = row else { return Ok(None) };
     let mut stmt =
@@ -165,7 +162,7 @@ fn party_from(
 ) -> Result<Party> {
     if let Some(pid) = partner_id {
         let (pname, pc): (String, String) =
-            conn.query_row("SELECT name, country FROM partners WHERE id = ?1", [pid], |r| Ok((r.get(0)?, r.get(1)?)))?;
+            conn.one("SELECT name, country FROM partners WHERE id = ?1", [pid], |r| Ok((r.get(0)?, r.get(1)?)))?;
         return Ok(Party::Partner { id: pid, name: pname, country: country_from(&pc)? });
     }
     match (name, country) {
@@ -178,8 +175,8 @@ fn party_from(
 // ---------------------------------------------------------------- donations
 
 fn write_donation_children(tx: &Connection, d: &Donation) -> Result<()> {
-    tx.execute("DELETE FROM donation_recipients WHERE donation_id = ?1", [d.id])?;
-    tx.execute("DELETE FROM donation_items WHERE donation_id = ?1", [d.id])?;
+    tx.run("DELETE FROM donation_recipients WHERE donation_id = ?1", [d.id])?;
+    tx.run("DELETE FROM donation_items WHERE donation_id = ?1", [d.id])?;
     let mut stmt = tx.prepare_cached(
         "INSERT INTO donation_recipients (donation_id, seq, partner_id, country) VALUES (?1, ?2, ?3, ?4)",
     )?;
@@ -242,7 +239,7 @@ fn donation_value_cols(d: &Donation) -> Result<DonationCols> {
 
 pub fn insert_donation(tx: &Connection, d: &Donation, actor: &str) -> Result<i64> {
     let c = donation_value_cols(d)?;
-    tx.execute(
+    tx.run(
         "INSERT INTO donations (date, donor, value, currency, value_date, rate, usd_rate, cny_fen, usd_cents, status, fund, internal, note, created_by, created_at, rate_from, usd_rate_from, rate_age, source)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)",
         params![
@@ -314,7 +311,7 @@ fn apply_sums(tx: &Connection, id: i64, sign: i64) -> Result<()> {
     if sign > 0 {
         check_room(tx, id)?;
     }
-    tx.execute(
+    tx.run(
         "INSERT INTO ledger_sums (internal, donations, valued, cny_fen, usd_cents, usd_missing, shared)
          SELECT d.internal, ?2, ?2 * (d.value IS NOT NULL), ?2 * COALESCE(d.cny_fen, 0), ?2 * COALESCE(d.usd_cents, 0),
                 ?2 * (d.value IS NOT NULL AND d.usd_cents IS NULL),
@@ -325,7 +322,7 @@ fn apply_sums(tx: &Connection, id: i64, sign: i64) -> Result<()> {
            usd_missing = usd_missing + excluded.usd_missing, shared = shared + excluded.shared",
         params![id, sign],
     )?;
-    tx.execute(
+    tx.run(
         "INSERT INTO item_sums (internal, item_key, unit, quantity, item)
          SELECT d.internal, i.item_key, COALESCE(i.unit, ''), ?2 * SUM(i.quantity), MAX(i.item)
          FROM donation_items i JOIN donations d ON d.id = i.donation_id
@@ -335,7 +332,7 @@ fn apply_sums(tx: &Connection, id: i64, sign: i64) -> Result<()> {
         params![id, sign],
     )?;
     // Once in each country and for each partner the donation reached (as the filters select it).
-    tx.execute(
+    tx.run(
         "INSERT INTO country_item_sums (internal, country, item_key, unit, quantity, item)
          SELECT d.internal, c.country, i.item_key, COALESCE(i.unit, ''), ?2 * SUM(i.quantity), MAX(i.item)
          FROM donation_items i JOIN donations d ON d.id = i.donation_id
@@ -345,7 +342,7 @@ fn apply_sums(tx: &Connection, id: i64, sign: i64) -> Result<()> {
            item = MAX(item, excluded.item)",
         params![id, sign],
     )?;
-    tx.execute(
+    tx.run(
         "INSERT INTO partner_item_sums (internal, partner_id, item_key, unit, quantity, item)
          SELECT d.internal, c.partner_id, i.item_key, COALESCE(i.unit, ''), ?2 * SUM(i.quantity), MAX(i.item)
          FROM donation_items i JOIN donations d ON d.id = i.donation_id
@@ -356,14 +353,14 @@ fn apply_sums(tx: &Connection, id: i64, sign: i64) -> Result<()> {
         params![id, sign],
     )?;
     if sign < 0 {
-        tx.execute("DELETE FROM item_sums WHERE quantity <= 0", [])?;
+        tx.run("DELETE FROM item_sums WHERE quantity <= 0", [])?;
         // Only the rows this donation touched can have fallen to zero.
-        tx.execute(
+        tx.run(
             "DELETE FROM country_item_sums WHERE quantity <= 0
                AND country IN (SELECT country FROM donation_recipients WHERE donation_id = ?1)",
             [id],
         )?;
-        tx.execute(
+        tx.run(
             "DELETE FROM partner_item_sums WHERE quantity <= 0
                AND partner_id IN (SELECT partner_id FROM donation_recipients WHERE donation_id = ?1)",
             [id],
@@ -395,16 +392,16 @@ pub fn reach_bit(kind: PartnerKind) -> i64 {
 /// under the mask stored, so a partner's kind changing in between cannot leave a share behind.
 fn apply_reach_mask(tx: &Connection, id: i64, sign: i64) -> Result<()> {
     // Its day has changed (see reach_versions in migration 0013).
-    tx.execute("UPDATE reach_clock SET tick = tick + 1", [])?;
-    tx.execute(
+    tx.run("UPDATE reach_clock SET tick = tick + 1", [])?;
+    tx.run(
         "INSERT INTO reach_versions (day, version) SELECT d.date, (SELECT tick FROM reach_clock) FROM donations d WHERE d.id = ?1
          ON CONFLICT(day) DO UPDATE SET version = excluded.version",
         [id],
     )?;
     if sign > 0 {
-        tx.execute(&format!("UPDATE donations SET reach = ({REACH_MASK_SQL}) WHERE id = ?1"), [id])?;
+        tx.run(&format!("UPDATE donations SET reach = ({REACH_MASK_SQL}) WHERE id = ?1"), [id])?;
     }
-    tx.execute(
+    tx.run(
         "INSERT INTO reach_sums (day, reach, internal, donations, cny_fen, usd_cents)
          SELECT d.date, d.reach, d.internal, ?2, ?2 * COALESCE(d.cny_fen, 0), ?2 * COALESCE(d.usd_cents, 0)
          FROM donations d WHERE d.id = ?1 AND d.deleted_at IS NULL
@@ -412,7 +409,7 @@ fn apply_reach_mask(tx: &Connection, id: i64, sign: i64) -> Result<()> {
            cny_fen = cny_fen + excluded.cny_fen, usd_cents = usd_cents + excluded.usd_cents",
         params![id, sign],
     )?;
-    tx.execute(
+    tx.run(
         "INSERT INTO reach_items (item_key, day, reach, internal, quantity)
          SELECT i.item_key, d.date, d.reach, d.internal, ?2 * SUM(i.quantity)
          FROM donation_items i JOIN donations d ON d.id = i.donation_id
@@ -421,11 +418,11 @@ fn apply_reach_mask(tx: &Connection, id: i64, sign: i64) -> Result<()> {
         params![id, sign],
     )?;
     if sign < 0 {
-        tx.execute(
+        tx.run(
             "DELETE FROM reach_sums WHERE donations <= 0 AND day = (SELECT date FROM donations WHERE id = ?1)",
             [id],
         )?;
-        tx.execute(
+        tx.run(
             "DELETE FROM reach_items WHERE quantity <= 0 AND day = (SELECT date FROM donations WHERE id = ?1)
                AND item_key IN (SELECT item_key FROM donation_items WHERE donation_id = ?1)",
             [id],
@@ -437,19 +434,19 @@ fn apply_reach_mask(tx: &Connection, id: i64, sign: i64) -> Result<()> {
 /// A live donation's share of which partners and countries had a donation on its day.
 fn apply_reach_recipients(tx: &Connection, id: i64, sign: i64) -> Result<()> {
     // Its partners and direct countries changed at this tick (the clock moved in apply_reach_mask).
-    tx.execute(
+    tx.run(
         "INSERT INTO reach_partner_versions (partner_id, version)
          SELECT DISTINCT partner_id, (SELECT tick FROM reach_clock) FROM donation_recipients WHERE donation_id = ?1 AND partner_id IS NOT NULL
          ON CONFLICT(partner_id) DO UPDATE SET version = excluded.version",
         [id],
     )?;
-    tx.execute(
+    tx.run(
         "INSERT INTO reach_country_versions (country, version)
          SELECT DISTINCT country, (SELECT tick FROM reach_clock) FROM donation_recipients WHERE donation_id = ?1 AND partner_id IS NULL
          ON CONFLICT(country) DO UPDATE SET version = excluded.version",
         [id],
     )?;
-    tx.execute(
+    tx.run(
         "INSERT INTO reach_partners (partner_id, day, country, internal, donations)
          SELECT r.partner_id, d.date, r.country, d.internal, ?2
          FROM (SELECT DISTINCT partner_id, country FROM donation_recipients WHERE donation_id = ?1 AND partner_id IS NOT NULL) r
@@ -458,13 +455,13 @@ fn apply_reach_recipients(tx: &Connection, id: i64, sign: i64) -> Result<()> {
         params![id, sign],
     )?;
     if sign > 0 {
-        tx.execute(
+        tx.run(
             "INSERT OR IGNORE INTO reach_partner_countries (partner_id, country)
              SELECT DISTINCT partner_id, country FROM donation_recipients WHERE donation_id = ?1 AND partner_id IS NOT NULL",
             [id],
         )?;
     }
-    tx.execute(
+    tx.run(
         "INSERT INTO reach_countries (day, country, internal, donations)
          SELECT d.date, r.country, d.internal, ?2
          FROM (SELECT DISTINCT country FROM donation_recipients WHERE donation_id = ?1 AND partner_id IS NULL) r
@@ -473,12 +470,12 @@ fn apply_reach_recipients(tx: &Connection, id: i64, sign: i64) -> Result<()> {
         params![id, sign],
     )?;
     if sign < 0 {
-        tx.execute(
+        tx.run(
             "DELETE FROM reach_partners WHERE donations <= 0
                AND partner_id IN (SELECT partner_id FROM donation_recipients WHERE donation_id = ?1)",
             [id],
         )?;
-        tx.execute(
+        tx.run(
             "DELETE FROM reach_countries WHERE donations <= 0 AND day = (SELECT date FROM donations WHERE id = ?1)
                AND country IN (SELECT country FROM donation_recipients WHERE donation_id = ?1)",
             [id],
@@ -492,7 +489,7 @@ fn apply_reach_recipients(tx: &Connection, id: i64, sign: i64) -> Result<()> {
 /// `i64`: SQLite would turn the sum into a REAL. Every other sum amity computes is a part of these.
 fn check_room(tx: &Connection, id: i64) -> Result<()> {
     let share: Option<(i64, i64)> = tx
-        .query_row(
+        .one(
             "SELECT COALESCE(cny_fen, 0), COALESCE(usd_cents, 0) FROM donations WHERE id = ?1 AND deleted_at IS NULL",
             [id],
             |r| Ok((r.get(0)?, r.get(1)?)),
@@ -529,7 +526,7 @@ fn check_room(tx: &Connection, id: i64) -> Result<()> {
 fn replace_donation(tx: &Connection, d: &Donation) -> Result<()> {
     apply_sums(tx, d.id, -1)?;
     let c = donation_value_cols(d)?;
-    tx.execute(
+    tx.run(
         "UPDATE donations SET date = ?2, donor = ?3, value = ?4, currency = ?5, value_date = ?6, rate = ?7, usd_rate = ?8,
          cny_fen = ?9, usd_cents = ?10, status = ?11, fund = ?12, internal = ?13, note = ?14,
          rate_from = ?15, usd_rate_from = ?16, rate_age = ?17, source = ?18 WHERE id = ?1",
@@ -634,7 +631,7 @@ fn finish_donation(conn: &Connection, raw: RawDonation) -> Result<Donation> {
 
 pub fn get_donation(conn: &Connection, id: i64) -> Result<Option<Donation>> {
     let raw = conn
-        .query_row(&format!("SELECT {DONATION_COLS} FROM donations WHERE id = ?1"), [id], donation_from_row)
+        .one(&format!("SELECT {DONATION_COLS} FROM donations WHERE id = ?1"), [id], donation_from_row)
         .optional()?;
     raw.map(|r| finish_donation(conn, r)).transpose()
 }
@@ -642,7 +639,7 @@ pub fn get_donation(conn: &Connection, id: i64) -> Result<Option<Donation>> {
 // ---------------------------------------------------------------- letters
 
 fn write_letter_children(tx: &Connection, l: &Letter) -> Result<()> {
-    tx.execute("DELETE FROM letter_partners WHERE letter_id = ?1", [l.id])?;
+    tx.run("DELETE FROM letter_partners WHERE letter_id = ?1", [l.id])?;
     let mut stmt = tx.prepare_cached("INSERT INTO letter_partners (letter_id, seq, partner_id) VALUES (?1, ?2, ?3)")?;
     for (i, p) in l.partners.iter().enumerate() {
         let pid = p.partner_id().ok_or_else(|| corrupt("letter to something that is not a partner"))?;
@@ -652,7 +649,7 @@ fn write_letter_children(tx: &Connection, l: &Letter) -> Result<()> {
 }
 
 pub fn insert_letter(tx: &Connection, l: &Letter, actor: &str) -> Result<i64> {
-    tx.execute(
+    tx.run(
         "INSERT INTO letters (date, direction, kind, signatories, author, quote, in_reply_to, internal, note, created_by, created_at, source)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
         params![
@@ -666,7 +663,7 @@ pub fn insert_letter(tx: &Connection, l: &Letter, actor: &str) -> Result<i64> {
 }
 
 fn replace_letter(tx: &Connection, l: &Letter) -> Result<()> {
-    tx.execute(
+    tx.run(
         "UPDATE letters SET date = ?2, direction = ?3, kind = ?4, signatories = ?5, author = ?6, quote = ?7, in_reply_to = ?8,
          internal = ?9, note = ?10, source = ?11 WHERE id = ?1",
         params![
@@ -699,8 +696,7 @@ pub fn get_letter(conn: &Connection, id: i64) -> Result<Option<Letter>> {
         Option<String>,
         Option<String>,
     );
-    let raw: Option<Raw> = conn
-        .query_row(
+    let raw: Option<Raw> = conn.one(
             "SELECT id, date, direction, kind, signatories, author, quote, in_reply_to, internal, note, source FROM letters WHERE id = ?1",
             [id],
             |r| {
@@ -745,7 +741,7 @@ pub fn get_letter(conn: &Connection, id: i64) -> Result<Option<Letter>> {
 // ---------------------------------------------------------------- events
 
 fn write_event_children(tx: &Connection, e: &Event) -> Result<()> {
-    tx.execute("DELETE FROM event_participants WHERE event_id = ?1", [e.id])?;
+    tx.run("DELETE FROM event_participants WHERE event_id = ?1", [e.id])?;
     let mut stmt = tx.prepare_cached(
         "INSERT INTO event_participants (event_id, seq, partner_id, country, name) VALUES (?1, ?2, ?3, ?4, ?5)",
     )?;
@@ -761,7 +757,7 @@ fn write_event_children(tx: &Connection, e: &Event) -> Result<()> {
 }
 
 pub fn insert_event(tx: &Connection, e: &Event, actor: &str) -> Result<i64> {
-    tx.execute(
+    tx.run(
         "INSERT INTO events (date, kind, topic, host, internal, note, created_by, created_at, source) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
         params![date_sql(e.date), e.kind.as_str(), e.topic, e.host, e.internal, opt(&e.note), actor, now_utc(), opt(&e.source)],
     )?;
@@ -771,7 +767,7 @@ pub fn insert_event(tx: &Connection, e: &Event, actor: &str) -> Result<i64> {
 }
 
 fn replace_event(tx: &Connection, e: &Event) -> Result<()> {
-    tx.execute(
+    tx.run(
         "UPDATE events SET date = ?2, kind = ?3, topic = ?4, host = ?5, internal = ?6, note = ?7, source = ?8 WHERE id = ?1",
         params![e.id, date_sql(e.date), e.kind.as_str(), e.topic, e.host, e.internal, opt(&e.note), opt(&e.source)],
     )?;
@@ -781,7 +777,7 @@ fn replace_event(tx: &Connection, e: &Event) -> Result<()> {
 pub fn get_event(conn: &Connection, id: i64) -> Result<Option<Event>> {
     type Raw = (i64, String, String, String, Option<String>, bool, Option<String>, Option<String>);
     let raw: Option<Raw> = conn
-        .query_row("SELECT id, date, kind, topic, host, internal, note, source FROM events WHERE id = ?1", [id], |r| {
+        .one("SELECT id, date, kind, topic, host, internal, note, source FROM events WHERE id = ?1", [id], |r| {
             Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?, r.get(7)?))
         })
         .optional()?;
@@ -810,7 +806,7 @@ pub fn get_event(conn: &Connection, id: i64) -> Result<Option<Event>> {
 // ---------------------------------------------------------------- receptions
 
 fn write_reception_children(tx: &Connection, r: &Reception) -> Result<()> {
-    tx.execute("DELETE FROM reception_countries WHERE reception_id = ?1", [r.id])?;
+    tx.run("DELETE FROM reception_countries WHERE reception_id = ?1", [r.id])?;
     let mut stmt =
         tx.prepare_cached("INSERT OR IGNORE INTO reception_countries (reception_id, country) VALUES (?1, ?2)")?;
     for c in &r.countries {
@@ -820,7 +816,7 @@ fn write_reception_children(tx: &Connection, r: &Reception) -> Result<()> {
 }
 
 pub fn insert_reception(tx: &Connection, r: &Reception, actor: &str) -> Result<i64> {
-    tx.execute(
+    tx.run(
         "INSERT INTO receptions (date, place, count, guests, internal, note, created_by, created_at, source) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
         params![date_sql(r.date), r.place, r.count, r.guests, r.internal, opt(&r.note), actor, now_utc(), opt(&r.source)],
     )?;
@@ -830,7 +826,7 @@ pub fn insert_reception(tx: &Connection, r: &Reception, actor: &str) -> Result<i
 }
 
 fn replace_reception(tx: &Connection, r: &Reception) -> Result<()> {
-    tx.execute(
+    tx.run(
         "UPDATE receptions SET date = ?2, place = ?3, count = ?4, guests = ?5, internal = ?6, note = ?7, source = ?8 WHERE id = ?1",
         params![r.id, date_sql(r.date), r.place, r.count, r.guests, r.internal, opt(&r.note), opt(&r.source)],
     )?;
@@ -840,11 +836,9 @@ fn replace_reception(tx: &Connection, r: &Reception) -> Result<()> {
 pub fn get_reception(conn: &Connection, id: i64) -> Result<Option<Reception>> {
     type Raw = (i64, String, String, u32, String, bool, Option<String>, Option<String>);
     let raw: Option<Raw> = conn
-        .query_row(
-            "SELECT id, date, place, count, guests, internal, note, source FROM receptions WHERE id = ?1",
-            [id],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?, r.get(7)?)),
-        )
+        .one("SELECT id, date, place, count, guests, internal, note, source FROM receptions WHERE id = ?1", [id], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?, r.get(7)?))
+        })
         .optional()?;
     let Some((id, date, place, count, guests, internal, note, source)) = raw else { return Ok(None) };
     let mut stmt =
@@ -870,7 +864,7 @@ fn figures_json(r: &Reported) -> Result<String> {
 }
 
 pub fn insert_reported(tx: &Connection, r: &Reported, actor: &str) -> Result<i64> {
-    tx.execute(
+    tx.run(
         "INSERT INTO reported (date, of, figures, source, period_from, period_to, internal, note, created_by, created_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
         params![
@@ -882,7 +876,7 @@ pub fn insert_reported(tx: &Connection, r: &Reported, actor: &str) -> Result<i64
 }
 
 fn replace_reported(tx: &Connection, r: &Reported) -> Result<()> {
-    tx.execute(
+    tx.run(
         "UPDATE reported SET date = ?2, of = ?3, figures = ?4, source = ?5, period_from = ?6, period_to = ?7,
          internal = ?8, note = ?9 WHERE id = ?1",
         params![
@@ -903,7 +897,7 @@ fn replace_reported(tx: &Connection, r: &Reported) -> Result<()> {
 pub fn get_reported(conn: &Connection, id: i64) -> Result<Option<Reported>> {
     type Raw = (i64, String, String, String, String, Option<String>, Option<String>, bool, Option<String>);
     let raw: Option<Raw> = conn
-        .query_row(
+        .one(
             "SELECT id, date, of, figures, source, period_from, period_to, internal, note FROM reported WHERE id = ?1",
             [id],
             |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?, r.get(7)?, r.get(8)?)),
@@ -928,9 +922,7 @@ pub fn get_reported(conn: &Connection, id: i64) -> Result<Option<Reported>> {
 /// Loads a record and whether it is deleted.
 pub fn get_record(conn: &Connection, id: RecordId) -> Result<Option<(Record, bool)>> {
     let deleted: Option<bool> = conn
-        .query_row(&format!("SELECT deleted_at IS NOT NULL FROM {} WHERE id = ?1", id.kind.table()), [id.id], |r| {
-            r.get(0)
-        })
+        .one(&format!("SELECT deleted_at IS NOT NULL FROM {} WHERE id = ?1", id.kind.table()), [id.id], |r| r.get(0))
         .optional()?;
     let Some(deleted) = deleted else { return Ok(None) };
     let rec = match id.kind {
@@ -975,18 +967,18 @@ pub fn set_deleted(tx: &Connection, id: RecordId, reason: Option<&str>) -> Resul
     // The running sums follow live donations only: take it out before it is deleted, put it back after
     // it is restored (and only if it really was deleted, so a repeated restore counts nothing twice).
     let was_deleted: bool = match donation {
-        Some(d) => tx.query_row("SELECT deleted_at IS NOT NULL FROM donations WHERE id = ?1", [d], |r| r.get(0))?,
+        Some(d) => tx.one("SELECT deleted_at IS NOT NULL FROM donations WHERE id = ?1", [d], |r| r.get(0))?,
         None => false,
     };
     if let (Some(d), Some(_)) = (donation, reason) {
         apply_sums(tx, d, -1)?;
     }
     match reason {
-        Some(reason) => tx.execute(
+        Some(reason) => tx.run(
             &format!("UPDATE {} SET deleted_at = ?2, deleted_reason = ?3 WHERE id = ?1", id.kind.table()),
             params![id.id, now_utc(), reason],
         )?,
-        None => tx.execute(
+        None => tx.run(
             &format!("UPDATE {} SET deleted_at = NULL, deleted_reason = NULL WHERE id = ?1", id.kind.table()),
             [id.id],
         )?,
@@ -1000,7 +992,7 @@ pub fn set_deleted(tx: &Connection, id: RecordId, reason: Option<&str>) -> Resul
 /// Who created a record and when (UTC text).
 pub fn created(conn: &Connection, id: RecordId) -> Result<Option<(String, String)>> {
     Ok(conn
-        .query_row(&format!("SELECT created_by, created_at FROM {} WHERE id = ?1", id.kind.table()), [id.id], |r| {
+        .one(&format!("SELECT created_by, created_at FROM {} WHERE id = ?1", id.kind.table()), [id.id], |r| {
             Ok((r.get(0)?, r.get(1)?))
         })
         .optional()?)
@@ -1008,7 +1000,7 @@ pub fn created(conn: &Connection, id: RecordId) -> Result<Option<(String, String
 
 /// How many live (not deleted) records name this partner: donations, letters, events.
 pub fn partner_references(conn: &Connection, partner_id: i64) -> Result<i64> {
-    Ok(conn.query_row(
+    Ok(conn.one(
         "SELECT (SELECT COUNT(DISTINCT r.donation_id) FROM donation_recipients r JOIN donations x ON x.id = r.donation_id
                   WHERE r.partner_id = ?1 AND x.deleted_at IS NULL)
               + (SELECT COUNT(DISTINCT l.letter_id) FROM letter_partners l JOIN letters x ON x.id = l.letter_id

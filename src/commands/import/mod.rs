@@ -583,8 +583,9 @@ impl<'j> Job<'j> {
         let actor = ctx.actor().to_string();
         let reason = ctx.t("import-history", &[("file", self.file.clone()), ("row", row.to_string())]);
         let id = records::insert_record(conn, &rec, &actor).map_err(CmdError::from)?;
-        let stored = records::get_record(conn, id)?.map(|(r, _)| r);
-        history::record(conn, &actor, id, Action::Create, None, stored.as_ref(), Some(&reason), None)?;
+        // The record as written is the parsed one with its new id (no need to read it back).
+        let stored = with_id(rec, id.id);
+        history::record(conn, &actor, id, Action::Create, None, Some(&stored), Some(&reason), None)?;
         conn.prepare_cached(
             "INSERT INTO imported_rows (key, occurrence, record_kind, record_id, file, row, at)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
@@ -731,6 +732,19 @@ fn visibility(text: &str) -> Option<bool> {
     } else {
         None
     }
+}
+
+/// A record with the id the ledger gave it.
+fn with_id(mut rec: Record, id: i64) -> Record {
+    match &mut rec {
+        Record::Partner(r) => r.id = id,
+        Record::Donation(r) => r.id = id,
+        Record::Letter(r) => r.id = id,
+        Record::Event(r) => r.id = id,
+        Record::Reception(r) => r.id = id,
+        Record::Reported(r) => r.id = id,
+    }
+    rec
 }
 
 /// The key of the record a row makes: what the record says, without its id, the names partners
