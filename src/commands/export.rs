@@ -219,7 +219,8 @@ pub fn export(ctx: &mut Ctx<'_>, args: &str) -> CmdResult {
     Ok(reply)
 }
 
-fn kind_word(k: RecordKind) -> &'static str {
+/// The plural word of a kind in file names and catalogue ids (`donations`).
+pub(super) fn kind_word(k: RecordKind) -> &'static str {
     match k {
         RecordKind::Donation => "donations",
         RecordKind::Letter => "letters",

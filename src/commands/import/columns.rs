@@ -221,14 +221,7 @@ pub fn map_header(kind: RecordKind, header: &[String]) -> Vec<Option<usize>> {
 
 /// The words that name a kind of record: a sheet or file of it.
 fn kind_names(kind: RecordKind) -> Vec<String> {
-    let slug = match kind {
-        RecordKind::Donation => "donations",
-        RecordKind::Letter => "letters",
-        RecordKind::Event => "events",
-        RecordKind::Reception => "receptions",
-        RecordKind::Partner => "partners",
-        RecordKind::Reported => "reported",
-    };
+    let slug = super::super::export::kind_word(kind);
     let mut all: Vec<String> =
         [Lang::En, Lang::Zh].iter().map(|l| norm(&t(*l, &format!("export-kind-{slug}"), &[]))).collect();
     all.push(slug.to_string());
