@@ -109,7 +109,7 @@ impl Ctx<'_> {
 
     /// A field's name as the asker's form shows it: `DATE` in English, `日期` in Chinese. Names without
     /// a translation (`#5`, option keys) stay as they are.
-    fn field_name(&self, field: &str) -> String {
+    pub(crate) fn field_name(&self, field: &str) -> String {
         let slug: String = field
             .trim_end_matches(':')
             .to_lowercase()

@@ -384,25 +384,7 @@ impl Core {
         } else {
             crate::store::at_time(now, || spec::dispatch(&mut ctx))
         };
-        match result.map_err(CmdError::answer) {
-            Ok(r) => r,
-            Err(CmdError::Invalid(m)) => Reply::invalid(m),
-            Err(CmdError::Field { .. }) => unreachable!("answer() unwraps field errors"),
-            Err(CmdError::Refused(m)) => Reply::refused(m),
-            Err(CmdError::Reply(mut r)) => {
-                if r.outcome == Outcome::Done {
-                    r.outcome = Outcome::Invalid;
-                }
-                r
-            }
-            Err(CmdError::Store(StoreError::TotalTooLarge)) => Reply::invalid(t(lang, "err-ledger-full", &[])),
-            Err(CmdError::Store(e)) => {
-                log::error!("store error for {}: {e}", req.user);
-                let mut r = Reply::text(t(lang, "err-internal", &[]));
-                r.outcome = Outcome::Invalid;
-                r
-            }
-        }
+        result.unwrap_or_else(|e| error_reply(lang, req, e))
     }
 
     /// The context a command of `req` runs in, at `now`.
@@ -438,19 +420,7 @@ impl Core {
         let lang = ctx.lang;
         match crate::store::at_time(now, || import::import(&mut ctx, source, file_name, opts, progress)) {
             Ok((reply, summary)) => (reply, Some(summary)),
-            Err(e) => (
-                match e.answer() {
-                    CmdError::Invalid(m) => Reply::invalid(m),
-                    CmdError::Refused(m) => Reply::refused(m),
-                    CmdError::Reply(r) => r,
-                    CmdError::Field { .. } => unreachable!("answer() unwraps field errors"),
-                    CmdError::Store(e) => {
-                        log::error!("store error in an import by {}: {e}", req.user);
-                        Reply::invalid(t(lang, "err-internal", &[]))
-                    }
-                },
-                None,
-            ),
+            Err(e) => (error_reply(lang, req, e), None),
         }
     }
 
@@ -476,6 +446,29 @@ impl Core {
             .or_else(|| req.lang_hint.as_deref().and_then(Lang::parse))
             .or_else(|| Lang::parse(&self.cfg.office.default_language))
             .unwrap_or(Lang::En)
+    }
+}
+
+/// A command's error as the reply the asker gets: store failures are logged and answered with a
+/// short apology that says nothing was saved.
+fn error_reply(lang: Lang, req: &Request, e: CmdError) -> Reply {
+    match e.answer() {
+        CmdError::Invalid(m) => Reply::invalid(m),
+        CmdError::Field { .. } => unreachable!("answer() unwraps field errors"),
+        CmdError::Refused(m) => Reply::refused(m),
+        CmdError::Reply(mut r) => {
+            if r.outcome == Outcome::Done {
+                r.outcome = Outcome::Invalid;
+            }
+            r
+        }
+        CmdError::Store(StoreError::TotalTooLarge) => Reply::invalid(t(lang, "err-ledger-full", &[])),
+        CmdError::Store(e) => {
+            log::error!("store error for {}: {e}", req.user);
+            let mut r = Reply::text(t(lang, "err-internal", &[]));
+            r.outcome = Outcome::Invalid;
+            r
+        }
     }
 }
 

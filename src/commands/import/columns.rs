@@ -295,13 +295,6 @@ pub fn lexicon(prefix: &str, codes: &[&'static str]) -> std::collections::HashMa
     map
 }
 
-/// [`lexicon`] of a prefix, with its codes from `codes`.
-pub fn lexicon_of(
-    codes: fn(&str) -> Vec<&'static str>,
-) -> impl Fn(&'static str) -> std::collections::HashMap<String, &'static str> {
-    move |prefix| lexicon(prefix, &codes(prefix))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

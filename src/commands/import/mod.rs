@@ -261,7 +261,7 @@ impl<'j> Job<'j> {
             heading,
             missing,
             ignored,
-            words: cols.iter().map(|c| c.words_of.map(columns::lexicon_of(word_codes))).collect(),
+            words: cols.iter().map(|c| c.words_of.map(|p| columns::lexicon(p, &word_codes(p)))).collect(),
             opts,
             pending: None,
         }
@@ -582,7 +582,19 @@ impl<'j> Job<'j> {
         }
         let actor = ctx.actor().to_string();
         let reason = ctx.t("import-history", &[("file", self.file.clone()), ("row", row.to_string())]);
-        let id = records::insert_record(conn, &rec, &actor).map_err(CmdError::from)?;
+        let id = match records::insert_record(conn, &rec, &actor) {
+            Ok(id) => id,
+            // A row that would take a running sum past what amity counts is that row's problem.
+            Err(crate::store::StoreError::TotalTooLarge) => {
+                summary.problem(
+                    &self.table,
+                    row,
+                    ctx.t("import-problem-row", &[("row", row.to_string()), ("reason", ctx.t("err-ledger-full", &[]))]),
+                );
+                return Ok(());
+            }
+            Err(e) => return Err(CmdError::Store(e)),
+        };
         // The record as written is the parsed one with its new id (no need to read it back).
         let stored = with_id(rec, id.id);
         history::record(conn, &actor, id, Action::Create, None, Some(&stored), Some(&reason), None)?;
@@ -630,7 +642,7 @@ impl<'j> Job<'j> {
                 let col = self.field_column(&field);
                 let column = match col {
                     Some(i) => self.column_name(ctx, i),
-                    None => ctx.t(&format!("field-{}", slug(&field)), &[]).replace(['⟨', '⟩'], ""),
+                    None => ctx.field_name(&field),
                 };
                 match reason {
                     Some(reason) => {
@@ -690,15 +702,6 @@ impl<'j> Job<'j> {
         };
         self.col_index(id)
     }
-}
-
-fn slug(field: &str) -> String {
-    field
-        .trim_end_matches(':')
-        .to_lowercase()
-        .chars()
-        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
-        .collect()
 }
 
 /// The canonical words of a catalogue prefix.
