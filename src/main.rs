@@ -269,7 +269,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 })?),
             };
             let core = open(load_config(&common, None)?)?;
-            let opts = amity::commands::import::Options { kind, sheet, dry_run, create_partners };
+            let opts = amity::commands::import::Options { kind, sheet, dry_run, create_partners, ..Default::default() };
             let name =
                 file.file_name().map_or_else(|| file.display().to_string(), |n| n.to_string_lossy().into_owned());
             let bar = std::io::stderr().is_terminal().then(|| {

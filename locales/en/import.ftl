@@ -35,3 +35,23 @@ import-not-records = { $table }: its headings name no kind of record, passed ove
 import-what-kind = I cannot tell what { $file } holds. Name the kind, e.g. amity import { $file } --kind donations, or give it headings like an export's (Date, Recipients, Items, Declared value, Currency).
 import-nothing = { $file } holds no table to import.
 import-missing-columns = no column for { $columns }: the heading row must name it (as /export writes it, e.g. Date, Recipients)
+
+## Files sent to the bot in a chat (/import).
+upload-how = Send me a spreadsheet (.csv or .xlsx, up to { $max } MB) in this private chat. I check every row with the same rules as the one-line commands and answer with what would be written, or each problem by row and column; nothing is written until you press Import. Headings as /export writes them (Date, Recipients, Items, Declared value, Currency…), in English or Chinese. A caption can name the kind (“letters”) or one sheet (“sheet: 2020”).
+upload-private-only = Send files to import in a private chat with me: the report lists internal records.
+upload-not-table = { $file } is not a spreadsheet I can import: send a .csv or .xlsx file (an export from /export is one).
+upload-too-large = { $file } is { $size } MB; I take files up to { $max } MB. Split it, or import it from a terminal: amity import FILE.
+upload-unavailable = I could not fetch { $file } from the chat server. Nothing was written; send it again in a minute.
+upload-bad-caption = I did not understand the caption “{ $input }”: it can name a kind and a sheet, e.g. “donations sheet: 2020”.
+upload-confirm-note = Nothing is written until you press Import. The file waits { $hours } hours.
+upload-create-note = Press “Import and create partners” to add them (with the kind “partner government”; correct one with /edit P-n kind friendship), or correct the names and send the file again.
+upload-fix-and-resend = Nothing was written. Correct the rows above and send the file again.
+upload-btn-import = Import
+upload-btn-import-create = Import and create { $count } partners
+upload-already-imported = { $file } was already imported; nothing was written again.
+upload-already-settled = This file was already imported or cancelled.
+upload-was-cancelled = The import of { $file } was cancelled. Send the file again to import it.
+upload-expired = The file { $file } is no longer kept. Send it again to import it.
+upload-cancelled = Cancelled: nothing from { $file } was written.
+upload-not-yours = Only the person who sent the file can import it.
+upload-gone = There is no such file waiting to be imported. Send it again.

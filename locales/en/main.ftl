@@ -33,6 +33,7 @@ help-history = every version of a record — /history D-3
 help-rate = record or list exchange rates — /rate USD 7.0835 2020-01-01
 help-rates = every rate ever set, with who set it and what it replaced — /rates USD
 help-export = your records as a spreadsheet file (CSV or Excel), in a private chat — /export xlsx donations 2020
+help-import = send me a spreadsheet (CSV or Excel) in a private chat: I check every row, then import it when you press Import — /import
 help-cancel = stop a guided entry
 help-staff = manage staff — /staff add 123456789 staff Li Wei, /staff remove ID, /staff list
 
@@ -74,6 +75,8 @@ usage-rates = Form: /rates [CURRENCY] — newest first
     Example: /rates USD
 usage-export = Form: /export csv|xlsx [hxl] [donations|letters|events|receptions|partners|reported] [PERIOD] — every kind when none is named; partners whatever the period; hxl adds a row of HXL hashtags under the headings, for humanitarian data tools. In a private chat; the files include internal records. From a terminal: amity export csv|xlsx [hxl] [KIND] [PERIOD] --out DIR.
     Example: /export xlsx donations 2020
+usage-import = Form: send a .csv or .xlsx file to me in a private chat, with a caption if needed: a kind (donations, letters, events, receptions, partners, reported) when the headings do not tell, and “sheet: NAME” for one sheet of a workbook. I answer with what would be written, or each problem by row and column, and Import / Cancel buttons (also typed: /import confirm N, /import cancel N). From a terminal: amity import FILE [--kind KIND] [--sheet NAME] [--dry-run] [--create-partners].
+    Example: a file donations-2020.xlsx with the caption “sheet: 2020”
 usage-staff = Form: /staff add USER_ID [admin|staff] [NAME] · /staff remove USER_ID · /staff list
     Example: /staff add 123456789 staff Li Wei
 

@@ -35,3 +35,23 @@ import-not-records = { $table }：表头不对应任何记录类型，已略过
 import-what-kind = 无法判断 { $file } 中是哪类记录。请指明类型，例如 amity import { $file } --kind donations，或使用与导出文件相同的表头（日期、受赠方、物资、申报价值、币种）。
 import-nothing = { $file } 中没有可导入的表。
 import-missing-columns = 缺少 { $columns } 列：表头中必须有这一列（与 /导出 的表头相同，例如 日期、受赠方）
+
+## 在聊天中发给机器人的文件（/导入）。
+upload-how = 请在本私聊中发给我表格文件（.csv 或 .xlsx，不超过 { $max } MB）。我会按与单行命令相同的规则逐行检查，回复将写入的内容，或按行和列列出每个问题；您按“导入”之前不会写入任何内容。标题与 /导出 写的相同（日期、受赠方、物资、申报价值、币种……），中英文均可。说明文字可以写类型（“信函”）或一张工作表（“工作表：2020”）。
+upload-private-only = 请在与我的私聊中发送要导入的文件：检查结果会列出内部记录。
+upload-not-table = { $file } 不是我能导入的表格：请发送 .csv 或 .xlsx 文件（/导出 生成的文件即可）。
+upload-too-large = { $file } 有 { $size } MB；我只接收不超过 { $max } MB 的文件。请拆分，或在终端中导入：amity import 文件。
+upload-unavailable = 无法从聊天服务器取得 { $file }。未写入任何内容；请过一分钟再发一次。
+upload-bad-caption = 看不懂说明文字“{ $input }”：可以写类型和工作表，例如“捐赠 工作表：2020”。
+upload-confirm-note = 您按“导入”之前不会写入任何内容。文件保留 { $hours } 小时。
+upload-create-note = 按“导入并新建伙伴”即可添加这些伙伴（类型记为“友好合作关系政府”；可用 /修改 P-n kind 友好省州 更正），或改正名称后重新发送文件。
+upload-fix-and-resend = 未写入任何内容。请改正以上各行后重新发送文件。
+upload-btn-import = 导入
+upload-btn-import-create = 导入并新建 { $count } 个伙伴
+upload-already-imported = { $file } 已经导入过；没有重复写入。
+upload-already-settled = 这个文件已经导入或已取消。
+upload-was-cancelled = { $file } 的导入已取消。要导入请重新发送文件。
+upload-expired = 文件 { $file } 已不再保留。要导入请重新发送。
+upload-cancelled = 已取消：{ $file } 的内容没有写入。
+upload-not-yours = 只有发送文件的人才能导入它。
+upload-gone = 没有这样一个等待导入的文件。请重新发送。

@@ -14,6 +14,7 @@
 
 use super::{Stop, blocking, nap};
 use crate::commands::Core;
+use crate::commands::import::upload;
 use crate::store::inbox;
 pub use crate::store::inbox::Received;
 use std::sync::Arc;
@@ -185,20 +186,25 @@ impl Inbox {
         let keep = chrono::Duration::hours(i64::from(self.core.config().database.keep_update_ids_hours));
         let before = update_cutoff(&self.core);
         let keys_before = rfc3339(crate::digest::outbox::later(self.core.now(), -keep));
+        // Files sent to import: bytes dropped once they waited their time, rows forgotten later.
+        let hours = |h: i64| rfc3339(crate::digest::outbox::later(self.core.now(), -chrono::Duration::hours(h)));
+        let uploads_expire = hours(upload::KEEP_PENDING_HOURS);
+        let uploads_forget = hours(upload::REMEMBER_DAYS * 24);
         let total = self
-            .prune_in_batches("old inbox rows and idempotency keys", move |core, batch| {
+            .prune_in_batches("old inbox rows, idempotency keys and uploads", move |core, batch| {
                 core.with_store_locked(|s| {
                     s.bookkeeping(|conn| {
-                        // Both at once; a full batch of either means there may be more.
+                        // All at once; a full batch of any means there may be more.
                         let events = inbox::prune(conn, &before, batch)?;
                         let keys = crate::store::prune_processed(conn, &keys_before, batch)?;
-                        Ok((events + keys, events == batch || keys == batch))
+                        let files = crate::store::uploads::prune(conn, &uploads_expire, &uploads_forget, batch)?;
+                        Ok((events + keys + files, events == batch || keys == batch || files >= batch))
                     })
                 })
             })
             .await;
         if total > 0 {
-            log::info!("forgot {total} old received event(s) and idempotency key(s)");
+            log::info!("forgot {total} old received event(s), idempotency key(s) and upload(s)");
         }
     }
 

@@ -403,6 +403,33 @@ impl Core {
         }
     }
 
+    /// Why a file sent in `req`'s chat would not be taken (the chat, the sender's role, its name or its
+    /// size), answered before the transport downloads it; None when it may be.
+    pub fn file_refusal(&self, req: &Request, file_name: &str, size: Option<u64>) -> Option<Reply> {
+        let mut guard = self.store.lock().unwrap_or_else(|p| p.into_inner());
+        let now = (self.clock)();
+        let ctx = self.ctx(&mut guard, req, now);
+        let lang = ctx.lang;
+        import::upload::refusal(&ctx, file_name, size).map(|e| error_reply(lang, req, e))
+    }
+
+    /// A spreadsheet sent in `req`'s chat (its caption is `req.text`): the import's dry-run report and,
+    /// when it can be imported, the Import / Cancel card (see [`import::upload`]).
+    pub fn receive_file(&self, req: &Request, file_name: &str, bytes: &[u8]) -> Reply {
+        let mut guard = self.store.lock().unwrap_or_else(|p| p.into_inner());
+        let now = (self.clock)();
+        let mut ctx = self.ctx(&mut guard, req, now);
+        let lang = ctx.lang;
+        crate::store::at_time(now, || import::upload::receive(&mut ctx, file_name, bytes))
+            .unwrap_or_else(|e| error_reply(lang, req, e))
+    }
+
+    /// What the sender of a file is told when the transport could not fetch it from the network.
+    pub fn file_unavailable(&self, req: &Request, file_name: &str) -> Reply {
+        let lang = self.lang(req);
+        Reply::invalid(t(lang, "upload-unavailable", &[("file", file_name.to_string())]))
+    }
+
     /// Imports a spreadsheet as `req`'s asker (staff only): every row or none (see [`import`]).
     /// `progress` hears how far each table has been read. The summary is `None` when the file could
     /// not be read at all (the reply says why).

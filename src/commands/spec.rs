@@ -1,7 +1,9 @@
 //! The command table: every command's names (English and Chinese), who may use it, whether it writes,
 //! and its handler. `/help` is generated from this table, so it always matches what exists.
 
-use super::{ChatKind, CmdError, CmdResult, Ctx, add, admin, chart, digest, export, logging, reading, reported};
+use super::{
+    ChatKind, CmdError, CmdResult, Ctx, add, admin, chart, digest, export, import, logging, reading, reported,
+};
 use crate::domain::Role;
 use crate::render::{Outcome, Reply};
 
@@ -52,6 +54,7 @@ pub static COMMANDS: &[CommandSpec] = &[
     cmd!("rate", ["汇率"], [], Staff, false, admin::rate),
     cmd!("rates", ["汇率记录"], [], Staff, false, admin::rates),
     cmd!("export", ["导出"], [], Staff, false, export::export),
+    cmd!("import", ["导入"], [], Staff, false, import::upload::command),
     cmd!("cancel", ["取消"], [], Everyone, false, add::cancel),
     cmd!("staff", ["员工"], [], Admin, true, admin::staff),
     cmd!("digest", ["摘要"], ["digests"], Admin, false, digest::digest),

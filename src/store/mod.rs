@@ -16,6 +16,7 @@ pub mod rates;
 pub mod records;
 pub mod reports;
 pub mod telegram;
+pub mod uploads;
 
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
@@ -69,6 +70,7 @@ pub const MIGRATIONS: &[(i64, &str, &str)] = &[
     (12, "filter sums", include_str!("../../migrations/0012_filter_sums.sql")),
     (13, "reach sums", include_str!("../../migrations/0013_reach_sums.sql")),
     (14, "imported rows", include_str!("../../migrations/0014_imported_rows.sql")),
+    (15, "uploads", include_str!("../../migrations/0015_uploads.sql")),
 ];
 
 #[derive(Debug, thiserror::Error)]
@@ -518,6 +520,16 @@ impl Store {
     pub fn integrity_check(&self) -> Result<String> {
         Ok(self.conn.query_row("PRAGMA integrity_check", [], |r| r.get(0))?)
     }
+}
+
+/// Records that the update `update_key` was handled with `reply`, inside a write transaction the
+/// caller holds (a bulk write, which [`Store::write`] does not wrap).
+pub fn record_processed(conn: &Connection, update_key: &str, reply: &str) -> Result<()> {
+    conn.execute(
+        "INSERT OR REPLACE INTO processed_updates (update_key, at, reply) VALUES (?1, ?2, ?3)",
+        params![update_key, now_utc(), reply],
+    )?;
+    Ok(())
 }
 
 /// Forgets idempotency keys recorded before `before` (RFC 3339, as [`Store::update_cutoff`] gives),

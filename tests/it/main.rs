@@ -25,3 +25,4 @@ mod regression;
 mod reported;
 mod roles;
 mod seed_article;
+mod upload;

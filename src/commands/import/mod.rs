@@ -11,6 +11,7 @@
 
 mod columns;
 pub mod table;
+pub mod upload;
 
 use super::fields::{Form, list};
 use super::{CmdError, Ctx, logging};
@@ -36,6 +37,11 @@ pub struct Options {
     pub dry_run: bool,
     /// Create the recipients and partners not in the ledger (with the country the row gives).
     pub create_partners: bool,
+    /// The file came in a chat (see [`upload`]): the report's hints name buttons, not flags, and it
+    /// lists fewer problems.
+    pub chat: bool,
+    /// The upload this import settles, in its own transaction (see [`upload`]).
+    pub upload: Option<i64>,
 }
 
 /// A kind of record as `--kind` names it (English or Chinese, singular or plural).
@@ -45,6 +51,9 @@ pub fn parse_kind(word: &str) -> Option<RecordKind> {
 
 /// Problems kept to list; more are counted.
 const MAX_LISTED: usize = 1000;
+
+/// Problems a chat's report lists (a phone's screen; the rest are counted).
+const MAX_LISTED_CHAT: usize = 25;
 
 /// Rows between two progress reports.
 const PROGRESS_EVERY: u64 = 2000;
@@ -165,16 +174,39 @@ pub fn import(
         }
         Ok(())
     }));
-    let commit = matches!(run, Ok(Ok(()))) && summary.problem_count == 0 && !opts.dry_run;
+    let mut commit = matches!(run, Ok(Ok(()))) && summary.problem_count == 0 && !opts.dry_run;
+    summary.committed = commit;
+    let reply = report(ctx, file_name, opts, &summary);
+    let mut settled = Ok(());
+    if commit && let Some(id) = opts.upload {
+        // The upload is settled by the transaction that writes its rows, with the press that
+        // confirmed it: a second press finds it imported, a redelivered one its stored answer.
+        settled = settle_upload(ctx, id, &reply);
+        commit = settled.is_ok();
+    }
     let ended = ctx.store.end_bulk(commit);
     match run {
         Err(panic) => std::panic::resume_unwind(panic),
         Ok(Err(e)) => return Err(e),
         Ok(Ok(())) => ended?,
     }
-    summary.committed = commit;
-    let reply = report(ctx, file_name, opts, &summary);
+    settled?;
     Ok((reply, summary))
+}
+
+/// Marks upload `id` imported with the import's answer, and records the confirming update's key.
+/// Refused (and the import rolled back) when an earlier press settled it first.
+fn settle_upload(ctx: &Ctx<'_>, id: i64, reply: &Reply) -> Result<(), CmdError> {
+    use crate::store::uploads;
+    let text = reply.plain();
+    let conn = ctx.store.conn();
+    if !uploads::settle(conn, id, uploads::State::Imported, Some(&text))? {
+        return Err(CmdError::Invalid(ctx.t("upload-already-settled", &[])));
+    }
+    if let Some(key) = ctx.req.update_key() {
+        crate::store::record_processed(conn, &key, &text)?;
+    }
+    Ok(())
 }
 
 /// The order tables are imported in: partners before the records that name them, sent letters
@@ -831,20 +863,24 @@ fn report(ctx: &Ctx<'_>, file: &str, opts: &Options, s: &Summary) -> Reply {
         r.gap();
         r.heading(ctx.t("import-problems", &[("count", ctx.f.int(s.problem_count as i64))]));
         let many_tables = s.problems.iter().any(|p| p.table != s.problems[0].table);
-        for p in &s.problems {
+        let listed = if opts.chat { MAX_LISTED_CHAT.min(s.problems.len()) } else { s.problems.len() };
+        for p in &s.problems[..listed] {
             let text = if many_tables { format!("{}: {}", p.table, p.text) } else { p.text.clone() };
             r.item(text);
         }
-        if s.problem_count > s.problems.len() as u64 {
-            r.item(ctx.t(
-                "import-more-problems",
-                &[("count", ctx.f.int((s.problem_count - s.problems.len() as u64) as i64))],
-            ));
+        if s.problem_count > listed as u64 {
+            r.item(ctx.t("import-more-problems", &[("count", ctx.f.int((s.problem_count - listed as u64) as i64))]));
+        }
+        if opts.chat {
+            // The chat's card (`upload`) says what can be done about them.
+            return r;
         }
         if s.unknown_party {
             r.note(ctx.t("import-hint-create", &[]));
         }
         r.note(ctx.t("import-nothing-written", &[]));
+    } else if opts.dry_run && opts.chat {
+        // The chat's card (`upload`) adds its buttons and what they do.
     } else if opts.dry_run {
         r.note(ctx.t("import-dry-note", &[]));
     } else if s.written.is_empty() && s.partners_created.is_empty() {

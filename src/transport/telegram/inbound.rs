@@ -7,6 +7,7 @@
 //!   and in groups also plain text that replies to one of this bot's messages (an answer in a guided
 //!   entry). `/cmd@otherbot` is left to the other bot.
 //! - button presses (callback queries): the button's data becomes the request's text.
+//! - files (documents) in private chats: a spreadsheet to import, its caption the request's text.
 //!
 //! What is not: edited messages and edited channel posts (an edit is not a new command: answering
 //! it would log an entry twice; to change a saved entry there is `/edit`), messages from bots, and
@@ -38,6 +39,17 @@ pub struct Incoming {
     pub reply_to: Option<MessageId>,
     /// A button press: its id (to answer it) and the message that carried the button (to edit it).
     pub callback: Option<(CallbackQueryId, Option<MessageId>)>,
+    /// A file sent in a private chat (a spreadsheet to import); the request's text is its caption.
+    pub document: Option<Document>,
+}
+
+/// A file a message carries, as `getFile` will fetch it.
+#[derive(Clone, Debug)]
+pub struct Document {
+    pub file_id: teloxide::types::FileId,
+    pub file_name: String,
+    /// In bytes, when Telegram says.
+    pub size: Option<u64>,
 }
 
 /// What to do with an update.
@@ -113,8 +125,21 @@ pub fn strip_bot_name(text: &str, me: &Me) -> Option<String> {
 }
 
 fn message(update_id: i64, m: &Message, me: &Me, channel_post: bool) -> Mapped {
-    let Some(text) = m.text() else { return Mapped::Ignore("no text") };
     let kind = if channel_post { ChatKind::Channel } else { chat_kind(&m.chat) };
+    // A file in a private chat is a spreadsheet to import (the core says if it is not); in groups
+    // people share files with each other, not with the bot.
+    let document = match m.document() {
+        Some(d) if kind == ChatKind::Private => Some(Document {
+            file_id: d.file.id.clone(),
+            file_name: d.file_name.clone().unwrap_or_else(|| "file".into()),
+            // teloxide gives u32::MAX when Telegram did not say.
+            size: (d.file.size != u32::MAX).then(|| u64::from(d.file.size)),
+        }),
+        _ => None,
+    };
+    let Some(text) = m.text().or_else(|| document.as_ref().map(|_| m.caption().unwrap_or(""))) else {
+        return Mapped::Ignore("no text");
+    };
     let is_command = text.trim_start().starts_with('/');
     let Some(text) = strip_bot_name(text, me) else { return Mapped::Ignore("command for another bot") };
     if kind != ChatKind::Private && !is_command {
@@ -157,6 +182,7 @@ fn message(update_id: i64, m: &Message, me: &Me, channel_post: bool) -> Mapped {
         chat_id: m.chat.id,
         reply_to: (kind == ChatKind::Group).then_some(m.id),
         callback: None,
+        document,
     }))
 }
 
@@ -184,6 +210,7 @@ fn callback(update_id: i64, q: &CallbackQuery, me: &Me) -> Mapped {
         chat_id: chat.id,
         reply_to: None,
         callback: Some((q.id.clone(), Some(msg.id()))),
+        document: None,
     }))
 }
 

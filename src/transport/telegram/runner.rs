@@ -26,6 +26,7 @@ use super::settings::Mode;
 use super::{Hooks, Options, menu, webhook};
 use crate::bot::inbox::Received;
 use crate::bot::{self, Inbox, backoff, nap};
+use crate::commands::import::upload;
 use crate::commands::{Core, Request};
 use crate::i18n::{Lang, t};
 use crate::render::Reply;
@@ -384,7 +385,11 @@ async fn process(sh: Arc<Shared>, id: i64, mapped: Mapped) {
         }
     }
     let mut req = inc.req.clone();
-    let (reply, in_dialogue) = match resolve_button(&sh, &mut req).await {
+    let file = match &inc.document {
+        Some(doc) => Some(receive_file(&sh, &req, doc).await),
+        None => resolve_button(&sh, &mut req).await,
+    };
+    let (reply, in_dialogue) = match file {
         Some(r) => (r, false),
         None => {
             let core = sh.core.clone();
@@ -434,6 +439,68 @@ async fn process(sh: Arc<Shared>, id: i64, mapped: Mapped) {
     }
     if reply.is_ok() && !reply.duplicate && menu::changes_staff(&req.text) {
         menu::refresh(&sh).await;
+    }
+}
+
+/// A spreadsheet sent in a private chat: the core says whether it takes it, then it is fetched
+/// (`getFile`, then the file's URL; at most [`upload::MAX_UPLOAD`] bytes) and checked by the core.
+async fn receive_file(sh: &Arc<Shared>, req: &Request, doc: &inbound::Document) -> Reply {
+    let (r, name, size) = (req.clone(), doc.file_name.clone(), doc.size);
+    match blocking(sh, move |c| c.file_refusal(&r, &name, size)).await {
+        Ok(Some(refusal)) => return refusal,
+        Ok(None) => {}
+        Err(e) => {
+            log::error!("checking a file: {e}");
+            return Reply::invalid(t(Lang::En, "err-internal", &[]));
+        }
+    }
+    let bytes = match fetch_file(sh, &doc.file_id).await {
+        Ok(b) => b,
+        Err(e) => {
+            log::warn!("fetching {}: {}", doc.file_name, sh.token.redact(&e));
+            let (r, name) = (req.clone(), doc.file_name.clone());
+            return blocking(sh, move |c| c.file_unavailable(&r, &name))
+                .await
+                .unwrap_or_else(|_| Reply::invalid(t(Lang::En, "err-internal", &[])));
+        }
+    };
+    let (r, name) = (req.clone(), doc.file_name.clone());
+    blocking(sh, move |c| c.receive_file(&r, &name, &bytes))
+        .await
+        .unwrap_or_else(|e| std::panic::resume_unwind(e.into_panic()))
+}
+
+/// The bytes of a file Telegram keeps, refused past [`upload::MAX_UPLOAD`] whatever `getFile` said.
+async fn fetch_file(sh: &Arc<Shared>, id: &teloxide::types::FileId) -> Result<Vec<u8>, String> {
+    use futures_util::StreamExt;
+    use teloxide::net::Download;
+    let file = send!(sh, |b| b.get_file(id.clone())).map_err(|e| e.to_string())?;
+    let mut attempt = 0;
+    loop {
+        let mut bytes = Vec::new();
+        let mut stream = sh.bot.download_file_stream(&file.path);
+        let mut failed = None;
+        while let Some(chunk) = stream.next().await {
+            match chunk {
+                Ok(c) if (bytes.len() + c.len()) as u64 > upload::MAX_UPLOAD => return Err("file too large".into()),
+                Ok(c) => bytes.extend_from_slice(&c),
+                Err(e) => {
+                    failed = Some(e);
+                    break;
+                }
+            }
+        }
+        match failed {
+            None => return Ok(bytes),
+            // A dropped connection or a 5xx is worth another try; a 404 (the path expired) is not.
+            Some(e) if attempt + 1 < SEND_ATTEMPTS && e.status().is_none_or(|s| s.is_server_error()) => {
+                let wait = backoff(attempt, sh.max_backoff);
+                log::warn!("downloading a file failed ({}); retrying in {wait:?}", sh.token.redact(&e.to_string()));
+                tokio::time::sleep(wait).await;
+                attempt += 1;
+            }
+            Some(e) => return Err(e.to_string()),
+        }
     }
 }
 
