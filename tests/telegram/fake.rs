@@ -83,6 +83,8 @@ struct Inner {
     sent: HashMap<i64, usize>,
     /// HTML texts containing one of these are refused as unparsable (400 "can't parse entities").
     rejected_html: Vec<String>,
+    /// Files users sent, by file_id: (file_path, bytes).
+    files: HashMap<String, (String, Vec<u8>)>,
 }
 
 pub struct FakeState {
@@ -117,7 +119,10 @@ impl Fake {
             refused: AtomicUsize::new(0),
             recording: AtomicBool::new(true),
         });
-        let app = Router::new().route("/{bot}/{method}", axum::routing::any(handle)).with_state(state.clone());
+        let app = Router::new()
+            .route("/file/{bot}/{*path}", axum::routing::get(download))
+            .route("/{bot}/{method}", axum::routing::any(handle))
+            .with_state(state.clone());
         let listener = tokio::net::TcpListener::bind(("127.0.0.1", port)).await.expect("bind fake server");
         let port = listener.local_addr().unwrap().port();
         let st = state.clone();
@@ -143,6 +148,17 @@ impl Fake {
             }
         });
         Fake { url: format!("http://127.0.0.1:{port}/"), port, state }
+    }
+
+    /// Keeps a file a user sends, as Telegram's servers would; returns the Document object a message
+    /// carries (`getFile` then gives its path, `/file/bot<token>/<path>` its bytes).
+    pub fn put_file(&self, file_name: &str, bytes: &[u8]) -> Value {
+        let mut i = self.state.inner.lock().unwrap();
+        let n = i.files.len() + 1;
+        let id = format!("BQACAgIAAxkBAAI{n:04}");
+        i.files.insert(id.clone(), (format!("documents/file_{n}.bin"), bytes.to_vec()));
+        json!({"file_id": id, "file_unique_id": format!("AgAD{n:04}"), "file_name": file_name,
+               "mime_type": "application/octet-stream", "file_size": bytes.len()})
     }
 
     /// Queues an update (the JSON object without `update_id`); returns its id.
@@ -304,6 +320,25 @@ async fn params(req: Request) -> Value {
             .collect();
         Value::Object(map)
     })
+}
+
+/// `GET /file/bot<token>/<file_path>`: a file's bytes (recorded as method "download").
+async fn download(State(st): State<Arc<FakeState>>, Path((bot, path)): Path<(String, String)>) -> Response {
+    if bot != format!("bot{TOKEN}") {
+        return error(StatusCode::UNAUTHORIZED, "Unauthorized");
+    }
+    let mut i = st.inner.lock().unwrap();
+    i.requests.push(Recorded {
+        method: "download".into(),
+        params: json!({"file_path": path}),
+        at: Instant::now(),
+        fault: None,
+        message_id: None,
+    });
+    match i.files.values().find(|(p, _)| *p == path) {
+        Some((_, bytes)) => (StatusCode::OK, bytes.clone()).into_response(),
+        None => error(StatusCode::NOT_FOUND, "Not Found"),
+    }
 }
 
 fn now() -> i64 {
@@ -472,6 +507,15 @@ async fn answer_inner(
             m["document"] = json!({"file_id": "doc1", "file_unique_id": "u2",
                 "file_name": params["document"]["file_name"].as_str().unwrap_or("file")});
             Ok(m)
+        }
+        "getfile" => {
+            let id = params["file_id"].as_str().unwrap_or("");
+            let i = st.inner.lock().unwrap();
+            match i.files.get(id) {
+                Some((path, bytes)) => Ok(json!({"file_id": id, "file_unique_id": "AgADuniq",
+                    "file_size": bytes.len(), "file_path": path})),
+                None => Err(error(StatusCode::BAD_REQUEST, "Bad Request: invalid file_id")),
+            }
         }
         "answercallbackquery" | "setmycommands" | "deletemycommands" | "deletewebhook" | "setwebhook" => {
             Ok(json!(true))

@@ -422,3 +422,74 @@ async fn a_typed_answer_takes_the_buttons_off_the_previous_question() {
     assert_eq!(app.fake.calls("editmessagereplymarkup").len(), 1);
     app.stop().await;
 }
+
+/// A document message from `user_id` in their private chat.
+fn document(app: &App, user_id: i64, name: &str, bytes: &[u8], caption: &str) -> Value {
+    let doc = app.fake.put_file(name, bytes);
+    let mut m = message(user(user_id, "en"), private_chat(user_id), "");
+    let obj = m.as_object_mut().unwrap();
+    obj.remove("text");
+    obj.remove("entities");
+    obj.insert("document".into(), doc);
+    if !caption.is_empty() {
+        obj.insert("caption".into(), json!(caption));
+    }
+    json!({ "message": m })
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_spreadsheet_sent_in_a_private_chat_is_imported_once_when_confirmed() {
+    let mut app = spawn_app().await;
+    app.core.handle(&Request::console("/partner add Mantova | Italy | partner"));
+    app.core.handle(&Request::console("/rate EUR 7.8 2020-01-01"));
+    let csv = "Date,Recipients,Items,Declared value,Currency\n\
+               2020-03-23,Mantova,500 protective suits,90000,EUR\n\
+               2020-03-24,Mantova,\"20,000 masks\",4.5万,CNY\n";
+    let card = app.say(STAFF, document(&app, STAFF, "march.csv", csv.as_bytes(), "")).await;
+    assert_eq!(app.fake.calls("getfile").len(), 1);
+    assert_eq!(app.fake.calls("download").len(), 1, "the file was fetched once");
+    let text = visible(card[0].text());
+    assert!(text.contains("Donations to write: 2"), "{text}");
+    assert!(text.contains("Nothing is written until you press Import"), "{text}");
+    assert_eq!(app.count("SELECT COUNT(*) FROM donations"), 0);
+    let bs = buttons(&card[0]);
+    assert_eq!(bs.iter().map(|(t, _)| t.as_str()).collect::<Vec<_>>(), ["Import", "Cancel"], "{bs:?}");
+    let msg_id = card[0].message_id.unwrap();
+
+    // Import, pressed twice (a double tap): written once; the card is edited with the result.
+    let done = app.say(STAFF, press(STAFF, private_chat(STAFF), msg_id, &bs[0].1)).await;
+    assert_eq!(done[0].method, "editmessagetext");
+    assert!(visible(done[0].text()).contains("Donations written: 2"), "{}", done[0].text());
+    assert!(buttons(&done[0]).is_empty(), "the buttons go with the answer");
+    let again = app.say(STAFF, press(STAFF, private_chat(STAFF), msg_id, &bs[0].1)).await;
+    assert!(visible(again[0].text()).contains("already imported"), "{}", again[0].text());
+    assert_eq!(app.count("SELECT COUNT(*) FROM donations"), 2);
+    let totals = visible(app.say(STAFF, private(STAFF, "/totals")).await[0].text());
+    assert!(totals.contains("20,000 masks"), "{totals}");
+
+    // Files the bot does not take are refused before they are fetched.
+    let sent = app.say(STRANGER, document(&app, STRANGER, "march.csv", csv.as_bytes(), "")).await;
+    assert!(visible(sent[0].text()).contains("Only staff can import"), "{}", sent[0].text());
+    let sent = app.say(STAFF, document(&app, STAFF, "minutes.pdf", b"%PDF-1.4", "")).await;
+    assert!(visible(sent[0].text()).contains("not a spreadsheet"), "{}", sent[0].text());
+    assert_eq!(app.fake.calls("getfile").len(), 1, "no other file was fetched");
+    app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_file_in_a_group_is_left_alone_and_a_file_that_cannot_be_fetched_is_said() {
+    let mut app = spawn_app().await;
+    let doc = app.fake.put_file("march.csv", b"Date,Recipients\n");
+    let mut m = message(user(STAFF, "en"), group_chat(GROUP), "");
+    m.as_object_mut().unwrap().remove("text");
+    m["document"] = doc;
+    let id = app.fake.inject(json!({ "message": m }));
+    app.handled(id).await;
+    assert!(app.answers(GROUP).is_empty(), "people share files in groups with each other");
+    // A file Telegram no longer has (getFile refuses it).
+    let mut gone = document(&app, STAFF, "march.csv", b"x", "");
+    gone["message"]["document"]["file_id"] = json!("no-such-file");
+    let sent = app.say(STAFF, gone).await;
+    assert!(visible(sent[0].text()).contains("could not fetch march.csv"), "{}", sent[0].text());
+    app.stop().await;
+}
