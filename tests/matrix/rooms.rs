@@ -319,3 +319,26 @@ async fn a_logging_event_delivered_again_after_a_restart_is_written_once_and_ans
         li.from(&theirs, &bot.id).iter().filter(|v| in_reply_to(v).as_deref() == Some(asked.as_str())).count();
     assert_eq!(answers, 1, "answered once");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_spreadsheet_sent_in_an_encrypted_direct_chat_is_checked_then_imported_once() {
+    let (admin, bot, room) = admin_room(true, "").await;
+    next_answer(&admin, &room, &bot.id, "!partner add Mantova | Italy | partner").await;
+    let csv = "Date,Recipients,Items\n2020-03-23,Mantova,500 protective suits\n2020-03-24,Mantova,\"20,000 masks\"\n";
+    let sent = {
+        let room = admin.client.get_room(room.room_id()).unwrap();
+        let cfg = matrix_sdk::attachment::AttachmentConfig::new();
+        room.send_attachment("march.csv", &mime::TEXT_CSV, csv.as_bytes().to_vec(), cfg).await.unwrap().event_id
+    };
+    let card = body(&admin.answer_to(&room, &bot.id, &sent).await[0]);
+    assert!(card.contains("Donations to write: 2"), "{card}");
+    assert!(card.contains("1 · Import") && card.contains("2 · Cancel"), "numbered choices: {card}");
+    assert_eq!(bot.count("SELECT count(*) FROM donations"), 0, "the check writes nothing");
+    let done = next_answer(&admin, &room, &bot.id, "1").await;
+    assert!(done.contains("Donations written: 2"), "{done}");
+    assert_eq!(bot.count("SELECT count(*) FROM donations"), 2);
+    // Confirmed once more by its command: nothing is written twice.
+    let again = next_answer(&admin, &room, &bot.id, "!import confirm 1").await;
+    assert!(again.contains("already imported"), "{again}");
+    assert_eq!(bot.count("SELECT count(*) FROM donations"), 2);
+}

@@ -2,7 +2,8 @@
 //! sent it (decrypted, in an encrypted room) and what it knows of the room.
 //!
 //! What is answered:
-//! - in a direct chat (the bot and one person), every text message;
+//! - in a direct chat (the bot and one person), every text message, and files (`m.file`: a
+//!   spreadsheet to import, its caption the request's text);
 //! - in a room with more people, commands: `!cmd` (the Matrix convention) or `/cmd` (Element sends it
 //!   when typed as `//cmd` or pasted), and plain text from someone whose guided entry is open there
 //!   (the runner asks the core);
@@ -10,7 +11,7 @@
 //!   cut off.
 //!
 //! What is not: the bot's own events, notices (`m.notice`: bots answer with them, so two bots never
-//! answer each other), emotes, files, edits (`m.replace`: an edit is not a new command; `/edit` changes
+//! answer each other), emotes, files in rooms with more people, edits (`m.replace`: an edit is not a new command; `/edit` changes
 //! a saved entry), redacted events, state events, and anything older than the catch-up age.
 
 use crate::commands::{ChatKind, Request};
@@ -39,6 +40,17 @@ pub struct Incoming {
     pub thread: Option<OwnedEventId>,
     /// Plain text in a group room: answered only if the sender has a guided entry open there.
     pub needs_dialogue: bool,
+    /// A file sent in a direct chat (a spreadsheet to import); the request's text is its caption.
+    pub file: Option<FileRef>,
+}
+
+/// A file an `m.file` message points to.
+#[derive(Clone, Debug)]
+pub struct FileRef {
+    pub source: matrix_sdk::ruma::events::room::MediaSource,
+    pub name: String,
+    /// In bytes, when the sender's client said.
+    pub size: Option<u64>,
 }
 
 /// What to do with an event.
@@ -78,9 +90,19 @@ pub fn map(event: &AnySyncTimelineEvent, room: &RoomInfo, me: &str) -> Mapped {
     if ev.sender.as_str() == me {
         return Mapped::Ignore("the bot's own message");
     }
+    let mut file = None;
     let body = match &ev.content.msgtype {
         MessageType::Text(t) => t.body.as_str(),
         MessageType::Notice(_) => return Mapped::Ignore("a notice (bots answer with notices)"),
+        // A file in a direct chat is a spreadsheet to import (the core says if it is not); in a room
+        // people share files with each other. Its `body` is a caption when `filename` is set apart.
+        MessageType::File(f) if room.direct => {
+            let name = f.filename.clone().unwrap_or_else(|| f.body.clone());
+            let size = f.info.as_ref().and_then(|i| i.size).map(u64::from);
+            file = Some(FileRef { source: f.source.clone(), name, size });
+            if f.filename.as_deref().is_some_and(|n| n != f.body) { f.body.as_str() } else { "" }
+        }
+        MessageType::File(_) => return Mapped::Ignore("a file in a room"),
         _ => return Mapped::Ignore("not text"),
     };
     let thread = match &ev.content.relates_to {
@@ -91,7 +113,7 @@ pub fn map(event: &AnySyncTimelineEvent, room: &RoomInfo, me: &str) -> Mapped {
     let replying = matches!(ev.content.relates_to, Some(Relation::Reply { .. }));
     let body = if replying { remove_plain_reply_fallback(body) } else { body };
     let text = command_text(body);
-    if text.trim().is_empty() {
+    if text.trim().is_empty() && file.is_none() {
         return Mapped::Ignore("empty");
     }
     let command = is_command(&text);
@@ -115,6 +137,7 @@ pub fn map(event: &AnySyncTimelineEvent, room: &RoomInfo, me: &str) -> Mapped {
         sender: ev.sender.clone(),
         thread,
         needs_dialogue: !room.direct && !command,
+        file,
     }))
 }
 

@@ -28,7 +28,8 @@ use super::inbound::{self, Incoming, Mapped, RoomInfo};
 use super::outbound;
 use crate::bot::inbox::Received;
 use crate::bot::{self, Inbox, Stop, backoff, nap};
-use crate::commands::Core;
+use crate::commands::import::upload;
+use crate::commands::{Core, Request};
 use crate::config::matrix::Inviter;
 use crate::domain::{Role, UserKey};
 use crate::i18n::t;
@@ -500,11 +501,17 @@ async fn answer(sh: &Arc<Shared>, room: &Room, mut inc: Incoming) -> bool {
     }
     let needs_dialogue = inc.needs_dialogue;
     let req = inc.req.clone();
+    let fetched = match &inc.file {
+        Some(f) => Some(fetch_file(sh, &req, f).await),
+        None => None,
+    };
     let res = bot::blocking(&sh.core, move |c| {
-        if needs_dialogue && !c.dialogue_open(&req) {
-            return None;
-        }
-        let (reply, _) = c.handle_in_dialogue(&req);
+        let reply = match fetched {
+            Some(Ok((name, bytes))) => c.receive_file(&req, &name, &bytes),
+            Some(Err(reply)) => reply,
+            None if needs_dialogue && !c.dialogue_open(&req) => return None,
+            None => c.handle_in_dialogue(&req).0,
+        };
         Some((reply, c.lang(&req)))
     })
     .await;
@@ -529,6 +536,45 @@ async fn answer(sh: &Arc<Shared>, room: &Room, mut inc: Incoming) -> bool {
     }
     true
 }
+
+/// A file sent in a direct chat, fetched from the homeserver (decrypted in an encrypted room) once
+/// the core said it takes it: its name and bytes, or the answer to give instead.
+async fn fetch_file(sh: &Arc<Shared>, req: &Request, f: &inbound::FileRef) -> Result<(String, Vec<u8>), Reply> {
+    use matrix_sdk::media::{MediaFormat, MediaRequestParameters};
+    let (r, name, size) = (req.clone(), f.name.clone(), f.size);
+    match bot::blocking(&sh.core, move |c| c.file_refusal(&r, &name, size)).await {
+        Ok(None) => {}
+        Ok(Some(refusal)) => return Err(refusal),
+        Err(e) => std::panic::resume_unwind(e.into_panic()),
+    }
+    let params = MediaRequestParameters { source: f.source.clone(), format: MediaFormat::File };
+    let mut attempt = 0;
+    loop {
+        match sh.client.media().get_media_content(&params, false).await {
+            Ok(bytes) if bytes.len() as u64 > upload::MAX_UPLOAD => {
+                let (r, name, size) = (req.clone(), f.name.clone(), Some(bytes.len() as u64));
+                let refusal = bot::blocking(&sh.core, move |c| c.file_refusal(&r, &name, size)).await;
+                return Err(refusal.ok().flatten().unwrap_or_else(|| Reply::invalid("file too large")));
+            }
+            Ok(bytes) => return Ok((f.name.clone(), bytes)),
+            Err(e) if attempt + 1 < FETCH_ATTEMPTS && !is_permanent(&e) => {
+                let wait = backoff(attempt, Duration::from_secs(sh.core.config().matrix.max_backoff_secs));
+                log::warn!("fetching {} failed ({e}); retrying in {wait:?}", f.name);
+                tokio::time::sleep(wait).await;
+                attempt += 1;
+            }
+            Err(e) => {
+                log::warn!("fetching {}: {e}", f.name);
+                let (r, name) = (req.clone(), f.name.clone());
+                let reply = bot::blocking(&sh.core, move |c| c.file_unavailable(&r, &name)).await;
+                return Err(reply.unwrap_or_else(|_| Reply::invalid("the file could not be fetched")));
+            }
+        }
+    }
+}
+
+/// Attempts to fetch a file before the sender is told it could not be.
+const FETCH_ATTEMPTS: u32 = 5;
 
 /// Where a person's numbered choices in a room are kept (in memory, and as transport bookkeeping).
 fn choice_key(room: &str, user: &str) -> String {
