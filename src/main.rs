@@ -252,8 +252,12 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 bail!("--out {}: not a directory; create it first or give another", out.display());
             }
             let core = open(load_config(&common, None)?)?;
-            let reply = console::ask(&core, &Request::console(format!("/export {}", what.join(" "))));
+            let (reply, written) = core.export_to_dir(&Request::console(""), &what.join(" "), &out);
             let _ = writeln!(std::io::stdout(), "{}", reply.plain());
+            for path in written {
+                let size = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
+                let _ = writeln!(std::io::stdout(), "File saved: {} ({size} bytes)", path.display());
+            }
             for line in console::save_files(&reply, &out)? {
                 let _ = writeln!(std::io::stdout(), "{line}");
             }

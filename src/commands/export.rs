@@ -49,7 +49,8 @@ impl Cell {
                 d.to_string()
             }
             Cell::Exact(d) => d.to_string(),
-            Cell::Date(d) => d.format("%Y-%m-%d").to_string(),
+            // ISO 8601, as `%Y-%m-%d` (Display writes the digits directly, without parsing a format).
+            Cell::Date(d) => d.to_string(),
             Cell::Empty => String::new(),
         }
     }
@@ -140,7 +141,19 @@ pub(super) fn parse_kind(word: &str) -> Option<RecordKind> {
     })
 }
 
-pub fn export(ctx: &mut Ctx<'_>, args: &str) -> CmdResult {
+/// What an export was asked for.
+struct Ask {
+    format: Format,
+    hxl: bool,
+    kinds: Vec<RecordKind>,
+    period: Period,
+}
+
+fn parse(ctx: &mut Ctx<'_>, args: &str) -> Result<Ask, CmdError> {
+    // The command table checks this for `/export`; `amity export` comes here directly.
+    if !ctx.staff() {
+        return Err(CmdError::Refused(ctx.t("refuse-staff-only", &[("id", ctx.req.user.bare_id().to_string())])));
+    }
     if ctx.req.chat_kind != ChatKind::Private {
         return Err(CmdError::Refused(ctx.t("export-private-only", &[])));
     }
@@ -164,40 +177,56 @@ pub fn export(ctx: &mut Ctx<'_>, args: &str) -> CmdResult {
         None => (KINDS.to_vec(), rest.join(" ")),
     };
     let period = if period_text.trim().is_empty() { Period::all() } else { ctx.period(&period_text)? };
+    Ok(Ask { format, hxl, kinds, period })
+}
 
-    let max = ctx.cfg.reply.max_export_rows;
-    let mut sheets = Vec::new();
-    for kind in kinds {
-        let mut sheet = load(ctx, kind, &period, max)?;
-        if !hxl {
-            sheet.hxl = None;
-        }
-        if !matches!(kind, RecordKind::Partner | RecordKind::Reported) {
-            // Lists come newest first; a spreadsheet reads oldest first.
-            sheet.rows.reverse();
-        }
-        sheets.push(sheet);
-    }
-    let period_label = ctx.period_text(&period);
-    let stamp = file_stamp(&period, ctx.today);
+/// The reply's heading and its count of each kind.
+fn summary(ctx: &Ctx<'_>, period: &Period, counts: &[(RecordKind, u64)]) -> Reply {
     let mut reply = Reply::new();
-    reply.heading(ctx.t("export-title", &[("period", period_label)]));
-    for s in &sheets {
+    reply.heading(ctx.t("export-title", &[("period", ctx.period_text(period))]));
+    for (kind, n) in counts {
         reply.item(ctx.t(
             "export-count",
-            &[("kind", ctx.t(&format!("export-kind-{}", kind_word(s.kind)), &[])), ("count", s.rows.len().to_string())],
+            &[("kind", ctx.t(&format!("export-kind-{}", kind_word(*kind)), &[])), ("count", ctx.f.int(*n as i64))],
         ));
     }
+    reply
+}
+
+pub fn export(ctx: &mut Ctx<'_>, args: &str) -> CmdResult {
+    let ask = parse(ctx, args)?;
+    let max = ctx.cfg.reply.max_export_rows;
+    let mut sheets = Vec::new();
+    for &kind in &ask.kinds {
+        let count = count(ctx, kind, &ask.period)?;
+        if count as usize > max {
+            return Err(too_many(ctx, kind, count, max));
+        }
+        let mut sheet = Sheet {
+            kind,
+            header: header(ctx, kind),
+            hxl: ask.hxl.then(|| columns(kind).iter().map(|id| hxl_tag(id)).collect()),
+            rows: Vec::with_capacity(count as usize),
+        };
+        each_row(ctx, kind, &ask.period, &mut |row| {
+            sheet.rows.push(row);
+            true
+        })?;
+        sheets.push(sheet);
+    }
+    let stamp = file_stamp(&ask.period, ctx.today);
+    let counts: Vec<(RecordKind, u64)> = sheets.iter().map(|s| (s.kind, s.rows.len() as u64)).collect();
+    let mut reply = summary(ctx, &ask.period, &counts);
     let filled: Vec<&Sheet> = sheets.iter().filter(|s| !s.rows.is_empty()).collect();
     if filled.is_empty() {
         reply.note(ctx.t("export-nothing", &[]));
         return Ok(reply);
     }
-    match format {
+    match ask.format {
         Format::Csv => {
             for s in &filled {
                 reply.attachments.push(Attachment {
-                    file_name: format!("amity-{}-{stamp}.csv", kind_word(s.kind)),
+                    file_name: csv_name(s.kind, &stamp),
                     mime: "text/csv".into(),
                     bytes: to_csv(s).map_err(|e| CmdError::Invalid(ctx.t("export-failed", &[("error", e)])))?,
                 });
@@ -217,6 +246,96 @@ pub fn export(ctx: &mut Ctx<'_>, args: &str) -> CmdResult {
     }
     reply.note(ctx.t("export-internal-note", &[]));
     Ok(reply)
+}
+
+/// `amity export` from a terminal: the same files as [`export`], written into `dir`. CSV files are
+/// streamed row by row to the disk, whatever their size (`[reply] max_export_rows` bounds only what
+/// a chat is sent); a workbook is built in memory, as in a chat. Returns the reply and the files.
+pub fn export_to_dir(
+    ctx: &mut Ctx<'_>,
+    args: &str,
+    dir: &std::path::Path,
+) -> Result<(Reply, Vec<std::path::PathBuf>), CmdError> {
+    let ask = parse(ctx, args)?;
+    if ask.format == Format::Xlsx {
+        let reply = export(ctx, args)?;
+        return Ok((reply, Vec::new()));
+    }
+    let stamp = file_stamp(&ask.period, ctx.today);
+    let mut counts = Vec::new();
+    let mut files = Vec::new();
+    let failed = |ctx: &Ctx<'_>, e: String| CmdError::Invalid(ctx.t("export-failed", &[("error", e)]));
+    for &kind in &ask.kinds {
+        let path = dir.join(csv_name(kind, &stamp));
+        let part = path.with_extension("csv.part");
+        let file = std::fs::File::create(&part).map_err(|e| failed(ctx, format!("{}: {e}", part.display())))?;
+        let mut out = std::io::BufWriter::with_capacity(1 << 20, file);
+        std::io::Write::write_all(&mut out, b"\xEF\xBB\xBF").map_err(|e| failed(ctx, e.to_string()))?;
+        let mut w = csv::Writer::from_writer(out);
+        let mut error = w.write_record(header(ctx, kind)).err();
+        if ask.hxl && error.is_none() {
+            error = w.write_record(columns(kind).iter().map(|id| hxl_tag(id))).err();
+        }
+        let mut n = 0u64;
+        let mut line = Vec::new();
+        let store: &crate::store::Store = ctx.store;
+        store.with_large_cache(|_| {
+            each_row(ctx, kind, &ask.period, &mut |row| {
+                line.clear();
+                line.extend(row.iter().map(Cell::csv));
+                match w.write_record(&line) {
+                    Ok(()) => {
+                        n += 1;
+                        true
+                    }
+                    Err(e) => {
+                        error = Some(e);
+                        false
+                    }
+                }
+            })
+        })??;
+        let flushed = match error {
+            Some(e) => Err(e.to_string()),
+            None => w.into_inner().map_err(|e| e.to_string()).and_then(|b| {
+                b.into_inner().map_err(|e| e.to_string()).and_then(|f| f.sync_all().map_err(|e| e.to_string()))
+            }),
+        };
+        if let Err(e) = flushed {
+            let _ = std::fs::remove_file(&part);
+            return Err(failed(ctx, e));
+        }
+        counts.push((kind, n));
+        if n == 0 {
+            let _ = std::fs::remove_file(&part);
+            continue;
+        }
+        // A file of that name already there is kept: the new one gets `-1`, `-2` … (as in a chat).
+        let path = (0..)
+            .map(|n| if n == 0 { path.clone() } else { dir.join(format!("amity-{}-{stamp}-{n}.csv", kind_word(kind))) })
+            .find(|p| !p.exists())
+            .unwrap_or(path);
+        std::fs::rename(&part, &path).map_err(|e| failed(ctx, format!("{}: {e}", path.display())))?;
+        files.push(path);
+    }
+    let mut reply = summary(ctx, &ask.period, &counts);
+    reply.note(ctx.t(if files.is_empty() { "export-nothing" } else { "export-internal-note" }, &[]));
+    Ok((reply, files))
+}
+
+fn csv_name(kind: RecordKind, stamp: &str) -> String {
+    format!("amity-{}-{stamp}.csv", kind_word(kind))
+}
+
+fn too_many(ctx: &Ctx<'_>, kind: RecordKind, count: i64, max: usize) -> CmdError {
+    ctx.invalid(
+        "export-too-many",
+        &[
+            ("count", ctx.f.int(count)),
+            ("kind", ctx.t(&format!("export-noun-{}", kind_word(kind)), &[])),
+            ("max", ctx.f.int(max as i64)),
+        ],
+    )
 }
 
 /// The plural word of a kind in file names and catalogue ids (`donations`).
@@ -245,143 +364,142 @@ fn file_stamp(p: &Period, today: NaiveDate) -> String {
     format!("{range}-{}", today.format("%Y%m%d"))
 }
 
-/// Loads one kind's records of the period (every record: the asker is staff), refusing more than `max`.
-fn load(ctx: &Ctx<'_>, kind: RecordKind, period: &Period, max: usize) -> Result<Sheet, CmdError> {
-    let scope = Scope::with_period(true, period, Filter::All);
-    let conn = ctx.store.conn();
-    let n = max + 1;
+/// A kind's export columns, by catalogue id (`export-col-…`).
+fn columns(kind: RecordKind) -> &'static [&'static str] {
     match kind {
-        RecordKind::Donation => sheet(
-            ctx,
-            kind,
-            max,
-            reports::donations(conn, &scope, n, 0)?,
-            &[
-                "id",
-                "date",
-                "recipients",
-                "countries",
-                "donor",
-                "items",
-                "value",
-                "currency",
-                "value-date",
-                "rate",
-                "cny",
-                "usd",
-                "status",
-                "fund",
-                "visibility",
-                "note",
-                "source",
-            ],
-            donation_row,
-        ),
-        RecordKind::Letter => sheet(
-            ctx,
-            kind,
-            max,
-            reports::letters(conn, &scope, n, 0)?,
-            &[
-                "id",
-                "date",
-                "direction",
-                "letter-kind",
-                "partners",
-                "countries",
-                "signatories",
-                "author",
-                "quote",
-                "in-reply-to",
-                "visibility",
-                "note",
-                "source",
-            ],
-            letter_row,
-        ),
-        RecordKind::Event => sheet(
-            ctx,
-            kind,
-            max,
-            reports::events(conn, &scope, n, 0)?,
-            &["id", "date", "event-kind", "topic", "host", "participants", "countries", "visibility", "note", "source"],
-            event_row,
-        ),
-        RecordKind::Reception => sheet(
-            ctx,
-            kind,
-            max,
-            reports::receptions(conn, &scope, n, 0)?,
-            &["id", "date", "place", "guests", "count", "countries", "visibility", "note", "source"],
-            reception_row,
-        ),
-        // Partners have no date: every partner, whatever the period.
-        RecordKind::Partner => sheet(
-            ctx,
-            kind,
-            max,
-            reports::partners(conn, true, None, None, n, 0)?,
-            &["id", "name", "partner-kind", "country", "level", "aliases", "since", "note", "source"],
-            |ctx, p| partner_row(ctx, &p.partner),
-        ),
-        // One row per figure, so a data tool reads each number on its own; the report's id repeats.
-        RecordKind::Reported => {
-            let (count, list) = reports::reported(conn, true, None, period, n, 0)?;
-            let mut sheet = sheet(
-                ctx,
-                kind,
-                max,
-                (count, Vec::<Reported>::new()),
-                &[
-                    "id",
-                    "date",
-                    "reported-of",
-                    "period-from",
-                    "period-to",
-                    "figure",
-                    "qualifier",
-                    "number",
-                    "currency",
-                    "usd",
-                    "counted",
-                    "source",
-                    "visibility",
-                    "note",
-                ],
-                |_, _| Vec::new(),
-            )?;
-            sheet.rows = list.iter().flat_map(|r| reported_rows(ctx, r)).collect();
-            Ok(sheet)
+        RecordKind::Donation => &[
+            "id",
+            "date",
+            "recipients",
+            "countries",
+            "donor",
+            "items",
+            "value",
+            "currency",
+            "value-date",
+            "rate",
+            "cny",
+            "usd",
+            "status",
+            "fund",
+            "visibility",
+            "note",
+            "source",
+        ],
+        RecordKind::Letter => &[
+            "id",
+            "date",
+            "direction",
+            "letter-kind",
+            "partners",
+            "countries",
+            "signatories",
+            "author",
+            "quote",
+            "in-reply-to",
+            "visibility",
+            "note",
+            "source",
+        ],
+        RecordKind::Event => {
+            &["id", "date", "event-kind", "topic", "host", "participants", "countries", "visibility", "note", "source"]
         }
+        RecordKind::Reception => {
+            &["id", "date", "place", "guests", "count", "countries", "visibility", "note", "source"]
+        }
+        RecordKind::Partner => {
+            &["id", "name", "partner-kind", "country", "level", "aliases", "since", "note", "source"]
+        }
+        // One row per figure, so a data tool reads each number on its own; the report's id repeats.
+        RecordKind::Reported => &[
+            "id",
+            "date",
+            "reported-of",
+            "period-from",
+            "period-to",
+            "figure",
+            "qualifier",
+            "number",
+            "currency",
+            "usd",
+            "counted",
+            "source",
+            "visibility",
+            "note",
+        ],
     }
 }
 
-/// A kind's table from its loaded records (`count` of them in all), or the refusal when there are more
-/// than `max`.
-fn sheet<T>(
+fn header(ctx: &Ctx<'_>, kind: RecordKind) -> Vec<String> {
+    columns(kind).iter().map(|id| ctx.t(&format!("export-col-{id}"), &[])).collect()
+}
+
+/// How many records of one kind the period holds (every record: the asker is staff).
+fn count(ctx: &Ctx<'_>, kind: RecordKind, period: &Period) -> Result<i64, CmdError> {
+    let scope = Scope::with_period(true, period, Filter::All);
+    let conn = ctx.store.conn();
+    Ok(match kind {
+        RecordKind::Partner => reports::partners(conn, true, None, None, 1, 0)?.0,
+        RecordKind::Reported => reports::reported(conn, true, None, period, 1, 0)?.0,
+        dated => reports::count_of(conn, dated, &scope)?,
+    })
+}
+
+/// Donations read from the store at a time.
+const BATCH: usize = 512;
+
+/// Each row of one kind's table in the period, oldest first (partners as the partner list orders
+/// them), to `f`, which returns false to stop. Records are read as they are written out: memory does
+/// not grow with the ledger.
+fn each_row(
     ctx: &Ctx<'_>,
     kind: RecordKind,
-    max: usize,
-    (count, list): (i64, Vec<T>),
-    columns: &[&str],
-    row: impl Fn(&Ctx<'_>, &T) -> Vec<Cell>,
-) -> Result<Sheet, CmdError> {
-    if count as usize > max {
-        return Err(ctx.invalid(
-            "export-too-many",
-            &[
-                ("count", ctx.f.int(count)),
-                ("kind", ctx.t(&format!("export-noun-{}", kind_word(kind)), &[])),
-                ("max", ctx.f.int(max as i64)),
-            ],
-        ));
+    period: &Period,
+    f: &mut dyn FnMut(Vec<Cell>) -> bool,
+) -> Result<(), CmdError> {
+    let scope = Scope::with_period(true, period, Filter::All);
+    let conn = ctx.store.conn();
+    // A stop asked by `f` travels out of the store's loop as this error, and is no error.
+    let stop = || crate::store::StoreError::Corrupt("stopped".into());
+    let mut stopped = false;
+    let mut emit = |row: Vec<Cell>| -> crate::store::Result<()> {
+        if f(row) {
+            Ok(())
+        } else {
+            stopped = true;
+            Err(stop())
+        }
+    };
+    let run = match kind {
+        RecordKind::Donation => reports::each_donation(conn, &scope, BATCH, &mut |batch| {
+            batch.iter().try_for_each(|d| emit(donation_row(ctx, d)))
+        }),
+        RecordKind::Letter => reports::each_in_order(conn, kind, &scope, crate::store::records::get_letter, &mut |l| {
+            emit(letter_row(ctx, &l))
+        }),
+        RecordKind::Event => reports::each_in_order(conn, kind, &scope, crate::store::records::get_event, &mut |e| {
+            emit(event_row(ctx, &e))
+        }),
+        RecordKind::Reception => {
+            reports::each_in_order(conn, kind, &scope, crate::store::records::get_reception, &mut |r| {
+                emit(reception_row(ctx, &r))
+            })
+        }
+        RecordKind::Partner => {
+            let (n, _) = reports::partners(conn, true, None, None, 1, 0)?;
+            let (_, list) = reports::partners(conn, true, None, None, n.max(1) as usize, 0)?;
+            list.iter().try_for_each(|p| emit(partner_row(ctx, &p.partner)))
+        }
+        RecordKind::Reported => {
+            let (n, _) = reports::reported(conn, true, None, period, 1, 0)?;
+            let (_, list) = reports::reported(conn, true, None, period, n.max(1) as usize, 0)?;
+            list.iter().flat_map(|r| reported_rows(ctx, r)).try_for_each(&mut emit)
+        }
+    };
+    match run {
+        Err(_) if stopped => Ok(()),
+        r => Ok(r?),
     }
-    Ok(Sheet {
-        kind,
-        header: columns.iter().map(|id| ctx.t(&format!("export-col-{id}"), &[])).collect(),
-        hxl: Some(columns.iter().map(|id| hxl_tag(id)).collect()),
-        rows: list.iter().map(|x| row(ctx, x)).collect(),
-    })
 }
 
 fn id_cell(kind: RecordKind, id: i64) -> Cell {

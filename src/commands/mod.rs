@@ -403,6 +403,20 @@ impl Core {
         }
     }
 
+    /// `amity export`: the files `/export ARGS` gives, written into `dir` (CSV streamed to the disk
+    /// whatever its size); the reply, and the files written (a workbook comes as the reply's
+    /// attachment, for the caller to save).
+    pub fn export_to_dir(&self, req: &Request, args: &str, dir: &std::path::Path) -> (Reply, Vec<std::path::PathBuf>) {
+        let mut guard = self.store.lock().unwrap_or_else(|p| p.into_inner());
+        let now = (self.clock)();
+        guard.pinned(|store| {
+            let mut ctx = self.ctx(store, req, now);
+            let lang = ctx.lang;
+            crate::store::at_time(now, || export::export_to_dir(&mut ctx, args, dir))
+                .unwrap_or_else(|e| (error_reply(lang, req, e), Vec::new()))
+        })
+    }
+
     /// Why a file sent in `req`'s chat would not be taken (the chat, the sender's role, its name or its
     /// size), answered before the transport downloads it; None when it may be.
     pub fn file_refusal(&self, req: &Request, file_name: &str, size: Option<u64>) -> Option<Reply> {

@@ -495,6 +495,15 @@ impl Store {
         Ok(())
     }
 
+    /// Runs a long read (an export of every record) with the bulk write's page cache, so the pages
+    /// of the tables and indexes it walks are not spilled and initialised again; back to 512 KiB after.
+    pub fn with_large_cache<T>(&self, f: impl FnOnce(&Store) -> T) -> Result<T> {
+        self.conn.pragma_update(None, "cache_size", -65536i64)?;
+        let out = f(self);
+        self.conn.pragma_update(None, "cache_size", -512i64)?;
+        Ok(out)
+    }
+
     /// Commits (`true`) or rolls back the transaction [`Store::begin_bulk`] began.
     pub fn end_bulk(&self, commit: bool) -> Result<()> {
         if self.conn.is_autocommit() {

@@ -9,6 +9,7 @@ use crate::domain::*;
 use chrono::NaiveDate;
 use rusqlite::{Connection, OptionalExtension, Row, params};
 use rust_decimal::Decimal;
+use std::collections::HashMap;
 use std::str::FromStr;
 
 pub(crate) fn date_sql(d: NaiveDate) -> String {
@@ -585,6 +586,24 @@ struct RawDonation {
 }
 
 fn finish_donation(conn: &Connection, raw: RawDonation) -> Result<Donation> {
+    let mut stmt =
+        conn.prepare_cached("SELECT partner_id, country FROM donation_recipients WHERE donation_id = ?1 ORDER BY seq")?;
+    let rows = stmt
+        .query_map([raw.id], |r| Ok((r.get::<_, Option<i64>>(0)?, r.get::<_, String>(1)?)))?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let recipients = rows.into_iter().map(|(p, c)| party_from(conn, p, Some(c), None)).collect::<Result<Vec<_>>>()?;
+    let mut stmt =
+        conn.prepare_cached("SELECT quantity, unit, item FROM donation_items WHERE donation_id = ?1 ORDER BY seq")?;
+    let items = stmt
+        .query_map([raw.id], |r| {
+            Ok(ItemLine { quantity: r.get::<_, i64>(0)? as u64, unit: r.get(1)?, item: r.get(2)? })
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    donation_of(raw, recipients, items)
+}
+
+/// A donation from its own row and its children.
+fn donation_of(raw: RawDonation, recipients: Vec<Party>, items: Vec<ItemLine>) -> Result<Donation> {
     let value_date = date_from(&raw.value_date)?;
     let value = match (raw.value, raw.currency, raw.rate, raw.cny_fen) {
         (Some(v), Some(c), Some(rate), Some(cny)) => Some(FixedValue {
@@ -600,19 +619,6 @@ fn finish_donation(conn: &Connection, raw: RawDonation) -> Result<Donation> {
         }),
         _ => None,
     };
-    let mut stmt =
-        conn.prepare_cached("SELECT partner_id, country FROM donation_recipients WHERE donation_id = ?1 ORDER BY seq")?;
-    let rows = stmt
-        .query_map([raw.id], |r| Ok((r.get::<_, Option<i64>>(0)?, r.get::<_, String>(1)?)))?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    let recipients = rows.into_iter().map(|(p, c)| party_from(conn, p, Some(c), None)).collect::<Result<Vec<_>>>()?;
-    let mut stmt =
-        conn.prepare_cached("SELECT quantity, unit, item FROM donation_items WHERE donation_id = ?1 ORDER BY seq")?;
-    let items = stmt
-        .query_map([raw.id], |r| {
-            Ok(ItemLine { quantity: r.get::<_, i64>(0)? as u64, unit: r.get(1)?, item: r.get(2)? })
-        })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
     Ok(Donation {
         id: raw.id,
         date: date_from(&raw.date)?,
@@ -627,6 +633,77 @@ fn finish_donation(conn: &Connection, raw: RawDonation) -> Result<Donation> {
         note: raw.note,
         source: raw.source,
     })
+}
+
+/// [`DONATION_COLS`] on `donations` aliased `t`.
+pub(crate) const DONATION_COLS_T: &str = "t.id, t.date, t.donor, t.value, t.currency, t.value_date, t.rate, t.usd_rate, t.cny_fen, t.usd_cents, t.status, t.fund, t.internal, t.note, t.rate_from, t.usd_rate_from, t.source";
+
+/// A donation's own row, read by a caller's query of [`DONATION_COLS_T`].
+pub(crate) struct RawRow(RawDonation);
+
+pub(crate) fn raw_donation(r: &Row<'_>) -> Result<RawRow> {
+    Ok(RawRow(donation_from_row(r)?))
+}
+
+/// Partners' names and countries as read once, for a pass over many records.
+#[derive(Default)]
+pub(crate) struct PartnerNames(HashMap<i64, (String, CountryCode)>);
+
+impl PartnerNames {
+    fn party(&mut self, conn: &Connection, pid: i64) -> Result<Party> {
+        if let Some((name, country)) = self.0.get(&pid) {
+            return Ok(Party::Partner { id: pid, name: name.clone(), country: *country });
+        }
+        let (name, c): (String, String) =
+            conn.one("SELECT name, country FROM partners WHERE id = ?1", [pid], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        let country = country_from(&c)?;
+        self.0.insert(pid, (name.clone(), country));
+        Ok(Party::Partner { id: pid, name, country })
+    }
+}
+
+/// Donations from their own rows, their recipients and items read for the whole batch at once (one
+/// query each, by the donations' ids), in the rows' order.
+pub(crate) fn finish_donations(
+    conn: &Connection,
+    raws: Vec<RawRow>,
+    partners: &mut PartnerNames,
+) -> Result<Vec<Donation>> {
+    // In ascending order, so the index and table pages of the children are visited in file order.
+    let mut sorted: Vec<i64> = raws.iter().map(|r| r.0.id).collect();
+    sorted.sort_unstable();
+    let ids = serde_json::to_string(&sorted).map_err(|e| corrupt(e.to_string()))?;
+    let mut recipients: HashMap<i64, Vec<Party>> = HashMap::with_capacity(raws.len());
+    let mut stmt = conn.prepare_cached(
+        "SELECT donation_id, partner_id, country FROM donation_recipients
+         WHERE donation_id IN (SELECT value FROM json_each(?1)) ORDER BY donation_id, seq",
+    )?;
+    let mut rows = stmt.query([&ids])?;
+    while let Some(r) = rows.next()? {
+        let (id, pid, country): (i64, Option<i64>, String) = (r.get(0)?, r.get(1)?, r.get(2)?);
+        let party = match pid {
+            Some(pid) => partners.party(conn, pid)?,
+            None => Party::Country(country_from(&country)?),
+        };
+        recipients.entry(id).or_default().push(party);
+    }
+    let mut items: HashMap<i64, Vec<ItemLine>> = HashMap::with_capacity(raws.len());
+    let mut stmt = conn.prepare_cached(
+        "SELECT donation_id, quantity, unit, item FROM donation_items
+         WHERE donation_id IN (SELECT value FROM json_each(?1)) ORDER BY donation_id, seq",
+    )?;
+    let mut rows = stmt.query([&ids])?;
+    while let Some(r) = rows.next()? {
+        let line = ItemLine { quantity: r.get::<_, i64>(1)? as u64, unit: r.get(2)?, item: r.get(3)? };
+        items.entry(r.get(0)?).or_default().push(line);
+    }
+    raws.into_iter()
+        .map(|RawRow(raw)| {
+            let (id_r, id_i) =
+                (recipients.remove(&raw.id).unwrap_or_default(), items.remove(&raw.id).unwrap_or_default());
+            donation_of(raw, id_r, id_i)
+        })
+        .collect()
 }
 
 pub fn get_donation(conn: &Connection, id: i64) -> Result<Option<Donation>> {

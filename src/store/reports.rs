@@ -417,6 +417,72 @@ pub fn donations(conn: &Connection, scope: &Scope, limit: usize, offset: usize) 
     page(conn, donation_selection(scope), limit, offset, records::get_donation)
 }
 
+/// How many records of `kind` a scope selects (donations, letters, events, receptions).
+pub fn count_of(conn: &Connection, kind: RecordKind, scope: &Scope) -> Result<i64> {
+    let (sel, p) = selection_of(kind, scope)?;
+    Ok(conn.query_row(&format!("SELECT COUNT(*) FROM ({sel})"), params_from_iter(p.iter()), |r| r.get(0))?)
+}
+
+fn selection_of(kind: RecordKind, scope: &Scope) -> Result<(String, Vec<Value>)> {
+    Ok(match kind {
+        RecordKind::Donation => donation_selection(scope),
+        RecordKind::Letter => letter_selection(scope),
+        RecordKind::Event => event_selection(scope),
+        RecordKind::Reception => reception_selection(scope),
+        other => return Err(crate::store::corrupt(format!("{other:?} has no dated selection"))),
+    })
+}
+
+/// Every record of `kind` (not donations: [`each_donation`]) a scope selects, oldest first (date,
+/// then id), one at a time: memory does not grow with the ledger.
+pub fn each_in_order<T>(
+    conn: &Connection,
+    kind: RecordKind,
+    scope: &Scope,
+    load: fn(&Connection, i64) -> Result<Option<T>>,
+    f: &mut dyn FnMut(T) -> Result<()>,
+) -> Result<()> {
+    let (sel, p) = selection_of(kind, scope)?;
+    let mut stmt = conn.prepare(&format!("{sel} ORDER BY t.date, t.id"))?;
+    let mut rows = stmt.query(params_from_iter(p.iter()))?;
+    while let Some(row) = rows.next()? {
+        if let Some(x) = load(conn, row.get(0)?)? {
+            f(x)?;
+        }
+    }
+    Ok(())
+}
+
+/// Every donation a scope selects, oldest first (date, then id), in batches of at most `batch`: the
+/// donations' rows in one pass of the date index, each batch's recipients and items in one query
+/// each, partners' names looked up once per export. For exports of a million rows.
+pub fn each_donation(
+    conn: &Connection,
+    scope: &Scope,
+    batch: usize,
+    f: &mut dyn FnMut(Vec<Donation>) -> Result<()>,
+) -> Result<()> {
+    let (w, p) = donation_where(scope);
+    let mut stmt =
+        conn.prepare(&format!("SELECT {} FROM donations t WHERE {w} ORDER BY t.date, t.id", records::DONATION_COLS_T))?;
+    let mut rows = stmt.query(params_from_iter(p.iter()))?;
+    let mut partners = records::PartnerNames::default();
+    let mut raws = Vec::with_capacity(batch);
+    loop {
+        let row = rows.next()?;
+        let end = row.is_none();
+        if let Some(row) = row {
+            raws.push(records::raw_donation(row)?);
+        }
+        if raws.len() == batch.max(1) || (end && !raws.is_empty()) {
+            f(records::finish_donations(conn, std::mem::take(&mut raws), &mut partners)?)?;
+        }
+        if end {
+            return Ok(());
+        }
+    }
+}
+
 /// One page of a selection, newest first: (how many in all, the records of the page).
 fn page<T>(
     conn: &Connection,

@@ -272,3 +272,44 @@ fn amity_export_writes_the_same_files_from_a_terminal() {
     let bad = amity().args(["export", "--db"]).arg(&bot.db).arg("--out").arg(out.path()).arg("pdf").output().unwrap();
     assert_eq!(bad.status.code(), Some(2), "{}", String::from_utf8_lossy(&bad.stdout));
 }
+
+#[test]
+fn a_terminal_export_streams_csv_past_the_chat_limit_and_matches_the_chats_file() {
+    let bot = ledger();
+    // The chat's file and the terminal's are the same bytes.
+    let chat = export(&bot, "/export csv hxl donations");
+    let dir = tempfile::tempdir().unwrap();
+    let (r, files) = bot.core.export_to_dir(&req_as(STAFF, ""), "csv hxl donations", dir.path());
+    assert_eq!(r.outcome, Outcome::Done, "{}", r.plain());
+    assert_eq!(files.len(), 1);
+    assert_eq!(files[0].file_name().unwrap().to_str().unwrap(), chat.attachments[0].file_name);
+    assert_eq!(std::fs::read(&files[0]).unwrap(), chat.attachments[0].bytes);
+    // Again: the first file is kept, the second gets a number.
+    let (_, again) = bot.core.export_to_dir(&req_as(STAFF, ""), "csv hxl donations", dir.path());
+    assert_ne!(again[0], files[0]);
+    assert!(again[0].to_str().unwrap().ends_with("-1.csv"), "{again:?}");
+    assert_eq!(std::fs::read(&again[0]).unwrap(), chat.attachments[0].bytes);
+
+    // More records than a chat is sent: refused there, streamed from a terminal, oldest first.
+    let small = spawn_with(|c| c.reply.max_export_rows = 2);
+    small.make_staff(STAFF);
+    for d in ["2020-03-03", "2020-03-01", "2020-03-02"] {
+        small.ok(&format!("/donation {d} | Germany | 10 masks"));
+    }
+    small.ok("/partner add Mantova | Italy | partner");
+    small.ok("/letter 2020-03-04 | sent | Mantova | signed: Governor");
+    assert_eq!(small.send(&req_as(STAFF, "/export csv donations")).outcome, Outcome::Invalid);
+    let dir = tempfile::tempdir().unwrap();
+    let (r, files) = small.core.export_to_dir(&req_as(STAFF, ""), "csv", dir.path());
+    assert_eq!(r.outcome, Outcome::Done, "{}", r.plain());
+    assert!(r.plain().contains("Donations: 3"), "{}", r.plain());
+    assert_eq!(files.len(), 3, "donations, letters and partners, no empty files: {files:?}");
+    let text = std::fs::read_to_string(&files[0]).unwrap();
+    let dates: Vec<&str> = text.lines().skip(1).map(|l| l.split(',').nth(1).unwrap()).collect();
+    assert_eq!(dates, ["2020-03-01", "2020-03-02", "2020-03-03"]);
+    assert!(!std::fs::read_dir(dir.path()).unwrap().any(|e| e.unwrap().path().to_str().unwrap().ends_with(".part")));
+    // Refusals are the chat's: a group, a stranger.
+    let (r, files) = small.core.export_to_dir(&req_as("999000111", ""), "csv", dir.path());
+    assert_eq!(r.outcome, Outcome::Refused, "{}", r.plain());
+    assert!(files.is_empty());
+}
