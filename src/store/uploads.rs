@@ -146,3 +146,43 @@ pub fn prune(conn: &Connection, expire_before: &str, forget_before: &str, limit:
     )?;
     Ok(expired + forgotten)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn new<'a>(key: &'a str) -> NewUpload<'a> {
+        NewUpload {
+            chat_key: "telegram:1",
+            user_key: "tg:1",
+            file_name: "march.csv",
+            bytes: b"Date,Recipients\n",
+            options: "{}",
+            update_key: Some(key),
+        }
+    }
+
+    #[test]
+    fn a_pending_upload_expires_then_is_forgotten_and_a_settled_one_is_never_settled_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = crate::store::Store::open(&dir.path().join("t.db")).unwrap();
+        let c = store.conn();
+        let a = put(c, &new("7:1")).unwrap();
+        assert_eq!(put(c, &new("7:1")).unwrap(), a, "the same message keeps its upload");
+        let b = put(c, &new("7:2")).unwrap();
+        assert!(settle(c, b, State::Imported, Some("written")).unwrap());
+        assert!(!settle(c, b, State::Cancelled, None).unwrap(), "settled once");
+        assert_eq!(get(c, b).unwrap().unwrap().state, State::Imported);
+        // Nothing is older than the epoch: nothing goes.
+        assert_eq!(prune(c, "1970-01-01T00:00:00Z", "1970-01-01T00:00:00Z", 10).unwrap(), 0);
+        // Everything is older than the far future: the pending one expires (its bytes go) ...
+        let future = "9999-01-01T00:00:00Z";
+        assert_eq!(prune(c, future, "1970-01-01T00:00:00Z", 10).unwrap(), 1);
+        let u = get(c, a).unwrap().unwrap();
+        assert_eq!((u.state, u.bytes), (State::Expired, None));
+        assert!(!settle(c, a, State::Imported, None).unwrap(), "an expired upload cannot be imported");
+        // ... and later both are forgotten.
+        assert_eq!(prune(c, future, future, 10).unwrap(), 2);
+        assert!(get(c, a).unwrap().is_none() && get(c, b).unwrap().is_none());
+    }
+}
