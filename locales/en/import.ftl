@@ -38,6 +38,7 @@ import-missing-columns = no column for { $columns }: the heading row must name i
 
 ## Files sent to the bot in a chat (/import).
 upload-how = Send me a spreadsheet (.csv or .xlsx, up to { $max } MB) in this private chat. I check every row with the same rules as the one-line commands and answer with what would be written, or each problem by row and column; nothing is written until you press Import. Headings as /export writes them (Date, Recipients, Items, Declared value, Currency…), in English or Chinese. A caption can name the kind (“letters”) or one sheet (“sheet: 2020”).
+upload-how-console = Here in the terminal, import a file with: amity import FILE --dry-run (check it), then amity import FILE. On Telegram or Matrix, send the file to the bot in a private chat.
 upload-private-only = Send files to import in a private chat with me: the report lists internal records.
 upload-not-table = { $file } is not a spreadsheet I can import: send a .csv or .xlsx file (an export from /export is one).
 upload-too-large = { $file } is { $size } MB; I take files up to { $max } MB. Split it, or import it from a terminal: amity import FILE.

@@ -38,6 +38,7 @@ import-missing-columns = 缺少 { $columns } 列：表头中必须有这一列�
 
 ## 在聊天中发给机器人的文件（/导入）。
 upload-how = 请在本私聊中发给我表格文件（.csv 或 .xlsx，不超过 { $max } MB）。我会按与单行命令相同的规则逐行检查，回复将写入的内容，或按行和列列出每个问题；您按“导入”之前不会写入任何内容。标题与 /导出 写的相同（日期、受赠方、物资、申报价值、币种……），中英文均可。说明文字可以写类型（“信函”）或一张工作表（“工作表：2020”）。
+upload-how-console = 在终端中导入文件：先运行 amity import 文件 --dry-run 检查，再运行 amity import 文件。在 Telegram 或 Matrix 上，请在私聊中把文件发给机器人。
 upload-private-only = 请在与我的私聊中发送要导入的文件：检查结果会列出内部记录。
 upload-not-table = { $file } 不是我能导入的表格：请发送 .csv 或 .xlsx 文件（/导出 生成的文件即可）。
 upload-too-large = { $file } 有 { $size } MB；我只接收不超过 { $max } MB 的文件。请拆分，或在终端中导入：amity import 文件。

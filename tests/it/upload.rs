@@ -220,10 +220,18 @@ fn a_caption_names_the_kind_and_a_chinese_user_is_answered_in_chinese() {
 #[test]
 fn import_without_a_file_says_how() {
     let bot = staff_bot();
-    let text = bot.ok_as(STAFF, "/import");
+    // The console cannot be sent a file: the terminal's command.
+    let text = bot.ok("/import");
+    assert!(text.contains("amity import FILE --dry-run"), "{text}");
+    let mut tg = req_as(STAFF, "/import");
+    tg.transport = "telegram";
+    let text = bot.send(&tg).plain();
     assert!(text.contains("Send me a spreadsheet") && text.contains("20.0 MB"), "{text}");
-    let zh = bot.ok_as(STAFF, "/导入");
-    assert!(zh.contains("Send me") || zh.contains("表格"), "{zh}");
+    let mut zh = req_as(STAFF, "/导入");
+    zh.transport = "telegram";
+    zh.lang_hint = Some("zh".into());
+    let zh = bot.send(&zh).plain();
+    assert!(zh.contains("表格文件"), "{zh}");
     let r = bot.invalid_as(STAFF, "/import frobnicate");
     assert!(r.contains("/import confirm N"), "{r}");
 }

@@ -187,6 +187,8 @@ pub fn command(ctx: &mut Ctx<'_>, args: &str) -> CmdResult {
     let action = words.first().map(|w| w.to_lowercase());
     let id = words.get(1).and_then(|w| w.trim_start_matches('#').parse::<i64>().ok());
     match (action.as_deref(), id) {
+        // The console cannot be sent a file: the terminal's own command says how.
+        (None, _) if ctx.req.transport == "console" => Ok(Reply::text(ctx.t("upload-how-console", &[]))),
         (None, _) => Ok(Reply::text(ctx.t("upload-how", &[("max", mebibytes(MAX_UPLOAD))]))),
         (Some("confirm" | "yes" | "确认" | "导入"), Some(id)) => {
             let create =
