@@ -491,5 +491,11 @@ async fn a_file_in_a_group_is_left_alone_and_a_file_that_cannot_be_fetched_is_sa
     gone["message"]["document"]["file_id"] = json!("no-such-file");
     let sent = app.say(STAFF, gone).await;
     assert!(visible(sent[0].text()).contains("could not fetch march.csv"), "{}", sent[0].text());
+    // A file larger than the cap while Telegram's message said it was small: refused as too large,
+    // the download cut off at the cap.
+    let mut big = document(&app, STAFF, "big.csv", &vec![b'x'; 20 * 1024 * 1024 + 10], "");
+    big["message"]["document"]["file_size"] = json!(100);
+    let sent = app.say(STAFF, big).await;
+    assert!(visible(sent[0].text()).contains("big.csv is 20.1 MB; I take files up to 20.0 MB"), "{}", sent[0].text());
     app.stop().await;
 }

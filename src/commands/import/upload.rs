@@ -65,7 +65,8 @@ pub fn refusal(ctx: &Ctx<'_>, file_name: &str, size: Option<u64>) -> Option<CmdE
     {
         return Some(ctx.invalid(
             "upload-too-large",
-            &[("file", file_name.to_string()), ("size", mebibytes(size)), ("max", mebibytes(MAX_UPLOAD))],
+            // Rounded up, so a file just past the limit does not read as the limit itself.
+            &[("file", file_name.to_string()), ("size", mebibytes_up(size)), ("max", mebibytes(MAX_UPLOAD))],
         ));
     }
     None
@@ -73,6 +74,10 @@ pub fn refusal(ctx: &Ctx<'_>, file_name: &str, size: Option<u64>) -> Option<CmdE
 
 fn mebibytes(n: u64) -> String {
     format!("{:.1}", n as f64 / (1024.0 * 1024.0))
+}
+
+fn mebibytes_up(n: u64) -> String {
+    format!("{:.1}", (n as f64 / (1024.0 * 1024.0) * 10.0).ceil() / 10.0)
 }
 
 /// The caption sent with a file: a kind (`letters`, `信函`) and a sheet (`sheet: 2020`, `工作表：2020`),

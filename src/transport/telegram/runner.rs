@@ -456,7 +456,13 @@ async fn receive_file(sh: &Arc<Shared>, req: &Request, doc: &inbound::Document) 
     }
     let bytes = match fetch_file(sh, &doc.file_id).await {
         Ok(b) => b,
-        Err(e) => {
+        // Larger than Telegram said: the same answer as a file said to be too large.
+        Err(Fetch::TooLarge) => {
+            let (r, name) = (req.clone(), doc.file_name.clone());
+            let refusal = blocking(sh, move |c| c.file_refusal(&r, &name, Some(upload::MAX_UPLOAD + 1))).await;
+            return refusal.ok().flatten().unwrap_or_else(|| Reply::invalid(t(Lang::En, "err-internal", &[])));
+        }
+        Err(Fetch::Failed(e)) => {
             log::warn!("fetching {}: {}", doc.file_name, sh.token.redact(&e));
             let (r, name) = (req.clone(), doc.file_name.clone());
             return blocking(sh, move |c| c.file_unavailable(&r, &name))
@@ -470,11 +476,17 @@ async fn receive_file(sh: &Arc<Shared>, req: &Request, doc: &inbound::Document) 
         .unwrap_or_else(|e| std::panic::resume_unwind(e.into_panic()))
 }
 
+/// Why a file could not be fetched.
+enum Fetch {
+    TooLarge,
+    Failed(String),
+}
+
 /// The bytes of a file Telegram keeps, refused past [`upload::MAX_UPLOAD`] whatever `getFile` said.
-async fn fetch_file(sh: &Arc<Shared>, id: &teloxide::types::FileId) -> Result<Vec<u8>, String> {
+async fn fetch_file(sh: &Arc<Shared>, id: &teloxide::types::FileId) -> Result<Vec<u8>, Fetch> {
     use futures_util::StreamExt;
     use teloxide::net::Download;
-    let file = send!(sh, |b| b.get_file(id.clone())).map_err(|e| e.to_string())?;
+    let file = send!(sh, |b| b.get_file(id.clone())).map_err(|e| Fetch::Failed(e.to_string()))?;
     let mut attempt = 0;
     loop {
         let mut bytes = Vec::new();
@@ -482,7 +494,7 @@ async fn fetch_file(sh: &Arc<Shared>, id: &teloxide::types::FileId) -> Result<Ve
         let mut failed = None;
         while let Some(chunk) = stream.next().await {
             match chunk {
-                Ok(c) if (bytes.len() + c.len()) as u64 > upload::MAX_UPLOAD => return Err("file too large".into()),
+                Ok(c) if (bytes.len() + c.len()) as u64 > upload::MAX_UPLOAD => return Err(Fetch::TooLarge),
                 Ok(c) => bytes.extend_from_slice(&c),
                 Err(e) => {
                     failed = Some(e);
@@ -499,7 +511,7 @@ async fn fetch_file(sh: &Arc<Shared>, id: &teloxide::types::FileId) -> Result<Ve
                 tokio::time::sleep(wait).await;
                 attempt += 1;
             }
-            Some(e) => return Err(e.to_string()),
+            Some(e) => return Err(Fetch::Failed(e.to_string())),
         }
     }
 }
