@@ -45,10 +45,13 @@ upload-too-large = { $file } is { $size } MB; I take files up to { $max } MB. Sp
 upload-unavailable = I could not fetch { $file } from the chat server. Nothing was written; send it again in a minute.
 upload-bad-caption = I did not understand the caption “{ $input }”: it can name a kind and a sheet, e.g. “donations sheet: 2020”.
 upload-confirm-note = Nothing is written until you press Import. The file waits { $hours } hours.
-upload-create-note = Press “Import and create partners” to add them (with the kind “partner government”; correct one with /edit P-n kind friendship), or correct the names and send the file again.
+upload-create-note = Press “Import and create …” to add them (with the kind “partner government”; correct one with /edit P-n kind friendship), or correct the names and send the file again.
 upload-fix-and-resend = Nothing was written. Correct the rows above and send the file again.
 upload-btn-import = Import
-upload-btn-import-create = Import and create { $count } partners
+upload-btn-import-create = Import and create { $count } { $count ->
+    [one] partner
+   *[other] partners
+}
 upload-already-imported = { $file } was already imported; nothing was written again.
 upload-already-settled = This file was already imported or cancelled.
 upload-was-cancelled = The import of { $file } was cancelled. Send the file again to import it.

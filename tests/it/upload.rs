@@ -135,7 +135,7 @@ fn unknown_recipients_get_a_button_that_creates_them() {
     assert!(text.contains("Partners to create (1): Brest (BY)"), "{text}");
     let data = buttons(&card);
     assert!(data[0].ends_with(" create-partners"), "{data:?}");
-    assert_eq!(card.buttons[0][0].label, "Import and create 1 partners");
+    assert_eq!(card.buttons[0][0].label, "Import and create 1 partner");
     assert_eq!(bot.count("SELECT COUNT(*) FROM partners"), 1, "nothing created by the check");
     let done = press(&bot, STAFF, &data[0], 2);
     assert!(done.plain().contains("Partners created (1): Brest (BY)"), "{}", done.plain());
