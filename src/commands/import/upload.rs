@@ -123,7 +123,8 @@ pub fn receive(ctx: &mut Ctx<'_>, file_name: &str, bytes: &[u8]) -> CmdResult {
     if let Some(e) = refusal(ctx, file_name, Some(bytes.len() as u64)) {
         return Err(e);
     }
-    let given = given(ctx, &ctx.req.text.clone())?;
+    let req = ctx.req;
+    let given = given(ctx, &req.text)?;
     let mut no_progress = |_: &str, _: super::Progress| {};
     let (mut reply, summary) =
         super::import(ctx, Source::Bytes(bytes), file_name, &given.options(true, false, None), &mut no_progress)?;
