@@ -1,7 +1,14 @@
 //! The async side of the shared inbox (`store::inbox`) for one transport account: receiving a batch
 //! (before the network is told it was delivered), the events left unanswered by the last run, noting
-//! answers (the notes of answers finished at about the same time share one commit), and the
-//! bookkeeping around it:
+//! answers, and the bookkeeping around it:
+//!
+//! - **One writer.** Receipts and notes of answers go through one task, which puts whatever queued
+//!   up while its previous transaction ran into the next one: under load that is one commit per
+//!   batch fetched, holding the answers noted meanwhile, instead of a commit for each. A receipt is
+//!   acknowledged once committed (the network is told only then); a note of an answer is not
+//!   waited for (the lane goes on at once): if amity dies before it is committed, that event is
+//!   answered again after the restart, as it would be if it died just before noting it.
+//!   [`Inbox::sync_now`] (at shutdown) first waits for every note queued before it.
 //!
 //! - **Disk syncs.** Inbox commits are relaxed (`Store::bookkeeping`): in the operating system's hands
 //!   at commit, so a crash or `kill -9` of amity loses nothing, and synced to disk within a second
@@ -31,14 +38,25 @@ const PRUNE_BATCH: usize = crate::store::PRUNE_BATCH;
 /// Pending events loaded from the store at a time after a restart.
 pub const PENDING_PAGE: usize = 500;
 
-type Mark = (String, oneshot::Sender<()>);
+/// What the writer is asked to do.
+enum Op {
+    /// Record a batch; answer with its new ids once committed (`durable`: synced to disk first).
+    Receive { batch: Vec<Received>, durable: bool, done: oneshot::Sender<Result<Vec<String>, String>> },
+    /// Note an event answered.
+    Answered(String),
+    /// Answer once everything queued before is committed.
+    Flush(oneshot::Sender<()>),
+}
+
+/// Ops the writer puts into one transaction at most (a backlog of notes is written in several).
+const WRITE_BATCH: usize = 2_000;
 
 /// One transport account's inbox.
 pub struct Inbox {
     core: Arc<Core>,
     transport: &'static str,
     account: String,
-    marks: mpsc::UnboundedSender<Mark>,
+    ops: mpsc::UnboundedSender<Op>,
     unsynced: Arc<AtomicBool>,
 }
 
@@ -46,9 +64,9 @@ impl Inbox {
     /// Starts the inbox's tasks (noting answers, the once-a-second disk sync, hourly pruning), which
     /// end at the stop signal.
     pub fn start(core: Arc<Core>, transport: &'static str, account: String, stop: Stop) -> Arc<Inbox> {
-        let (marks, rx) = mpsc::unbounded_channel();
-        let inbox = Arc::new(Inbox { core, transport, account, marks, unsynced: Arc::new(AtomicBool::new(false)) });
-        tokio::spawn(marker(inbox.clone(), rx));
+        let (ops, rx) = mpsc::unbounded_channel();
+        let inbox = Arc::new(Inbox { core, transport, account, ops, unsynced: Arc::new(AtomicBool::new(false)) });
+        tokio::spawn(writer(inbox.clone(), rx));
         let (i, mut s) = (inbox.clone(), stop.clone());
         tokio::spawn(async move {
             while !nap(SYNC_EVERY, &mut s).await {
@@ -71,19 +89,14 @@ impl Inbox {
     /// or not, is not new). `durable`: on disk before this returns (for an acknowledgement that
     /// promises it); otherwise synced within a second.
     pub async fn receive(&self, batch: Vec<Received>, durable: bool) -> anyhow::Result<Vec<String>> {
-        let (transport, account) = (self.transport, self.account.clone());
-        let fresh = blocking(&self.core, move |c| {
-            c.with_store_locked(|s| {
-                let forget_before = update_cutoff(c);
-                let f = |conn: &rusqlite::Connection| inbox::receive(conn, transport, &account, &batch, &forget_before);
-                if durable { s.untracked(f) } else { s.bookkeeping(f) }
-            })
-        })
-        .await??;
-        if !durable {
-            self.unsynced.store(true, Ordering::Release);
+        let (done, answer) = oneshot::channel();
+        if self.ops.send(Op::Receive { batch, durable, done }).is_err() {
+            anyhow::bail!("the inbox's writer has stopped");
         }
-        Ok(fresh)
+        match answer.await {
+            Ok(r) => r.map_err(|e| anyhow::anyhow!(e)),
+            Err(_) => anyhow::bail!("the inbox's writer has stopped"),
+        }
     }
 
     /// Events received and not answered, after `after` (the last one of the previous page), at most
@@ -135,26 +148,29 @@ impl Inbox {
         Ok(found.into_iter().collect())
     }
 
-    /// Notes that an event was answered; returns once the note is committed.
+    /// Notes that an event was answered, in the writer's next transaction (not waited for: see the
+    /// module docs).
     pub async fn mark_answered(&self, id: String) {
-        let (ack, done) = oneshot::channel();
-        if self.marks.send((id.clone(), ack)).is_ok() && done.await.is_ok() {
-            return;
+        if let Err(mpsc::error::SendError(Op::Answered(id))) = self.ops.send(Op::Answered(id)) {
+            // The writer is gone (only while stopping): a transaction of its own.
+            let (transport, account) = (self.transport, self.account.clone());
+            let res = blocking(&self.core, move |c| {
+                c.with_store_locked(|s| s.bookkeeping(|conn| inbox::mark_answered(conn, transport, &account, &[id])))
+            })
+            .await;
+            match res {
+                Ok(Ok(())) => self.unsynced.store(true, Ordering::Release),
+                Ok(Err(e)) => log::error!("marking an event answered: {e}"),
+                Err(e) => log::error!("marking an event answered: {e}"),
+            }
         }
-        // The noting task is gone (only while stopping): one transaction of its own.
-        self.commit_marks(vec![id]).await;
     }
 
-    async fn commit_marks(&self, ids: Vec<String>) {
-        let (transport, account, n) = (self.transport, self.account.clone(), ids.len());
-        let res = blocking(&self.core, move |c| {
-            c.with_store_locked(|s| s.bookkeeping(|conn| inbox::mark_answered(conn, transport, &account, &ids)))
-        })
-        .await;
-        match res {
-            Ok(Ok(())) => self.unsynced.store(true, Ordering::Release),
-            Ok(Err(e)) => log::error!("marking {n} event(s) answered: {e}"),
-            Err(e) => log::error!("marking {n} event(s) answered: {e}"),
+    /// Waits until everything queued for the writer before this call is committed.
+    pub async fn flush(&self) {
+        let (ack, done) = oneshot::channel();
+        if self.ops.send(Op::Flush(ack)).is_ok() {
+            let _ = done.await;
         }
     }
 
@@ -163,8 +179,10 @@ impl Inbox {
         self.unsynced.store(true, Ordering::Release);
     }
 
-    /// Syncs the write-ahead log if relaxed commits wait for it.
+    /// Commits the notes of answers queued so far, then syncs the write-ahead log if relaxed commits
+    /// wait for it.
     pub async fn sync_now(&self) {
+        self.flush().await;
         // Cleared before the sync: a commit after this point waits for the next one.
         if !self.unsynced.swap(false, Ordering::AcqRel) {
             return;
@@ -255,16 +273,70 @@ fn update_cutoff(core: &Core) -> String {
     rfc3339(crate::digest::outbox::later(chrono::Utc::now(), -keep))
 }
 
-/// Notes answered events: whatever arrived while the previous transaction ran goes into the next.
-async fn marker(inbox: Arc<Inbox>, mut rx: mpsc::UnboundedReceiver<Mark>) {
+/// The inbox's one writer: whatever was queued while the previous transaction ran goes into the next
+/// (up to [`WRITE_BATCH`] ops), notes of answers first, then the batches received.
+async fn writer(inbox: Arc<Inbox>, mut rx: mpsc::UnboundedReceiver<Op>) {
     while let Some(first) = rx.recv().await {
-        let mut batch = vec![first];
-        while let Ok(m) = rx.try_recv() {
-            batch.push(m);
+        let mut ops = vec![first];
+        while ops.len() < WRITE_BATCH {
+            match rx.try_recv() {
+                Ok(op) => ops.push(op),
+                Err(_) => break,
+            }
         }
-        let ids: Vec<String> = batch.iter().map(|m| m.0.clone()).collect();
-        inbox.commit_marks(ids).await;
-        for (_, ack) in batch {
+        let (mut answered, mut batches, mut receivers, mut flushes, mut durable) =
+            (Vec::new(), Vec::new(), Vec::new(), Vec::new(), false);
+        for op in ops {
+            match op {
+                Op::Answered(id) => answered.push(id),
+                Op::Receive { batch, durable: d, done } => {
+                    durable |= d;
+                    batches.push(batch);
+                    receivers.push(done);
+                }
+                Op::Flush(ack) => flushes.push(ack),
+            }
+        }
+        if !answered.is_empty() || !batches.is_empty() {
+            let (transport, account, n) = (inbox.transport, inbox.account.clone(), answered.len());
+            let res = blocking(&inbox.core, move |c| {
+                c.with_store_locked(|s| {
+                    let forget_before = update_cutoff(c);
+                    let refs: Vec<&[Received]> = batches.iter().map(Vec::as_slice).collect();
+                    let f = |conn: &rusqlite::Connection| {
+                        inbox::write(conn, transport, &account, &answered, &refs, &forget_before)
+                    };
+                    // A receipt promised durable makes its whole transaction durable.
+                    if durable { s.untracked(f) } else { s.bookkeeping(f) }
+                })
+            })
+            .await;
+            let res = match res {
+                Ok(Ok(fresh)) => {
+                    inbox.unsynced.store(true, Ordering::Release);
+                    Ok(fresh)
+                }
+                Ok(Err(e)) => Err(e.to_string()),
+                Err(e) => Err(e.to_string()),
+            };
+            match res {
+                Ok(fresh) => {
+                    for (done, f) in receivers.into_iter().zip(fresh) {
+                        let _ = done.send(Ok(f));
+                    }
+                }
+                Err(e) => {
+                    if n > 0 {
+                        // Those events are answered again after the next start.
+                        log::error!("marking {n} event(s) answered: {e}");
+                    }
+                    for done in receivers {
+                        let _ = done.send(Err(e.clone()));
+                    }
+                }
+            }
+        }
+        for ack in flushes {
             let _ = ack.send(());
         }
     }

@@ -10,6 +10,7 @@
 use super::reply::{Block, Reply};
 use super::text::utf16_len;
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 
 /// How a line is shown where the transport can.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -45,18 +46,33 @@ pub struct Message {
 /// The reply's text (blocks only: buttons become a keyboard or numbered choices elsewhere) as styled
 /// lines, exactly the lines [`Reply::plain`] shows before its buttons.
 pub fn lines(reply: &Reply) -> Vec<Line> {
+    pieces(reply).into_iter().map(|(style, text)| Line { style, text: text.into_owned() }).collect()
+}
+
+/// [`lines`] borrowing the reply's text where it can (only an item's lines, which gain a bullet or an
+/// indent, are new strings): what [`messages`] renders from, since it runs for every answer.
+fn pieces(reply: &Reply) -> Vec<(Style, Cow<'_, str>)> {
     let mut out = Vec::new();
+    let styled = |style: Style, l: &str| if l.trim().is_empty() { Style::Plain } else { style };
     for b in &reply.blocks {
-        let (style, text) = match b {
-            Block::Heading(s) => (Style::Bold, s.clone()),
-            Block::Note(s) => (Style::Italic, s.clone()),
-            Block::Text(s) => (Style::Plain, s.clone()),
+        match b {
+            Block::Heading(s) | Block::Note(s) | Block::Text(s) => {
+                let style = match b {
+                    Block::Heading(_) => Style::Bold,
+                    Block::Note(_) => Style::Italic,
+                    _ => Style::Plain,
+                };
+                out.extend(s.split('\n').map(|l| (styled(style, l), Cow::Borrowed(l))));
+            }
             // Continuation lines of an entry are indented under its bullet.
-            Block::Item(s) => (Style::Plain, format!("• {}", s.replace('\n', "\n  "))),
-        };
-        for l in text.split('\n') {
-            let style = if l.trim().is_empty() { Style::Plain } else { style };
-            out.push(Line { style, text: l.to_string() });
+            Block::Item(s) => {
+                for (i, l) in s.split('\n').enumerate() {
+                    let mut line = String::with_capacity(l.len() + 4);
+                    line.push_str(if i == 0 { "• " } else { "  " });
+                    line.push_str(l);
+                    out.push((styled(Style::Plain, &line), Cow::Owned(line)));
+                }
+            }
         }
     }
     out
@@ -76,17 +92,25 @@ pub fn lines_of_plain(text: &str, headings: &[String]) -> Vec<Line> {
 /// Splits lines into messages of at most `limit` UTF-16 units of plain text each (see the module
 /// docs); blank lines at a message's edges are dropped and no message is empty.
 pub fn split(lines: &[Line], limit: usize) -> Vec<Vec<Line>> {
+    split_refs(lines.iter().map(|l| (l.style, l.text.as_str())), limit)
+        .into_iter()
+        .map(|c| c.into_iter().map(|(style, text)| Line { style, text: text.to_string() }).collect())
+        .collect()
+}
+
+/// [`split`] over borrowed lines: every message's lines are slices of the lines given.
+fn split_refs<'a>(lines: impl IntoIterator<Item = (Style, &'a str)>, limit: usize) -> Vec<Vec<(Style, &'a str)>> {
     let limit = limit.max(16);
     let mut chunks = Vec::new();
-    let mut cur: Vec<Line> = Vec::new();
+    let mut cur: Vec<(Style, &'a str)> = Vec::new();
     let mut cur_len = 0;
-    for line in lines {
-        let mut rest = line.text.as_str();
+    for (style, text) in lines {
+        let mut rest = text;
         loop {
             let len = utf16_len(rest);
             let sep = usize::from(!cur.is_empty());
             if cur_len + sep + len <= limit {
-                cur.push(Line { style: line.style, text: rest.to_string() });
+                cur.push((style, rest));
                 cur_len += sep + len;
                 break;
             }
@@ -97,7 +121,7 @@ pub fn split(lines: &[Line], limit: usize) -> Vec<Vec<Line>> {
             }
             // The line alone is too long: cut it.
             let cut = super::text::cut_point(rest, limit);
-            push_chunk(&mut chunks, vec![Line { style: line.style, text: rest[..cut].trim_end().to_string() }]);
+            push_chunk(&mut chunks, vec![(style, rest[..cut].trim_end())]);
             rest = rest[cut..].trim_start();
             if rest.is_empty() {
                 break;
@@ -108,58 +132,82 @@ pub fn split(lines: &[Line], limit: usize) -> Vec<Vec<Line>> {
     chunks
 }
 
-fn push_chunk(chunks: &mut Vec<Vec<Line>>, mut c: Vec<Line>) {
-    while c.first().is_some_and(|l| l.text.is_empty()) {
-        c.remove(0);
-    }
-    while c.last().is_some_and(|l| l.text.is_empty()) {
-        c.pop();
-    }
-    if c.iter().any(|l| !l.text.trim().is_empty()) {
-        chunks.push(c);
+fn push_chunk<'a>(chunks: &mut Vec<Vec<(Style, &'a str)>>, c: Vec<(Style, &'a str)>) {
+    let Some(first) = c.iter().position(|l| !l.1.is_empty()) else { return };
+    let last = c.iter().rposition(|l| !l.1.is_empty()).unwrap_or(first);
+    if c[first..=last].iter().any(|l| !l.1.trim().is_empty()) {
+        chunks.push(c[first..=last].to_vec());
     }
 }
 
 /// Escapes text for HTML (Telegram's parse mode accepts exactly these entities; Matrix clients any).
 pub fn escape(s: &str, dialect: Dialect) -> String {
     let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' if dialect == Dialect::Matrix => out.push_str("&quot;"),
-            c => out.push(c),
-        }
-    }
+    escape_into(&mut out, s, dialect);
     out
+}
+
+/// [`escape`], appended to `out`: runs of ordinary text are copied whole.
+fn escape_into(out: &mut String, s: &str, dialect: Dialect) {
+    let special = |b: u8| matches!(b, b'&' | b'<' | b'>') || (b == b'"' && dialect == Dialect::Matrix);
+    let mut rest = s;
+    while let Some(i) = rest.bytes().position(special) {
+        out.push_str(&rest[..i]);
+        out.push_str(match rest.as_bytes()[i] {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            _ => "&quot;",
+        });
+        rest = &rest[i + 1..];
+    }
+    out.push_str(rest);
 }
 
 /// One message's lines as plain text and as HTML.
 pub fn render(lines: &[Line], dialect: Dialect) -> Message {
-    let plain = lines.iter().map(|l| l.text.as_str()).collect::<Vec<_>>().join("\n");
+    render_refs(&lines.iter().map(|l| (l.style, l.text.as_str())).collect::<Vec<_>>(), dialect)
+}
+
+/// [`render`] over borrowed lines, written straight into the two strings.
+fn render_refs(lines: &[(Style, &str)], dialect: Dialect) -> Message {
     let (b, i, nl) = match dialect {
         Dialect::Telegram => (("<b>", "</b>"), ("<i>", "</i>"), "\n"),
         Dialect::Matrix => (("<strong>", "</strong>"), ("<em>", "</em>"), "<br>"),
     };
-    let html = lines
-        .iter()
-        .map(|l| {
-            let e = escape(&l.text, dialect);
-            match l.style {
-                Style::Bold if !e.trim().is_empty() => format!("{}{e}{}", b.0, b.1),
-                Style::Italic if !e.trim().is_empty() => format!("{}{e}{}", i.0, i.1),
-                _ => e,
-            }
-        })
-        .collect::<Vec<_>>()
-        .join(nl);
+    let size: usize = lines.iter().map(|l| l.1.len() + 1).sum();
+    let (mut plain, mut html) = (String::with_capacity(size), String::with_capacity(size + size / 8 + 16));
+    for (n, &(style, text)) in lines.iter().enumerate() {
+        if n > 0 {
+            plain.push('\n');
+            html.push_str(nl);
+        }
+        plain.push_str(text);
+        let tags = match style {
+            // Whitespace is never wrapped: nothing there to make bold.
+            _ if text.trim().is_empty() => None,
+            Style::Bold => Some(b),
+            Style::Italic => Some(i),
+            Style::Plain => None,
+        };
+        if let Some((open, _)) = tags {
+            html.push_str(open);
+        }
+        escape_into(&mut html, text, dialect);
+        if let Some((_, close)) = tags {
+            html.push_str(close);
+        }
+    }
     Message { html, plain }
 }
 
 /// The reply's text as messages within `limit`, in `dialect`.
 pub fn messages(reply: &Reply, limit: usize, dialect: Dialect) -> Vec<Message> {
-    split(&lines(reply), limit).iter().map(|c| render(c, dialect)).collect()
+    let pieces = pieces(reply);
+    split_refs(pieces.iter().map(|(style, text)| (*style, text.as_ref())), limit)
+        .iter()
+        .map(|c| render_refs(c, dialect))
+        .collect()
 }
 
 #[cfg(test)]

@@ -39,7 +39,12 @@ pub fn render_plain(r: &Reply) -> String {
 
 /// Length as Telegram counts it: UTF-16 code units.
 pub fn utf16_len(s: &str) -> usize {
-    s.chars().map(char::len_utf16).sum()
+    if s.is_ascii() {
+        return s.len();
+    }
+    // One unit per character (every byte but a continuation byte starts one), two for a character
+    // outside the Basic Multilingual Plane (a four-byte sequence, lead byte 0xF0 and up).
+    s.bytes().map(|b| usize::from(b & 0xC0 != 0x80) + usize::from(b >= 0xF0)).sum()
 }
 
 /// Splits text into chunks of at most `limit` UTF-16 code units. Breaks between lines; a single line
@@ -111,6 +116,11 @@ mod tests {
     }
 
     proptest! {
+        #[test]
+        fn utf16_len_counts_what_telegram_counts(s in "\\PC{0,200}") {
+            prop_assert_eq!(utf16_len(&s), s.encode_utf16().count());
+        }
+
         #[test]
         fn split_keeps_every_non_space_character(s in "\\PC{0,2000}", limit in 16usize..300) {
             let parts = split(&s, limit);

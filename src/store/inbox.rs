@@ -8,7 +8,7 @@
 //! Matrix event id), and one transport may serve several accounts (another bot token restarts the ids).
 
 use super::{Result, now_utc};
-use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, params};
+use rusqlite::{Connection, OptionalExtension, params};
 
 /// One event as received: its id, its order among the account's events, and its body (the network's
 /// own serialisation, read back by the transport after a restart).
@@ -30,27 +30,61 @@ pub fn receive(
     batch: &[Received],
     forget_before: &str,
 ) -> Result<Vec<String>> {
-    let tx = Transaction::new_unchecked(conn, TransactionBehavior::Immediate)?;
-    let mut fresh = Vec::new();
-    {
-        let mut forget = tx.prepare_cached(
-            "DELETE FROM inbox WHERE transport = ?1 AND account = ?2 AND event_id = ?3 AND answered_at IS NOT NULL
-             AND received_at < ?4",
+    let mut fresh = write(conn, transport, account, &[], &[batch], forget_before)?;
+    Ok(fresh.pop().unwrap_or_default())
+}
+
+/// Notes answered events and records received batches in one transaction (what the inbox's writer
+/// does with whatever queued up while its previous transaction ran: one commit, and the same few
+/// pages written once, for all of it). Returns the new ids of each batch, as [`receive`] does.
+pub fn write(
+    conn: &Connection,
+    transport: &str,
+    account: &str,
+    answered: &[String],
+    batches: &[&[Received]],
+    forget_before: &str,
+) -> Result<Vec<Vec<String>>> {
+    // Prepared once and kept: an answer's bookkeeping should not parse SQL.
+    conn.prepare_cached("BEGIN IMMEDIATE")?.execute([])?;
+    let r = (|| -> Result<Vec<Vec<String>>> {
+        let now = now_utc();
+        let mut mark = conn.prepare_cached(
+            "UPDATE inbox SET answered_at = ?4, body = '' WHERE transport = ?1 AND account = ?2 AND event_id = ?3",
         )?;
-        let mut stmt = tx.prepare_cached(
+        for id in answered {
+            mark.execute(params![transport, account, id, now])?;
+        }
+        let mut insert = conn.prepare_cached(
             "INSERT OR IGNORE INTO inbox (transport, account, event_id, seq, body, received_at)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
         )?;
-        let now = now_utc();
-        for ev in batch {
-            forget.execute(params![transport, account, ev.id, forget_before])?;
-            if stmt.execute(params![transport, account, ev.id, ev.seq, ev.body, now])? > 0 {
-                fresh.push(ev.id.clone());
+        // Only for an id already held (rare: a redelivery, or an id reused): one search of the key
+        // per new event, not two.
+        let mut forget = conn.prepare_cached(
+            "DELETE FROM inbox WHERE transport = ?1 AND account = ?2 AND event_id = ?3 AND answered_at IS NOT NULL
+             AND received_at < ?4",
+        )?;
+        let mut fresh_all = Vec::with_capacity(batches.len());
+        for batch in batches {
+            let mut fresh = Vec::new();
+            for ev in *batch {
+                let new = insert.execute(params![transport, account, ev.id, ev.seq, ev.body, now])? > 0
+                    || (forget.execute(params![transport, account, ev.id, forget_before])? > 0
+                        && insert.execute(params![transport, account, ev.id, ev.seq, ev.body, now])? > 0);
+                if new {
+                    fresh.push(ev.id.clone());
+                }
             }
+            fresh_all.push(fresh);
         }
+        Ok(fresh_all)
+    })();
+    let committed = r.and_then(|v| Ok(conn.prepare_cached("COMMIT")?.execute([]).map(|_| v)?));
+    if committed.is_err() && !conn.is_autocommit() {
+        let _ = conn.prepare_cached("ROLLBACK").and_then(|mut s| s.execute([]));
     }
-    tx.commit()?;
-    Ok(fresh)
+    committed
 }
 
 /// Events received but not yet answered (after a crash), in their order, a page at a time: at most
@@ -103,18 +137,7 @@ pub fn is_answered(conn: &Connection, transport: &str, account: &str, id: &str) 
 /// Notes that events were answered (their bodies are no longer needed), in one transaction: the
 /// notes of events answered at about the same time share one commit.
 pub fn mark_answered(conn: &Connection, transport: &str, account: &str, ids: &[String]) -> Result<()> {
-    let tx = Transaction::new_unchecked(conn, TransactionBehavior::Immediate)?;
-    {
-        let mut stmt = tx.prepare_cached(
-            "UPDATE inbox SET answered_at = ?4, body = '' WHERE transport = ?1 AND account = ?2 AND event_id = ?3",
-        )?;
-        let now = now_utc();
-        for id in ids {
-            stmt.execute(params![transport, account, id, now])?;
-        }
-    }
-    tx.commit()?;
-    Ok(())
+    write(conn, transport, account, ids, &[], "").map(|_| ())
 }
 
 /// Forgets answered events received before `before` (RFC 3339), at most `limit` (a long-running bot

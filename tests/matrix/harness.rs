@@ -391,6 +391,19 @@ impl Bot {
     pub fn count(&self, sql: &str) -> i64 {
         rusqlite::Connection::open(&self.db).unwrap().query_row(sql, [], |r| r.get(0)).unwrap()
     }
+
+    /// [`Bot::count`] once it reaches `at_least`, waiting for it up to a deadline (the inbox notes an
+    /// answer in its next transaction, just after the answer went out).
+    pub async fn count_reaching(&self, sql: &str, at_least: i64) -> i64 {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        loop {
+            let n = self.count(sql);
+            if n >= at_least || std::time::Instant::now() > deadline {
+                return n;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+    }
 }
 
 impl Drop for Bot {

@@ -81,6 +81,8 @@ struct Inner {
     chats: HashMap<i64, Value>,
     /// Messages sent per chat (answered normally).
     sent: HashMap<i64, usize>,
+    /// Watchers of a chat's count of messages sent (load generators wait on these, not by polling).
+    sent_watch: HashMap<i64, tokio::sync::watch::Sender<usize>>,
     /// HTML texts containing one of these are refused as unparsable (400 "can't parse entities").
     rejected_html: Vec<String>,
     /// Files users sent, by file_id: (file_path, bytes).
@@ -226,6 +228,14 @@ impl Fake {
         self.state.inner.lock().unwrap().sent.get(&chat).copied().unwrap_or(0)
     }
 
+    /// The count of messages sent to `chat`, as it changes (a load generator waits on it instead of
+    /// polling, which would cost the machine both bots share).
+    pub fn watch_sent(&self, chat: i64) -> tokio::sync::watch::Receiver<usize> {
+        let mut i = self.state.inner.lock().unwrap();
+        let now = i.sent.get(&chat).copied().unwrap_or(0);
+        i.sent_watch.entry(chat).or_insert_with(|| tokio::sync::watch::channel(now).0).subscribe()
+    }
+
     /// Messages sent to every chat together.
     pub fn total_sent(&self) -> usize {
         self.state.inner.lock().unwrap().sent.values().sum()
@@ -367,24 +377,26 @@ async fn handle(
             Some(Fault::Stall(_)) | None => None,
             Some(f) => Some(format!("{f:?}")),
         };
-        if !st.recording.load(Ordering::Relaxed) {
-            i.requests.clear();
-        }
-        i.requests.push(Recorded {
-            method: method.clone(),
-            params: params.clone(),
-            at: Instant::now(),
-            fault: label,
-            message_id: None,
+        // Not recording (load runs): nothing is kept, so the server costs the machine as little as it can.
+        let index = st.recording.load(Ordering::Relaxed).then(|| {
+            i.requests.push(Recorded {
+                method: method.clone(),
+                params: params.clone(),
+                at: Instant::now(),
+                fault: label,
+                message_id: None,
+            });
+            i.requests.len() - 1
         });
-        (fault, i.requests.len() - 1)
+        (fault, index)
     };
     let (fault, index) = fault;
     let response = answer(&st, &method, &params, fault).await;
-    if let Some(id) = response.1 {
+    if let (Some(id), Some(index)) = (response.1, index) {
         st.inner.lock().unwrap().requests[index].message_id = Some(id);
     }
     if response.0.status() == StatusCode::BAD_REQUEST
+        && let Some(index) = index
         && let Some(r) = st.inner.lock().unwrap().requests.get_mut(index)
     {
         // Refused: not a message sent.
@@ -394,8 +406,7 @@ async fn handle(
 }
 
 async fn answer(st: &Arc<FakeState>, method: &str, params: &Value, fault: Option<Fault>) -> (Response, Option<i64>) {
-    let (st, params) = (st.clone(), params.clone());
-    let r = answer_inner(&st, method, &params, fault).await;
+    let r = answer_inner(st, method, params, fault).await;
     let id = match &r {
         Ok(m) => m["message_id"].as_i64(),
         Err(_) => None,
@@ -413,7 +424,6 @@ async fn answer_inner(
     params: &Value,
     fault: Option<Fault>,
 ) -> Result<Value, Response> {
-    let params = params.clone();
     match fault {
         Some(Fault::RetryAfter(s)) => {
             return Err((
@@ -440,16 +450,16 @@ async fn answer_inner(
             "can_join_groups": true, "can_read_all_group_messages": false,
             "supports_inline_queries": false, "can_connect_to_business": false, "has_main_web_app": false
         })),
-        "getupdates" => Ok(get_updates(st, &params).await),
+        "getupdates" => Ok(get_updates(st, params).await),
         "sendmessage" => {
-            let Some(chat) = chat_of(st, &params) else {
+            let Some(chat) = chat_of(st, params) else {
                 return Err(error(StatusCode::BAD_REQUEST, "Bad Request: chat not found"));
             };
             let text = params["text"].as_str().unwrap_or("");
             if text.is_empty() {
                 return Err(error(StatusCode::BAD_REQUEST, "Bad Request: message text is empty"));
             }
-            if text_len_after_parse(text, &params) > 4096 {
+            if text_len_after_parse(text, params) > 4096 {
                 return Err(error(StatusCode::BAD_REQUEST, "Bad Request: message is too long"));
             }
             if params["parse_mode"] == "HTML" && (!valid_html(text) || rejected(st, text)) {
@@ -457,7 +467,15 @@ async fn answer_inner(
             }
             let mut m = message(st, chat);
             if let Some(id) = m["chat"]["id"].as_i64() {
-                *st.inner.lock().unwrap().sent.entry(id).or_default() += 1;
+                let mut i = st.inner.lock().unwrap();
+                let n = {
+                    let n = i.sent.entry(id).or_default();
+                    *n += 1;
+                    *n
+                };
+                if let Some(w) = i.sent_watch.get(&id) {
+                    w.send_replace(n);
+                }
             }
             m["text"] = json!(text);
             if let Some(kb) = params.get("reply_markup") {
@@ -466,7 +484,7 @@ async fn answer_inner(
             Ok(m)
         }
         "editmessagetext" => {
-            let Some(chat) = chat_of(st, &params) else {
+            let Some(chat) = chat_of(st, params) else {
                 return Err(error(StatusCode::BAD_REQUEST, "Bad Request: chat not found"));
             };
             let text = params["text"].as_str().unwrap_or("");
@@ -480,7 +498,7 @@ async fn answer_inner(
             Ok(m)
         }
         "editmessagereplymarkup" => {
-            let Some(chat) = chat_of(st, &params) else {
+            let Some(chat) = chat_of(st, params) else {
                 return Err(error(StatusCode::BAD_REQUEST, "Bad Request: chat not found"));
             };
             let mut m = message(st, chat);
@@ -492,7 +510,7 @@ async fn answer_inner(
             Ok(m)
         }
         "sendphoto" => {
-            let Some(chat) = chat_of(st, &params) else {
+            let Some(chat) = chat_of(st, params) else {
                 return Err(error(StatusCode::BAD_REQUEST, "Bad Request: chat not found"));
             };
             let mut m = message(st, chat);
@@ -500,7 +518,7 @@ async fn answer_inner(
             Ok(m)
         }
         "senddocument" => {
-            let Some(chat) = chat_of(st, &params) else {
+            let Some(chat) = chat_of(st, params) else {
                 return Err(error(StatusCode::BAD_REQUEST, "Bad Request: chat not found"));
             };
             let mut m = message(st, chat);
