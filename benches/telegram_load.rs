@@ -28,7 +28,9 @@
 //! ```
 //! Two memory figures of the bot's process: `peak_kb` (VmHWM, which also counts the database file's
 //! pages SQLite maps into memory) and `peak_anon_kb` (anonymous memory, sampled every 20 ms: its own
-//! heap and stacks); the ratios use the latter.
+//! heap and stacks); the ratios use the latter. `cpu_us_per_update` is the bot process's CPU time
+//! (user and system, all threads) per answer: steadier than a rate on a machine shared with other
+//! work. `BENCH_SHOW_REPLY=1` prints the `/totals` answer the `amity` roles send.
 
 #[path = "../tests/telegram/fake.rs"]
 mod fake;
