@@ -312,15 +312,12 @@ async fn writer(inbox: Arc<Inbox>, mut rx: mpsc::UnboundedReceiver<Op>) {
             })
             .await;
             let res = match res {
-                Ok(Ok(fresh)) => {
-                    inbox.unsynced.store(true, Ordering::Release);
-                    Ok(fresh)
-                }
-                Ok(Err(e)) => Err(e.to_string()),
+                Ok(r) => r.map_err(|e| e.to_string()),
                 Err(e) => Err(e.to_string()),
             };
             match res {
                 Ok(fresh) => {
+                    inbox.unsynced.store(true, Ordering::Release);
                     for (done, f) in receivers.into_iter().zip(fresh) {
                         let _ = done.send(Ok(f));
                     }

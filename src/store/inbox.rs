@@ -180,6 +180,24 @@ mod tests {
     }
 
     #[test]
+    fn one_write_notes_answers_and_records_batches_and_a_redelivery_in_it_is_not_new() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = crate::store::Store::open(&dir.path().join("t.db")).unwrap();
+        let c = store.conn();
+        let cutoff = "2000-01-01T00:00:00.000Z";
+        receive(c, "telegram", "1", &[ev("1", 1), ev("2", 2)], cutoff).unwrap();
+        // 1 answered, and in the same transaction two batches: a redelivery of 1 beside a new 3, then 4.
+        let (a, b) = ([ev("1", 1), ev("3", 3)], [ev("4", 4)]);
+        let fresh = write(c, "telegram", "1", &["1".into()], &[&a, &b], cutoff).unwrap();
+        assert_eq!(fresh, [vec!["3".to_string()], vec!["4".to_string()]]);
+        assert!(is_answered(c, "telegram", "1", "1").unwrap());
+        let pending: Vec<String> =
+            pending_page(c, "telegram", "1", None, 10).unwrap().into_iter().map(|e| e.id).collect();
+        assert_eq!(pending, ["2", "3", "4"]);
+        assert!(c.is_autocommit(), "the transaction is closed");
+    }
+
+    #[test]
     fn pending_events_come_in_their_order() {
         let dir = tempfile::tempdir().unwrap();
         let store = crate::store::Store::open(&dir.path().join("t.db")).unwrap();
