@@ -83,6 +83,8 @@ usage-staff = Form: /staff add USER_ID [admin|staff] [NAME] · /staff remove USE
 ## Errors
 err-field = { $field }: { $reason }
     { $usage }
+err-form-unseparated = The fields of this form are separated by “|”, and I found only one: “{ $input }”.
+    { $usage }
 err-missing-field = { $field } is missing.
     { $usage }
 err-empty = Send a command, for example /help.

@@ -83,6 +83,8 @@ usage-staff = 格式：/员工 添加 用户ID [admin|staff] [姓名] · /员工
 ## 错误
 err-field = { $field }：{ $reason }
     { $usage }
+err-form-unseparated = 这条格式的各项之间要用“|”分开，我只看到一项：“{ $input }”。
+    { $usage }
 err-missing-field = 缺少 { $field }。
     { $usage }
 err-empty = 请发送一条命令，例如 /帮助。

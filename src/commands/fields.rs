@@ -120,6 +120,20 @@ impl Ctx<'_> {
         if crate::i18n::has(self.lang, &id) { self.t(&id, &[]) } else { field.to_string() }
     }
 
+    /// A one-line form typed with spaces where its fields need `|` (`/donation 2020-03-23 Mantova 500
+    /// masks`): a single field of several words, where the form needs more than one field. Said as that,
+    /// not as a date that is not understood. A single word is left to the next field's "missing".
+    pub fn unseparated(&self, usage: &str, form: &Form) -> Result<(), CmdError> {
+        match form.positional.as_slice() {
+            [only] if form.options.is_empty() && form.flags.is_empty() && only.split_whitespace().nth(1).is_some() => {
+                Err(CmdError::Invalid(
+                    self.t("err-form-unseparated", &[("input", only.clone()), ("usage", self.t(usage, &[]))]),
+                ))
+            }
+            _ => Ok(()),
+        }
+    }
+
     pub fn missing_field(&self, usage: &str, field: &str) -> CmdError {
         let message = self.t("err-missing-field", &[("field", self.field_name(field)), ("usage", self.t(usage, &[]))]);
         CmdError::Field { field: field.to_string(), reason: None, error: Box::new(CmdError::Invalid(message)) }

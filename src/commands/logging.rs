@@ -97,7 +97,9 @@ pub(super) fn save(ctx: &mut Ctx<'_>, rec: Record, notes: Vec<String>) -> CmdRes
 
 /// Parses `/donation` into the record it would save, without writing.
 pub fn parse_donation(ctx: &Ctx<'_>, args: &str) -> Result<Parsed, CmdError> {
-    donation_from(ctx, &Form::parse(args, DONATION_KEYS))
+    let form = Form::parse(args, DONATION_KEYS);
+    ctx.unseparated("usage-donation", &form)?;
+    donation_from(ctx, &form)
 }
 
 /// [`parse_donation`] of a form already split into fields (an import builds it from a row's cells).
@@ -251,7 +253,9 @@ pub fn partners_only(ctx: &Ctx<'_>, usage: &str, s: &str) -> Result<Vec<Party>, 
 
 /// Parses `/letter` into the record it would save, without writing.
 pub fn parse_letter(ctx: &Ctx<'_>, args: &str) -> Result<Parsed, CmdError> {
-    letter_from(ctx, &Form::parse(args, LETTER_KEYS))
+    let form = Form::parse(args, LETTER_KEYS);
+    ctx.unseparated("usage-letter", &form)?;
+    letter_from(ctx, &form)
 }
 
 /// [`parse_letter`] of a form already split into fields (an import builds it from a row's cells).
@@ -345,7 +349,9 @@ fn reply_target(ctx: &Ctx<'_>, u: &str, s: &str) -> Result<i64, CmdError> {
 
 /// Parses `/event` into the record it would save, without writing.
 pub fn parse_event(ctx: &Ctx<'_>, args: &str) -> Result<Parsed, CmdError> {
-    event_from(ctx, &Form::parse(args, EVENT_KEYS))
+    let form = Form::parse(args, EVENT_KEYS);
+    ctx.unseparated("usage-event", &form)?;
+    event_from(ctx, &form)
 }
 
 /// [`parse_event`] of a form already split into fields (an import builds it from a row's cells).
@@ -388,7 +394,9 @@ pub fn event(ctx: &mut Ctx<'_>, args: &str) -> CmdResult {
 
 /// Parses `/reception` into the record it would save, without writing.
 pub fn parse_reception(ctx: &Ctx<'_>, args: &str) -> Result<Parsed, CmdError> {
-    reception_from(ctx, &Form::parse(args, RECEPTION_KEYS))
+    let form = Form::parse(args, RECEPTION_KEYS);
+    ctx.unseparated("usage-reception", &form)?;
+    reception_from(ctx, &form)
 }
 
 /// [`parse_reception`] of a form already split into fields (an import builds it from a row's cells).

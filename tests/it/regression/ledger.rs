@@ -417,3 +417,24 @@ fn a_partner_version_written_with_the_old_duplicate_kind_key_reads_back() {
         other => panic!("not a partner: {other:?}"),
     }
 }
+
+#[test]
+fn a_form_typed_with_spaces_instead_of_bars_is_told_to_use_bars_not_that_its_date_is_unknown() {
+    let bot = spawn_core();
+    for text in [
+        "/donation 2020-03-23 Nordrhein-Westfalen 5000 masks",
+        "/letter 2020-04-02 received Nordrhein-Westfalen",
+        "/event 2020-05-20 webinar Thailand",
+        "/reception 2020-03-31 airport 13 ambassadors",
+    ] {
+        let msg = bot.invalid(text);
+        assert!(msg.contains("separated by “|”"), "{text}:\n{msg}");
+        assert!(!msg.contains("not a date"), "{text}:\n{msg}");
+        assert_explains(text, &msg);
+    }
+    // One word is a field of its own: what is missing is the next one.
+    assert!(bot.invalid("/donation 2020-03-23").contains("RECIPIENT is missing"));
+    bot.ok("/lang zh");
+    let msg = bot.invalid("/记捐赠 2020年3月23日 北威州 口罩5000只");
+    assert!(msg.contains("“|”分开"), "{msg}");
+}
