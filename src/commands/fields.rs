@@ -121,15 +121,14 @@ impl Ctx<'_> {
     }
 
     /// A one-line form typed with spaces where its fields need `|` (`/donation 2020-03-23 Mantova 500
-    /// masks`): a single field of several words, where the form needs more than one field. Said as that,
-    /// not as a date that is not understood. A single word is left to the next field's "missing".
+    /// masks`, also with options after a `|`): a single field of several words, where the form needs
+    /// more than one field. Said as that, not as a date that is not understood. A single word is left
+    /// to the next field's "missing".
     pub fn unseparated(&self, usage: &str, form: &Form) -> Result<(), CmdError> {
         match form.positional.as_slice() {
-            [only] if form.options.is_empty() && form.flags.is_empty() && only.split_whitespace().nth(1).is_some() => {
-                Err(CmdError::Invalid(
-                    self.t("err-form-unseparated", &[("input", only.clone()), ("usage", self.t(usage, &[]))]),
-                ))
-            }
+            [only] if only.split_whitespace().nth(1).is_some() => Err(CmdError::Invalid(
+                self.t("err-form-unseparated", &[("input", only.clone()), ("usage", self.t(usage, &[]))]),
+            )),
             _ => Ok(()),
         }
     }

@@ -223,11 +223,6 @@ impl Fake {
         self.calls("sendmessage").into_iter().filter(|r| r.chat() == Some(chat)).collect()
     }
 
-    /// How many messages were sent to `chat` (cheap, for load tests).
-    pub fn sent_count(&self, chat: i64) -> usize {
-        self.state.inner.lock().unwrap().sent.get(&chat).copied().unwrap_or(0)
-    }
-
     /// The count of messages sent to `chat`, as it changes (a load generator waits on it instead of
     /// polling, which would cost the machine both bots share).
     pub fn watch_sent(&self, chat: i64) -> tokio::sync::watch::Receiver<usize> {

@@ -423,6 +423,7 @@ fn a_form_typed_with_spaces_instead_of_bars_is_told_to_use_bars_not_that_its_dat
     let bot = spawn_core();
     for text in [
         "/donation 2020-03-23 Nordrhein-Westfalen 5000 masks",
+        "/donation 2020-03-23 Nordrhein-Westfalen 5000 masks | status: delivered",
         "/letter 2020-04-02 received Nordrhein-Westfalen",
         "/event 2020-05-20 webinar Thailand",
         "/reception 2020-03-31 airport 13 ambassadors",
