@@ -8,9 +8,13 @@
 //! - `amity`: the real `serve` answering `/totals` over a database (AMITY_BENCH_DB, e.g. the
 //!   1,000,000-donation file `cargo run --release --example gen_bench_db` prints, else the demo
 //!   records), with `[telegram] throttle = false` (amity's own cost, as the echo bot sends);
-//! - `amity-throttle`: the same behind teloxide's `Throttle` (limits off), for reference;
+//! - `amity-throttle`: the same keeping to an overall limit (of a million a second), for reference;
 //! - `echo`: a minimal teloxide echo bot (Dispatcher, one endpoint), the framework's own floor;
-//! - `echo-throttle`: the echo bot behind `Throttle` (limits off).
+//! - `echo-sized`: the same echo bot answering every message with the HTML of amity's `/totals`
+//!   answer (computed once at its start): what a bot that sends answers of amity's size costs, so that
+//!   `amity/echo-sized` is amity's own work (inbox, core, rendering) beside a framework sending the
+//!   same bytes;
+//! - `echo-throttle`: the echo bot behind teloxide's `Throttle` (limits off), for reference.
 //!
 //! Before serving, the `amity` roles time one `/totals` in the core (`Core::handle`, cold: just after a
 //! write emptied the read cache, and warm) and its rendering to HTML, and print them.
@@ -64,11 +68,15 @@ fn main() {
         rt.block_on(async move {
             let _keep = match role.as_str() {
                 "echo" => {
-                    start_echo(&url, false);
+                    start_echo(&url, false, None);
+                    None
+                }
+                "echo-sized" => {
+                    start_echo(&url, false, Some(totals_html()));
                     None
                 }
                 "echo-throttle" => {
-                    start_echo(&url, true);
+                    start_echo(&url, true, None);
                     None
                 }
                 _ => Some(start_amity(&url, role == "amity-throttle")),
@@ -100,7 +108,7 @@ fn main() {
         let (rate, mem) = rt.block_on(measure(&exe, role));
         results.insert(role.to_string(), (rate, mem));
     }
-    for (a, e) in [("amity", "echo"), ("amity-throttle", "echo-throttle")] {
+    for (a, e) in [("amity", "echo"), ("amity", "echo-sized"), ("amity-throttle", "echo")] {
         if let (Some((ar, am)), Some((er, em))) = (results.get(a), results.get(e))
             && *er > 0.0
             && *em > 0.0
@@ -272,9 +280,8 @@ fn status_kb(pid: u32, key: &str) -> u64 {
         .unwrap_or(0)
 }
 
-fn start_amity(url: &str, throttle: bool) -> tempfile::TempDir {
-    use amity::transport::telegram::{Hooks, Options, Token, serve};
-    let dir = tempfile::tempdir().unwrap();
+/// amity's configuration in the benchmark: the ledger, no limits.
+fn bench_config(dir: &tempfile::TempDir, throttle: bool) -> amity::Config {
     let mut cfg = amity::Config::default();
     cfg.database.path = match std::env::var("AMITY_BENCH_DB") {
         Ok(p) => p.into(),
@@ -286,6 +293,27 @@ fn start_amity(url: &str, throttle: bool) -> tempfile::TempDir {
     cfg.telegram.overall_per_second = 1_000_000;
     cfg.telegram.set_commands = false;
     cfg.telegram.throttle = throttle;
+    cfg
+}
+
+/// The HTML of amity's `/totals` answer in the load's group chats, as `serve` sends it.
+fn totals_html() -> String {
+    use amity::transport::telegram::outbound;
+    let dir = tempfile::tempdir().unwrap();
+    let core = amity::Core::open(bench_config(&dir, false)).unwrap();
+    if !amity::demo::has_records(&core) {
+        amity::demo::load(&core).unwrap();
+    }
+    let reply = core.handle(&totals_request());
+    let mut parts = outbound::messages(&reply, outbound::TELEGRAM_MAX_LEN);
+    assert_eq!(parts.len(), 1, "the /totals answer is one message");
+    parts.remove(0).html
+}
+
+fn start_amity(url: &str, throttle: bool) -> tempfile::TempDir {
+    use amity::transport::telegram::{Hooks, Options, Token, serve};
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = bench_config(&dir, throttle);
     let core = amity::Core::open(cfg).unwrap();
     if !amity::demo::has_records(&core) {
         amity::demo::load(&core).unwrap();
@@ -304,8 +332,9 @@ fn start_amity(url: &str, throttle: bool) -> tempfile::TempDir {
     dir
 }
 
-/// A minimal teloxide echo bot; with `throttle`, behind the same `Throttle` amity uses (limits off).
-fn start_echo(url: &str, throttle: bool) {
+/// A minimal teloxide echo bot; with `throttle`, behind teloxide's `Throttle` (limits off); with
+/// `answer`, sending that HTML instead of the message's text.
+fn start_echo(url: &str, throttle: bool, answer: Option<String>) {
     use teloxide::adaptors::throttle::Limits;
     use teloxide::prelude::*;
     let bot = Bot::new(TOKEN).set_api_url(url.parse().unwrap());
@@ -327,6 +356,20 @@ fn start_echo(url: &str, throttle: bool) {
         });
         return;
     }
+    if let Some(answer) = answer {
+        let answer = Arc::new(answer);
+        let handler = Update::filter_message().endpoint(move |bot: Bot, msg: Message| {
+            let answer = answer.clone();
+            async move {
+                bot.send_message(msg.chat.id, answer.as_str()).parse_mode(teloxide::types::ParseMode::Html).await?;
+                respond(())
+            }
+        });
+        tokio::spawn(async move {
+            Dispatcher::builder(bot, handler).build().dispatch().await;
+        });
+        return;
+    }
     let handler = Update::filter_message().endpoint(|bot: Bot, msg: Message| async move {
         bot.send_message(msg.chat.id, msg.text().unwrap_or("?").to_string()).await?;
         respond(())
@@ -337,27 +380,34 @@ fn start_echo(url: &str, throttle: bool) {
 }
 
 /// Times `/totals` in the core (cold and warm) and its rendering, as `serve` would run them.
-fn time_core(core: &amity::Core) {
-    use amity::transport::telegram::{Me, inbound, outbound};
+/// A command from the load's first user in its first group chat, as `serve` maps it.
+fn load_request(id: i64, text: &str) -> amity::Request {
+    use amity::transport::telegram::{Me, inbound};
     let me = Me { id: fake::BOT_ID, username: fake::BOT_USERNAME.into() };
-    let update = |id: i64, text: &str| -> teloxide::types::Update {
-        // From text: teloxide's `Update` does not deserialize from a `Value`.
-        serde_json::from_str(
-            &json!({"update_id": id, "message": {"message_id": id, "date": 1_700_000_000,
-            "chat": {"id": -1_000_000_000_000i64, "type": "supergroup", "title": "load"},
-            "from": {"id": 10_000, "is_bot": false, "first_name": "U", "language_code": "en"},
-            "text": text, "entities": [{"type": "bot_command", "offset": 0,
-                "length": text.split(' ').next().unwrap_or("").len()}]}})
-            .to_string(),
-        )
-        .unwrap()
-    };
-    let req = |id: i64, text: &str| match inbound::map(&update(id, text), &me) {
+    // From text: teloxide's `Update` does not deserialize from a `Value`.
+    let update: teloxide::types::Update = serde_json::from_str(
+        &json!({"update_id": id, "message": {"message_id": id, "date": 1_700_000_000,
+        "chat": {"id": -1_000_000_000_000i64, "type": "supergroup", "title": "load"},
+        "from": {"id": 10_000, "is_bot": false, "first_name": "U", "language_code": "en"},
+        "text": text, "entities": [{"type": "bot_command", "offset": 0,
+            "length": text.split(' ').next().unwrap_or("").len()}]}})
+        .to_string(),
+    )
+    .unwrap();
+    match inbound::map(&update, &me) {
         inbound::Mapped::Handle(inc) => inc.req,
-        inbound::Mapped::Ignore(why) => panic!("{text:?} is not handled: {why} {:?}", update(id, text).kind),
+        inbound::Mapped::Ignore(why) => panic!("{text:?} is not handled: {why} {:?}", update.kind),
         inbound::Mapped::AnswerOnly(_) => panic!("{text:?} is not handled"),
-    };
-    let totals = req(1, "/totals");
+    }
+}
+
+fn totals_request() -> amity::Request {
+    load_request(1, "/totals")
+}
+
+fn time_core(core: &amity::Core) {
+    use amity::transport::telegram::outbound;
+    let totals = totals_request();
     let ms = |d: Duration| d.as_secs_f64() * 1000.0;
     let (mut cold, mut warm, mut render) = (Vec::new(), Vec::new(), Vec::new());
     let other = core.config().database.path.clone();

@@ -312,6 +312,35 @@ impl Core {
         })
     }
 
+    /// [`Core::handle_in_dialogue`] when the answer is at hand: a reading command whose whole answer
+    /// is memoised, with the store free this moment. None otherwise, with nothing done: the caller then
+    /// runs `handle_in_dialogue` off its async threads. This look-up takes microseconds, so an async
+    /// transport may call it on its own thread and spare the hand-off to a blocking one (measured in
+    /// the README's Telegram load: the hand-off cost more than the answer).
+    pub fn answer_at_hand(&self, req: &Request) -> Option<(Reply, bool)> {
+        if req.text.len() > MAX_INPUT {
+            return None;
+        }
+        // Never waits: a held store means a command is running, which may take long.
+        let mut guard = match self.store.try_lock() {
+            Ok(g) => g,
+            Err(_) => return None,
+        };
+        guard.pinned(|store| {
+            let now = (self.clock)();
+            if let Some(key) = req.update_key() {
+                // A stored answer of a redelivered update is `handle_pinned`'s to give.
+                match crate::store::at_time(now, || store.processed_reply(&key)) {
+                    Ok(None) => {}
+                    _ => return None,
+                }
+            }
+            let mut ctx = self.ctx(store, req, now);
+            let reply = crate::store::at_time(now, || spec::memoised(&mut ctx)).ok().flatten()?;
+            Some((reply, dialogue_open_in(store, req)))
+        })
+    }
+
     /// The language `req` is answered in: the person's choice (`/lang`), else their client's, else the
     /// office's default. For what a transport says itself (an apology, a prompt to pick a number).
     pub fn lang(&self, req: &Request) -> Lang {

@@ -101,12 +101,7 @@ pub fn dispatch(ctx: &mut Ctx<'_>) -> CmdResult {
     if !MEMOISED.contains(&spec.name) || writes(spec, args) {
         return (spec.run)(ctx, args);
     }
-    // A reading answer depends only on the ledger, the command, the reader's language and role, the
-    // kind of chat and the day (for "this month" and the like): it is kept until the ledger changes.
-    let key = format!(
-        "reply\u{1f}{}\u{1f}{args}\u{1f}{:?}\u{1f}{:?}\u{1f}{:?}\u{1f}{}",
-        spec.name, ctx.f.lang, ctx.role, ctx.req.chat_kind, ctx.today
-    );
+    let key = memo_key(ctx, spec, args);
     if let Some(reply) = ctx.store.memo_get::<Reply>(&key)? {
         return Ok(reply);
     }
@@ -115,6 +110,32 @@ pub fn dispatch(ctx: &mut Ctx<'_>) -> CmdResult {
         ctx.store.memo_put(key, &reply)?;
     }
     Ok(reply)
+}
+
+/// A reading answer depends only on the ledger, the command, the reader's language and role, the
+/// kind of chat and the day (for "this month" and the like): it is kept under this key until the
+/// ledger changes.
+fn memo_key(ctx: &Ctx<'_>, spec: &CommandSpec, args: &str) -> String {
+    format!(
+        "reply\u{1f}{}\u{1f}{args}\u{1f}{:?}\u{1f}{:?}\u{1f}{:?}\u{1f}{}",
+        spec.name, ctx.f.lang, ctx.role, ctx.req.chat_kind, ctx.today
+    )
+}
+
+/// The answer [`dispatch`] would give, when it is a memoised reading answer already kept; None when
+/// answering would take more than a look-up (nothing is done then: `dispatch` answers it).
+pub fn memoised(ctx: &mut Ctx<'_>) -> Result<Option<Reply>, crate::store::StoreError> {
+    let Some((name, args)) = split_command(ctx.req.text.trim()) else {
+        return Ok(None);
+    };
+    let Some(spec) = find(name) else {
+        return Ok(None);
+    };
+    if !MEMOISED.contains(&spec.name) || writes(spec, args) || authorize(ctx, spec, args).is_err() {
+        return Ok(None);
+    }
+    let key = memo_key(ctx, spec, args);
+    ctx.store.memo_get::<Reply>(&key)
 }
 
 /// Reading commands whose whole answer is memoised (see [`dispatch`]).

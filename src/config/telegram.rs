@@ -34,8 +34,8 @@ pub struct TelegramCfg {
     pub set_commands: bool,
     /// How often the digest scheduler checks for digests due (and for `/digest send`), in seconds.
     pub digest_tick_secs: u64,
-    /// Whether replies go through teloxide's `Throttle` (the flood limits above). Turn it off only for
-    /// benchmarks and local Bot API servers without limits: Telegram's own limits then answer `429`.
+    /// Whether messages keep to `overall_per_second`. Turn it off only for benchmarks and local Bot API
+    /// servers without limits: Telegram's own limits then answer `429`.
     pub throttle: bool,
     /// How updates arrive: long polling (default) or a webhook.
     pub mode: Mode,

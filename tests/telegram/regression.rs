@@ -3,7 +3,7 @@
 //! bounds a slow machine cannot break (a slow run only spreads answers out).
 
 use super::*;
-use amity::transport::telegram::pacing::ChatBudget;
+use amity::transport::telegram::pacing::{ChatBudget, Limits};
 use std::sync::Mutex;
 use std::time::Duration;
 
@@ -12,7 +12,9 @@ use std::time::Duration;
 fn schedule(per_second: u32, burst: u32, per_minute: u32, chat: i64, n: usize) -> Vec<Duration> {
     let now = Arc::new(Mutex::new(Duration::ZERO));
     let c = now.clone();
-    let budget = ChatBudget::with_clock(per_second, burst, per_minute, Box::new(move || *c.lock().unwrap()));
+    // Per chat only: the overall limit (its own unit test) would space a burst by a thirtieth of a second.
+    let limits = Limits { per_second, burst, per_minute, overall: None };
+    let budget = ChatBudget::with_clock(limits, Box::new(move || *c.lock().unwrap()));
     (0..n)
         .map(|_| {
             loop {
@@ -109,5 +111,27 @@ async fn an_update_whose_id_was_answered_days_ago_is_answered_not_dropped() {
     assert!(visible(answer.text()).starts_with("Saved D-1"), "{}", answer.text());
     assert_eq!(app.count("SELECT COUNT(*) FROM donations"), 1);
     app.handled(id).await;
+    app.stop().await;
+}
+
+/// teloxide's `Throttle` held back every message on a `429`; the bot's own pacing, which replaced it,
+/// must too: Telegram's flood control is the bot's, so another chat's reply waits out `retry_after`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_429_in_one_chat_holds_every_chats_replies_for_its_retry_after() {
+    let mut app = spawn_app().await;
+    app.fake.fail("sendMessage", fake::Fault::RetryAfter(2), 1);
+    app.fake.inject(private(STRANGER, "/totals"));
+    let reqs = app.fake.wait_for("the 429", |r| r.iter().any(|x| x.method == "sendmessage" && !x.ok())).await;
+    let refused = reqs.iter().find(|x| x.method == "sendmessage" && !x.ok()).unwrap().at;
+    let staff = app.say(STAFF, private(STAFF, "/help")).await;
+    let first = staff.first().expect("the staff member is answered");
+    assert!(
+        first.at.duration_since(refused) >= Duration::from_secs(2),
+        "another chat's reply went {:?} after the 429, inside its retry_after of 2 s",
+        first.at.duration_since(refused)
+    );
+    let stranger = app.fake.sent_to(STRANGER);
+    assert_eq!(stranger.len(), 1, "the refused reply is delivered once, after the wait");
+    assert!(stranger[0].at.duration_since(refused) >= Duration::from_secs(2));
     app.stop().await;
 }

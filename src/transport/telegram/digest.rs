@@ -7,13 +7,14 @@
 //!   straight over HTTP with the same reqwest teloxide uses. The outbox owns retries, so this sender
 //!   makes exactly one request per message and classifies its answer by HTTP status: `429` (with
 //!   `retry_after`), `5xx` and network errors are retryable, every other refusal (chat not found, bot
-//!   not a member, …) is permanent. teloxide's `Bot` would sleep 10 s after any 5xx, retry 429s behind
-//!   `Throttle` for as long as Telegram asks, and hide the status behind a description string.
+//!   not a member, …) is permanent. teloxide's `Bot` would sleep 10 s after any 5xx and hide the
+//!   status behind a description string.
 //! - **Pacing.** A chat's pace and a group's budget of messages a minute are shared with the bot's
 //!   replies ([`ChatBudget`]): a digest waits while the group's answers have used it up, and a failure
 //!   report to an admin keeps to the admin's private chat's pace. The scheduler's `Pace` keeps each
 //!   target (channels named `@username` included) within `per_group_per_minute` (Telegram: 20 a
-//!   minute); nothing else throttles digest messages.
+//!   minute). Digest messages count in the overall limit too, and a `429` answered to a digest holds
+//!   the replies for its `retry_after` (and the other way round).
 //! - **Threads, failures.** The scheduler loop is the runtime's (`bot::digests::Running`: a blocking
 //!   thread, supervised); this sender drives each request with `Handle::block_on` on that thread.
 //! - **Stopping.** At the shutdown signal the loop ends after the request in flight (bounded by the
@@ -134,7 +135,12 @@ impl TelegramSender {
                 return Err(SendError::Retryable { reason, retry_after: None });
             }
         };
-        classify(method, status.as_u16(), &text)
+        let res = classify(method, status.as_u16(), &text);
+        if let (Err(SendError::Retryable { retry_after: Some(wait), .. }), Some(budget)) = (&res, &self.budget) {
+            // Telegram's flood control is the bot's: the replies wait too.
+            budget.freeze(*wait);
+        }
+        res
     }
 }
 

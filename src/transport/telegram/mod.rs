@@ -5,12 +5,11 @@
 //! - [`inbound`]: updates → the core's requests (who, where, which text; `/cmd@thisbot`; forwarded
 //!   messages and anonymous senders can never write).
 //! - [`outbound`]: replies → HTML messages within 4096 characters, inline keyboards, files.
-//! - `runner`: the long-running part: polling, one lane per chat, flood control (per chat by
-//!   [`pacing`], overall and `429`s by teloxide's `Throttle`), retries with bounded backoff, panic
-//!   isolation, graceful shutdown.
+//! - `runner`: the long-running part: polling, one lane per chat, flood control ([`pacing`]),
+//!   retries with bounded backoff, panic isolation, graceful shutdown.
 //! - `menu`: the command menu (`setMyCommands`) per scope and language.
-//! - [`pacing`]: how fast one chat may be sent to (about one a second in any chat after a short
-//!   burst; 20 a minute in a group), shared by replies and digests.
+//! - [`pacing`]: how fast the bot may send (about one a second in any chat after a short burst; 20 a
+//!   minute in a group; 30 a second overall; a `429`'s wait for all), shared by replies and digests.
 //! - [`digest`]: scheduled digests to channels and groups, the scheduler running beside the bot.
 //!
 //! Delivery guarantees, in short: every update received is written to SQLite

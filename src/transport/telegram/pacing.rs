@@ -9,10 +9,16 @@
 //! - **Groups and channels** (negative ids) also have `per_group_per_minute` in any minute, counted
 //!   over replies and digests alike: a digest waits while the group's answers used the budget up.
 //!
-//! teloxide's `Throttle` cannot do this: it paces private chats and basic groups alike at the group
-//! limit (it cannot tell them apart by id), and knows nothing of digests. The runner therefore leaves
-//! per-chat pacing to this module and keeps `Throttle` for the overall limit and `429 retry_after`.
-//! The clock is replaceable, so that tests check what the pacer decides rather than wall-clock time.
+//! - **Overall**, every message to any chat is spaced by a second / `overall_per_second` (Telegram:
+//!   30), so no second holds more (off with `throttle = false`, for benchmarks).
+//! - **A `429`** (`retry_after`) on any message holds every message, to every chat, for as long as
+//!   Telegram asks ([`ChatBudget::freeze`]): Telegram's flood control is the bot's, not the chat's.
+//!
+//! teloxide's `Throttle` adaptor cannot do this: it paces private chats and basic groups alike at the
+//! group limit (it cannot tell them apart by id), knows nothing of digests, and releases its queue on a
+//! timer tick (a quarter of a second added to every reply, measured). The runner therefore sends
+//! through the plain `Bot` and takes every message's place here. The clock is replaceable, so that
+//! tests check what the pacer decides rather than wall-clock time.
 
 use super::TelegramCfg;
 use std::collections::HashMap;
@@ -57,38 +63,76 @@ struct Chat {
 /// The clock: time since some fixed start.
 pub type Clock = Box<dyn Fn() -> Duration + Send + Sync>;
 
+/// The limits a [`ChatBudget`] keeps.
+#[derive(Clone, Copy, Debug)]
+pub struct Limits {
+    /// Messages a second to one chat, after a burst of `burst`.
+    pub per_second: u32,
+    pub burst: u32,
+    /// Messages a minute to one group or channel.
+    pub per_minute: u32,
+    /// Messages a second overall, or none.
+    pub overall: Option<u32>,
+}
+
 pub struct ChatBudget {
     /// The steady spacing of one chat's messages: a second / `per_chat_per_second`.
     interval: Duration,
     /// How far ahead of the steady pace a burst may run: (burst − 1) intervals.
     tolerance: Duration,
     per_minute: u64,
+    /// The spacing of all messages: a second / `overall_per_second` (none: no overall limit).
+    overall: Option<Duration>,
     clock: Clock,
-    chats: Mutex<HashMap<i64, Chat>>,
+    state: Mutex<State>,
+}
+
+struct State {
+    chats: HashMap<i64, Chat>,
+    /// When the next message to any chat may go at the overall pace.
+    overall_due: Duration,
+    /// No message goes before this (a `429`'s `retry_after`).
+    frozen_until: Duration,
 }
 
 impl ChatBudget {
     /// With the `[telegram]` limits and the real clock.
     pub fn new(cfg: &TelegramCfg) -> ChatBudget {
         let start = Instant::now();
-        ChatBudget::with_clock(
-            cfg.per_chat_per_second,
-            cfg.per_chat_burst,
-            cfg.per_group_per_minute,
-            Box::new(move || start.elapsed()),
-        )
+        let limits = Limits {
+            per_second: cfg.per_chat_per_second,
+            burst: cfg.per_chat_burst,
+            per_minute: cfg.per_group_per_minute,
+            overall: cfg.throttle.then_some(cfg.overall_per_second),
+        };
+        ChatBudget::with_clock(limits, Box::new(move || start.elapsed()))
     }
 
-    /// `per_second` messages a second to one chat after a burst of `burst`, `per_minute` a minute to
-    /// one group, by `clock`.
-    pub fn with_clock(per_second: u32, burst: u32, per_minute: u32, clock: Clock) -> ChatBudget {
-        let interval = Duration::from_secs(1) / per_second.max(1);
+    /// The budget of `limits`, by `clock`.
+    pub fn with_clock(limits: Limits, clock: Clock) -> ChatBudget {
+        let interval = Duration::from_secs(1) / limits.per_second.max(1);
         ChatBudget {
             interval,
-            tolerance: interval.saturating_mul(burst.max(1) - 1),
-            per_minute: u64::from(per_minute.max(1)),
+            tolerance: interval.saturating_mul(limits.burst.max(1) - 1),
+            per_minute: u64::from(limits.per_minute.max(1)),
+            overall: limits.overall.map(|n| Duration::from_secs(1) / n.max(1)),
             clock,
-            chats: Mutex::new(HashMap::new()),
+            state: Mutex::new(State {
+                chats: HashMap::new(),
+                overall_due: Duration::ZERO,
+                frozen_until: Duration::ZERO,
+            }),
+        }
+    }
+
+    /// Holds every message, to every chat, for `after` from now (Telegram answered `429` with this
+    /// `retry_after`). A longer hold already in place stays.
+    pub fn freeze(&self, after: Duration) {
+        let until = (self.clock)().saturating_add(after);
+        let mut st = self.state.lock().unwrap_or_else(|p| p.into_inner());
+        if until > st.frozen_until {
+            log::warn!("Telegram asked the bot to wait {after:?}: every message waits");
+            st.frozen_until = until;
         }
     }
 
@@ -96,7 +140,8 @@ impl ChatBudget {
     /// asking again (nothing taken).
     pub fn reserve(&self, chat: i64) -> Duration {
         let now = (self.clock)();
-        let mut chats = self.chats.lock().unwrap_or_else(|p| p.into_inner());
+        let mut st = self.state.lock().unwrap_or_else(|p| p.into_inner());
+        let State { chats, overall_due, frozen_until } = &mut *st;
         // Chats that are back at their steady pace with a quiet minute are forgotten, so the map holds
         // only the active ones.
         if chats.len() > 64 {
@@ -108,6 +153,10 @@ impl ChatBudget {
         });
         // One a second (after a burst) in every chat.
         let mut wait = c.due.saturating_sub(now).saturating_sub(self.tolerance);
+        wait = wait.max(frozen_until.saturating_sub(now));
+        if self.overall.is_some() {
+            wait = wait.max(overall_due.saturating_sub(now));
+        }
         if let Some(w) = &c.minute
             && w.count(now.as_secs()) >= self.per_minute
         {
@@ -121,6 +170,9 @@ impl ChatBudget {
         c.due = c.due.max(now).saturating_add(self.interval);
         if let Some(w) = &mut c.minute {
             w.add(now.as_secs());
+        }
+        if let Some(spacing) = self.overall {
+            *overall_due = (*overall_due).max(now).saturating_add(spacing);
         }
         Duration::ZERO
     }
@@ -144,9 +196,61 @@ mod tests {
 
     /// A budget on a clock the test moves.
     fn budget(per_second: u32, burst: u32, per_minute: u32) -> (ChatBudget, Arc<Mutex<Duration>>) {
+        budget_overall(per_second, burst, per_minute, None)
+    }
+
+    fn budget_overall(
+        per_second: u32,
+        burst: u32,
+        per_minute: u32,
+        overall: Option<u32>,
+    ) -> (ChatBudget, Arc<Mutex<Duration>>) {
         let now = Arc::new(Mutex::new(Duration::ZERO));
         let n = now.clone();
-        (ChatBudget::with_clock(per_second, burst, per_minute, Box::new(move || *n.lock().unwrap())), now)
+        let limits = Limits { per_second, burst, per_minute, overall };
+        (ChatBudget::with_clock(limits, Box::new(move || *n.lock().unwrap())), now)
+    }
+
+    #[test]
+    fn all_chats_together_keep_to_the_overall_pace() {
+        let (b, now) = budget_overall(1000, 3, 1000, Some(30));
+        // Sixty chats, one message each: spaced by a thirtieth of a second, about two seconds in all.
+        let mut sent = 0;
+        for chat in 0..60i64 {
+            loop {
+                let wait = b.reserve(chat);
+                if wait.is_zero() {
+                    break;
+                }
+                *now.lock().unwrap() += wait;
+            }
+            sent += 1;
+        }
+        assert_eq!(sent, 60);
+        let elapsed = *now.lock().unwrap();
+        assert!(elapsed >= Duration::from_millis(59 * 33), "60 messages took {elapsed:?}, under two seconds");
+        // Without an overall limit, the same messages go at once.
+        let (b, now) = budget_overall(1000, 3, 1000, None);
+        for chat in 0..60i64 {
+            assert_eq!(b.reserve(chat), Duration::ZERO);
+        }
+        assert_eq!(*now.lock().unwrap(), Duration::ZERO);
+    }
+
+    #[test]
+    fn a_429_holds_every_chat_until_its_retry_after_has_passed() {
+        let (b, now) = budget(1000, 3, 1000);
+        assert_eq!(b.reserve(1), Duration::ZERO);
+        b.freeze(Duration::from_secs(5));
+        assert_eq!(b.reserve(1), Duration::from_secs(5));
+        assert_eq!(b.reserve(2), Duration::from_secs(5), "another chat waits too");
+        assert_eq!(b.reserve(-100), Duration::from_secs(5), "and a group");
+        // A shorter hold does not shorten it.
+        b.freeze(Duration::from_secs(1));
+        *now.lock().unwrap() += Duration::from_secs(2);
+        assert_eq!(b.reserve(2), Duration::from_secs(3));
+        *now.lock().unwrap() += Duration::from_secs(3);
+        assert_eq!(b.reserve(2), Duration::ZERO, "free again once it has passed");
     }
 
     #[test]

@@ -9,11 +9,13 @@
 //!   fast as it is answered, never all at once.
 //! - **Lanes, panics, disk syncs, pruning**: the runtime's (`crate::bot`). After a panic the chat gets
 //!   an apology and the update is marked answered.
-//! - **Flood control.** Every message takes a place in its chat's budget first (`pacing`: about one a
-//!   second in any chat after a short burst, 20 a minute in a group, shared with the digests), then
-//!   goes through teloxide's `Throttle` (30 a second overall, `429 retry_after` honoured). Network
-//!   errors and 5xx answers are retried with a growing backoff capped at `max_backoff_secs`; polling
-//!   backs off the same way, so an outage costs little CPU.
+//! - **Flood control.** Every message takes a place in the bot's budget first (`pacing`: about one a
+//!   second in any chat after a short burst, 20 a minute in a group, 30 a second overall, shared with
+//!   the digests); a `429` holds every message for its `retry_after`. Network errors and 5xx answers
+//!   are retried with a growing backoff capped at `max_backoff_secs`; polling backs off the same way,
+//!   so an outage costs little CPU.
+//! - **Replies are sent lean**: `sendMessage` through [`SendText`], whose answer is read for its
+//!   message id only (teloxide's would parse the whole `Message` back, the reply's text included).
 //! - **Read cache.** The inbox and button writes go through `Store::bookkeeping` (untracked): they keep
 //!   the memoised answers, which only ledger writes and other processes' commits empty.
 //! - **Shutdown.** On the shutdown signal polling stops, the lanes finish what they hold (within
@@ -31,39 +33,65 @@ use crate::commands::{Core, Request};
 use crate::i18n::{Lang, t};
 use crate::render::Reply;
 use anyhow::{Context, anyhow};
+use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::future::{Future, IntoFuture};
 use std::sync::Arc;
 use std::time::Duration;
-use teloxide::adaptors::Throttle;
-use teloxide::adaptors::throttle::{Limits, Settings};
 use teloxide::prelude::*;
-use teloxide::requests::Request as _;
+use teloxide::requests::{JsonRequest, Output, Payload, Request as _};
 use teloxide::types::{
     InlineKeyboardButton, InlineKeyboardMarkup, InputFile, MessageId, ParseMode, ReplyParameters, Update,
 };
 use teloxide::{ApiError, RequestError};
 use tokio::sync::watch;
 
-pub(super) type TgBot = Throttle<Bot>;
+/// Sends a request with retries ([`send_retrying`]).
+async fn send<R>(sh: &Shared, req: R) -> Result<Output<R>, RequestError>
+where
+    R: teloxide::requests::Request<Err = RequestError>,
+{
+    send_retrying(sh, || req.send_ref()).await
+}
 
-/// Builds a request with `$b` (the bot) and sends it with retries: through `Throttle`, or directly
-/// when `[telegram] throttle = false`.
-macro_rules! send {
-    ($sh:expr, |$b:ident| $req:expr) => {{
-        let sh: &Shared = &$sh;
-        match &sh.direct {
-            Some($b) => {
-                let r = $req;
-                send_retrying(sh, || r.send_ref()).await
-            }
-            None => {
-                let $b = &sh.bot;
-                let r = $req;
-                send_retrying(sh, || r.send_ref()).await
-            }
+/// `sendMessage` with what amity sets (the Bot API's names), answered by the message id alone.
+#[derive(Clone, Serialize)]
+pub(super) struct SendText {
+    chat_id: ChatId,
+    text: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    parse_mode: Option<ParseMode>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    reply_parameters: Option<ReplyParameters>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    reply_markup: Option<InlineKeyboardMarkup>,
+}
+
+/// The part of a sent `Message` amity uses.
+#[derive(Deserialize)]
+pub(super) struct Sent {
+    message_id: i32,
+}
+
+impl Payload for SendText {
+    type Output = Sent;
+    const NAME: &'static str = "SendMessage";
+}
+
+impl SendText {
+    fn new(chat_id: ChatId, text: String, html: bool) -> SendText {
+        SendText {
+            chat_id,
+            text,
+            parse_mode: html.then_some(ParseMode::Html),
+            reply_parameters: None,
+            reply_markup: None,
         }
-    }};
+    }
+
+    fn request(self, bot: &Bot) -> JsonRequest<SendText> {
+        JsonRequest::new(bot.clone(), self)
+    }
 }
 
 /// Attempts for one outgoing request (about three minutes with the default backoff) before the
@@ -73,9 +101,7 @@ const SEND_ATTEMPTS: u32 = 12;
 /// What every handler shares.
 pub(super) struct Shared {
     pub core: Arc<Core>,
-    pub bot: TgBot,
-    /// The bot without `Throttle`, when `[telegram] throttle = false`: replies go through it.
-    pub direct: Option<Bot>,
+    pub bot: Bot,
     pub me: Me,
     pub hooks: Hooks,
     pub max_len: usize,
@@ -139,7 +165,7 @@ impl bot::Handler for Shared {
             let lang = Lang::parse(&self.core.config().office.default_language).unwrap_or(Lang::En);
             let text = outbound::escape(&t(lang, "tg-internal-error", &[]));
             self.budget.acquire(chat.0).await;
-            let _ = send!(self, |b| b.send_message(chat, text.clone()).parse_mode(ParseMode::Html));
+            let _ = send(&self, SendText::new(chat, text, true).request(&self.bot)).await;
         }
         // Never again: a poisoned update must not crash the bot after every restart.
         mark_answered(&self, id).await;
@@ -169,18 +195,8 @@ pub(super) async fn serve(
         let parsed = url.parse().map_err(|e| anyhow!("TELOXIDE_API_URL {url:?} is not a URL: {e}"))?;
         bot = bot.set_api_url(parsed);
     }
-    // Each chat's pace is `pacing`'s (about one a second in any chat after a short burst, and a
-    // group's minute shared with the digests): teloxide's per-chat limits would pace a private chat
-    // at the group limit, since it cannot tell a private chat from a basic group. Throttle keeps the
-    // overall limit and waits out `429 retry_after`.
-    let limits = Limits {
-        messages_per_sec_chat: u32::MAX,
-        messages_per_min_chat: u32::MAX,
-        messages_per_min_channel_or_supergroup: u32::MAX,
-        messages_per_sec_overall: cfg.overall_per_second,
-    };
-    let direct = (!cfg.throttle).then(|| bot.clone());
-    let bot = Throttle::spawn_with_settings(bot, Settings::default().limits(limits));
+    // Every message's pace is `pacing`'s (`budget`): each chat's, each group's minute shared with the
+    // digests, the overall limit, and a `429`'s wait.
     let max_backoff = Duration::from_secs(cfg.max_backoff_secs);
     let token = opts.token.clone();
 
@@ -210,7 +226,6 @@ pub(super) async fn serve(
         max_len: core.config().reply.max_message_len.min(outbound::TELEGRAM_MAX_LEN),
         core,
         bot,
-        direct,
         me,
         hooks,
         max_backoff,
@@ -372,7 +387,7 @@ async fn process(sh: Arc<Shared>, id: i64, mapped: Mapped) {
             return;
         }
         Mapped::AnswerOnly(q) => {
-            let _ = send!(sh, |b| b.answer_callback_query(q.clone()));
+            let _ = send(&sh, sh.bot.answer_callback_query(q)).await;
             mark_answered(&sh, id).await;
             return;
         }
@@ -380,7 +395,7 @@ async fn process(sh: Arc<Shared>, id: i64, mapped: Mapped) {
     };
     if let Some((q, _)) = &inc.callback {
         // Stops the button's spinner at once; the answer follows.
-        if let Err(e) = send!(sh, |b| b.answer_callback_query(q.clone())) {
+        if let Err(e) = send(&sh, sh.bot.answer_callback_query(q.clone())).await {
             log::warn!("answerCallbackQuery: {}", sh.token.redact(&e.to_string()));
         }
     }
@@ -391,6 +406,12 @@ async fn process(sh: Arc<Shared>, id: i64, mapped: Mapped) {
     };
     let (reply, in_dialogue) = match file {
         Some(r) => (r, false),
+        // A memoised answer is taken here, without a hand-off to a blocking thread.
+        None if sh.hooks.handler.is_none()
+            && let Some(at_hand) = sh.core.answer_at_hand(&req) =>
+        {
+            at_hand
+        }
         None => {
             let core = sh.core.clone();
             let handler = sh.hooks.handler.clone();
@@ -486,7 +507,7 @@ enum Fetch {
 async fn fetch_file(sh: &Arc<Shared>, id: &teloxide::types::FileId) -> Result<Vec<u8>, Fetch> {
     use futures_util::StreamExt;
     use teloxide::net::Download;
-    let file = send!(sh, |b| b.get_file(id.clone())).map_err(|e| Fetch::Failed(e.to_string()))?;
+    let file = send(sh, sh.bot.get_file(id.clone())).await.map_err(|e| Fetch::Failed(e.to_string()))?;
     let mut attempt = 0;
     loop {
         let mut bytes = Vec::new();
@@ -544,17 +565,15 @@ async fn deliver(sh: &Arc<Shared>, inc: &Incoming, reply: &Reply) -> Result<Opti
         && reply.attachments.is_empty()
     {
         let edit = async |html: bool| {
-            send!(sh, |b| {
-                let text = if html { chunks[0].html.clone() } else { chunks[0].plain.clone() };
-                let mut edit = b.edit_message_text(inc.chat_id, *msg_id, text);
-                if html {
-                    edit = edit.parse_mode(ParseMode::Html);
-                }
-                if let Some(k) = &keyboard {
-                    edit = edit.reply_markup(k.clone());
-                }
-                edit
-            })
+            let text = if html { chunks[0].html.clone() } else { chunks[0].plain.clone() };
+            let mut edit = sh.bot.edit_message_text(inc.chat_id, *msg_id, text);
+            if html {
+                edit = edit.parse_mode(ParseMode::Html);
+            }
+            if let Some(k) = &keyboard {
+                edit = edit.reply_markup(k.clone());
+            }
+            send(sh, edit).await
         };
         let mut res = edit(true).await;
         if let Err(e) = &res
@@ -575,45 +594,38 @@ async fn deliver(sh: &Arc<Shared>, inc: &Incoming, reply: &Reply) -> Result<Opti
     let mut with_buttons = None;
     for (i, chunk) in chunks.into_iter().enumerate() {
         sh.budget.acquire(inc.chat_id.0).await;
-        let send = async |html: bool| {
-            send!(sh, |b| {
-                let text = if html { chunk.html.clone() } else { chunk.plain.clone() };
-                let mut msg = b.send_message(inc.chat_id, text);
-                if html {
-                    msg = msg.parse_mode(ParseMode::Html);
-                }
-                if i == 0
-                    && let Some(r) = inc.reply_to
-                {
-                    msg = msg.reply_parameters(ReplyParameters::new(r).allow_sending_without_reply());
-                }
-                if i + 1 == n
-                    && let Some(k) = &keyboard
-                {
-                    msg = msg.reply_markup(k.clone());
-                }
-                msg
-            })
+        let send_chunk = async |html: bool| {
+            let text = if html { chunk.html.clone() } else { chunk.plain.clone() };
+            let mut msg = SendText::new(inc.chat_id, text, html);
+            if i == 0
+                && let Some(r) = inc.reply_to
+            {
+                msg.reply_parameters = Some(ReplyParameters::new(r).allow_sending_without_reply());
+            }
+            if i + 1 == n {
+                msg.reply_markup = keyboard.clone();
+            }
+            send(sh, msg.request(&sh.bot)).await
         };
-        let sent = match send(true).await {
+        let sent = match send_chunk(true).await {
             Err(e) if is_parse_error(&e) => {
                 // The same text without markup, rather than no answer at all.
                 log::warn!("Telegram refused the reply's HTML ({e}); sending it as plain text");
-                send(false).await?
+                send_chunk(false).await?
             }
             r => r?,
         };
         if i + 1 == n && keyboard.is_some() {
-            with_buttons = Some(sent.id);
+            with_buttons = Some(MessageId(sent.message_id));
         }
     }
     for a in &reply.attachments {
         sh.budget.acquire(inc.chat_id.0).await;
         let file = InputFile::memory(a.bytes.clone()).file_name(a.file_name.clone());
         if a.mime.starts_with("image/") {
-            send!(sh, |b| b.send_photo(inc.chat_id, file.clone()))?;
+            send(sh, sh.bot.send_photo(inc.chat_id, file)).await?;
         } else {
-            send!(sh, |b| b.send_document(inc.chat_id, file.clone()))?;
+            send(sh, sh.bot.send_document(inc.chat_id, file)).await?;
         }
     }
     Ok(with_buttons)
@@ -641,7 +653,7 @@ async fn retire_question(sh: &Arc<Shared>, inc: &Incoming, asks: Option<MessageI
     };
     if let Some(m) = previous
         && Some(m) != asks
-        && let Err(e) = send!(sh, |b| b.edit_message_reply_markup(inc.chat_id, m))
+        && let Err(e) = send(sh, sh.bot.edit_message_reply_markup(inc.chat_id, m)).await
         && !matches!(e, RequestError::Api(ApiError::MessageNotModified))
     {
         log::info!("taking the buttons off an earlier question failed: {}", sh.token.redact(&e.to_string()));
@@ -709,7 +721,7 @@ async fn blocking<T: Send + 'static>(
     bot::blocking(&sh.core, f).await
 }
 
-/// Network errors and server errors (5xx) are worth retrying; `429` is retried by `Throttle`.
+/// Network errors, server errors (5xx) and `429` are worth retrying.
 pub(super) fn is_transient(e: &RequestError) -> bool {
     match e {
         RequestError::Network(_) | RequestError::Io(_) | RequestError::InvalidJson { .. } => true,
@@ -747,7 +759,11 @@ where
             Ok(v) => return Ok(v),
             Err(e) if is_transient(&e) && attempt + 1 < SEND_ATTEMPTS => {
                 let wait = match &e {
-                    RequestError::RetryAfter(s) => s.duration(),
+                    RequestError::RetryAfter(s) => {
+                        // Telegram's flood control is the bot's: every message waits, not only this one.
+                        sh.budget.freeze(s.duration());
+                        s.duration()
+                    }
                     _ => backoff(attempt, sh.max_backoff),
                 };
                 log::warn!("request failed ({}); retrying in {wait:?}", sh.token.redact(&e.to_string()));
