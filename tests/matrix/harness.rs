@@ -247,6 +247,15 @@ impl Human {
         room.send(RoomMessageEventContent::text_plain(text)).await.unwrap().response.event_id
     }
 
+    /// Reacts to `event` with `key` (an emoji), as a client's reaction button does.
+    pub async fn react(&self, room: &Room, event: &str, key: &str) {
+        use matrix_sdk::ruma::events::reaction::ReactionEventContent;
+        use matrix_sdk::ruma::events::relation::Annotation;
+        let room = self.client.get_room(room.room_id()).unwrap();
+        let target = matrix_sdk::ruma::EventId::parse(event).unwrap();
+        room.send(ReactionEventContent::new(Annotation::new(target, key.to_string()))).await.unwrap();
+    }
+
     /// Every event from `sender` in `room` seen so far.
     pub fn from(&self, room: &Room, sender: &UserId) -> Vec<Value> {
         self.seen

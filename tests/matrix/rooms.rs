@@ -213,7 +213,10 @@ async fn next_answer(h: &Human, room: &matrix_sdk::Room, bot: &UserId, text: &st
 async fn the_guided_add_is_answered_with_numbers_and_saves_once() {
     let (admin, bot, room) = admin_room(true, "").await;
     let r = next_answer(&admin, &room, &bot.id, "!add").await;
-    assert!(r.contains("Answer with a number:") && r.contains("1 · Donation"), "{r}");
+    assert!(
+        r.contains("Answer with a number (type it, or tap its reaction below):") && r.contains("1 · Donation"),
+        "{r}"
+    );
     let r = next_answer(&admin, &room, &bot.id, "1").await;
     assert!(r.contains("Date?"), "the number picked Donation: {r}");
     let r = next_answer(&admin, &room, &bot.id, &yesterday()).await;
@@ -239,6 +242,45 @@ async fn the_guided_add_is_answered_with_numbers_and_saves_once() {
     // The same number again: the card is gone, nothing is saved twice.
     next_answer(&admin, &room, &bot.id, &save).await;
     assert_eq!(bot.count("SELECT count(*) FROM donations"), 1);
+}
+
+/// The bot's notices in `room` that answer a reaction (they reply to nothing).
+fn answers_to_reactions(h: &Human, room: &matrix_sdk::Room, bot: &UserId) -> Vec<String> {
+    h.from(room, bot).iter().filter(|v| v["type"] == "m.room.message" && in_reply_to(v).is_none()).map(body).collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_number_reaction_on_the_current_choices_picks_one_and_one_on_an_old_question_does_nothing() {
+    let (admin, bot, room) = admin_room(true, "").await;
+    let asked = admin.say(&room, "!add").await;
+    let menu = admin.answer_to(&room, &bot.id, &asked).await[0].clone();
+    let menu_id = menu["event_id"].as_str().unwrap().to_string();
+    let one = "1\u{fe0f}\u{20e3}";
+    // The bot puts the number reactions under its choices, for the person to tap.
+    admin
+        .until("the bot's 1️⃣ under its choices", || {
+            admin.from(&room, &bot.id).iter().any(|v| {
+                let rel = &v["content"]["m.relates_to"];
+                v["type"] == "m.reaction" && rel["event_id"] == menu_id.as_str() && rel["key"] == one
+            })
+        })
+        .await;
+    // Tapping 1️⃣ picks Donation (reactions are encrypted here, like the messages).
+    admin.react(&room, &menu_id, one).await;
+    admin
+        .until("the donation's first question", || {
+            answers_to_reactions(&admin, &room, &bot.id).iter().any(|b| b.contains("Date?"))
+        })
+        .await;
+    // 2️⃣ on that menu, no longer the current question, answers nothing: the date is still asked.
+    admin.react(&room, &menu_id, "2\u{fe0f}\u{20e3}").await;
+    let r = next_answer(&admin, &room, &bot.id, &yesterday()).await;
+    assert!(r.contains("To whom?"), "the old menu's reaction moved the dialogue: {r}");
+    assert_eq!(
+        answers_to_reactions(&admin, &room, &bot.id).len(),
+        1,
+        "one answer, to the reaction on the current menu"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -8,7 +8,9 @@
 //!   when typed as `//cmd` or pasted), and plain text from someone whose guided entry is open there
 //!   (the runner asks the core);
 //! - `!cmd` becomes `/cmd` for the core; the reply fallback of older clients (`> <@a:b> …` lines) is
-//!   cut off.
+//!   cut off;
+//! - a number reaction (`m.reaction`, 1️⃣ … 🔟) becomes the number typed; the runner takes it only
+//!   when it is on the message that offered the person's current choices.
 //!
 //! What is not: the bot's own events, notices (`m.notice`: bots answer with them, so two bots never
 //! answer each other), emotes, files in rooms with more people, edits (`m.replace`: an edit is not a new command; `/edit` changes
@@ -42,6 +44,8 @@ pub struct Incoming {
     pub needs_dialogue: bool,
     /// A file sent in a direct chat (a spreadsheet to import); the request's text is its caption.
     pub file: Option<FileRef>,
+    /// A number reaction: the event it is on (the request's text is the number).
+    pub reacts_to: Option<OwnedEventId>,
 }
 
 /// A file an `m.file` message points to.
@@ -83,6 +87,9 @@ pub fn is_command(text: &str) -> bool {
 
 /// Maps one timeline event. `me`: the bot's user id.
 pub fn map(event: &AnySyncTimelineEvent, room: &RoomInfo, me: &str) -> Mapped {
+    if let AnySyncTimelineEvent::MessageLike(AnySyncMessageLikeEvent::Reaction(r)) = event {
+        return map_reaction(r, room, me);
+    }
     let AnySyncTimelineEvent::MessageLike(AnySyncMessageLikeEvent::RoomMessage(msg)) = event else {
         return Mapped::Ignore("not a message");
     };
@@ -138,6 +145,44 @@ pub fn map(event: &AnySyncTimelineEvent, room: &RoomInfo, me: &str) -> Mapped {
         thread,
         needs_dialogue: !room.direct && !command,
         file,
+        reacts_to: None,
+    }))
+}
+
+/// A number reaction → the number, typed; any other reaction is not for the bot.
+fn map_reaction(
+    r: &SyncMessageLikeEvent<matrix_sdk::ruma::events::reaction::ReactionEventContent>,
+    room: &RoomInfo,
+    me: &str,
+) -> Mapped {
+    let SyncMessageLikeEvent::Original(ev) = r else { return Mapped::Ignore("redacted") };
+    if ev.sender.as_str() == me {
+        return Mapped::Ignore("the bot's own reaction");
+    }
+    let Some(n) = super::outbound::reacted(&ev.content.relates_to.key) else {
+        return Mapped::Ignore("not a number reaction");
+    };
+    let Some(user) = UserKey::parse(&format!("mx:{}", ev.sender)) else { return Mapped::Ignore("sender id unusable") };
+    let req = Request {
+        transport: "matrix",
+        user,
+        user_name: None,
+        lang_hint: None,
+        chat: room.room_id.clone(),
+        chat_kind: if room.direct { ChatKind::Private } else { ChatKind::Group },
+        text: n.to_string(),
+        update_id: Some(update_id(ev.event_id.as_str())),
+        forwarded: false,
+    };
+    Mapped::Handle(Box::new(Incoming {
+        req,
+        room_id: room.room_id.clone(),
+        event_id: ev.event_id.clone(),
+        sender: ev.sender.clone(),
+        thread: None,
+        needs_dialogue: !room.direct,
+        file: None,
+        reacts_to: Some(ev.content.relates_to.event_id.clone()),
     }))
 }
 
@@ -222,6 +267,26 @@ mod tests {
         let i = handled(map(&e, &direct, "@bot:localhost"));
         assert!(!i.needs_dialogue);
         assert_eq!(i.req.chat_kind, ChatKind::Private);
+    }
+
+    #[test]
+    fn a_number_reaction_is_the_number_typed_and_other_reactions_are_not_for_the_bot() {
+        let reaction = |key: &str, sender: &str| {
+            let v = json!({"type": "m.reaction", "event_id": "$r1", "sender": sender,
+                "origin_server_ts": 1_700_000_000_000u64,
+                "content": {"m.relates_to": {"rel_type": "m.annotation", "event_id": "$menu", "key": key}}});
+            Raw::<AnySyncTimelineEvent>::from_json_string(v.to_string()).unwrap().deserialize().unwrap()
+        };
+        let i = handled(map(&reaction("2\u{fe0f}\u{20e3}", "@li:localhost"), &group(), "@bot:localhost"));
+        assert_eq!(i.req.text, "2");
+        assert_eq!(i.reacts_to.as_ref().map(|e| e.as_str()), Some("$menu"));
+        assert!(i.needs_dialogue, "in a group, only for someone answering the bot");
+        assert_eq!(i.req.update_key().as_deref(), Some("matrix:$r1"));
+        assert!(matches!(map(&reaction("👍", "@li:localhost"), &group(), "@bot:localhost"), Mapped::Ignore(_)));
+        assert!(matches!(
+            map(&reaction("1\u{fe0f}\u{20e3}", "@bot:localhost"), &group(), "@bot:localhost"),
+            Mapped::Ignore(_)
+        ));
     }
 
     #[test]

@@ -4,7 +4,8 @@
 //! screen, not the protocol, is the limit).
 //!
 //! Matrix has no buttons: a reply's buttons become numbered choices under its text ("1 · Donation"),
-//! and the person answers by typing the number. The runner keeps each person's current choices.
+//! and the person answers by typing the number, or by tapping one of the number reactions the bot
+//! puts under the message (1️⃣ … 🔟, [`keycap`]). The runner keeps each person's current choices.
 //!
 //! Every message carries a transaction id made from the event it answers and its place in the answer,
 //! so a send retried (after a timeout, or after a restart with the same device) is the same message to
@@ -66,6 +67,25 @@ pub fn picked(text: &str) -> Option<usize> {
     folded.parse::<usize>().ok().filter(|n| *n >= 1)
 }
 
+/// The reaction for choice `n` (counted from 1): a keycap digit, 🔟 for ten; None past ten.
+pub fn keycap(n: usize) -> Option<String> {
+    match n {
+        1..=9 => Some(format!("{n}\u{fe0f}\u{20e3}")),
+        10 => Some("\u{1f51f}".to_string()),
+        _ => None,
+    }
+}
+
+/// The choice a reaction's key picks: a keycap digit (with or without the emoji selector, as clients
+/// send either), 🔟, or a bare digit.
+pub fn reacted(key: &str) -> Option<usize> {
+    if key == "\u{1f51f}" {
+        return Some(10);
+    }
+    let bare: String = key.chars().filter(|c| *c != '\u{fe0f}' && *c != '\u{20e3}').collect();
+    picked(&bare).filter(|n| *n <= 10)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -84,12 +104,24 @@ mod tests {
     }
 
     #[test]
+    fn number_reactions_pick_the_choice_they_show() {
+        for n in 1..=10 {
+            assert_eq!(reacted(&keycap(n).unwrap()), Some(n));
+        }
+        assert_eq!(keycap(11), None);
+        assert_eq!(reacted("3\u{20e3}"), Some(3), "a keycap without the emoji selector");
+        assert_eq!(reacted("2"), Some(2));
+        assert_eq!(reacted("👍"), None);
+        assert_eq!(reacted("0\u{fe0f}\u{20e3}"), None);
+    }
+
+    #[test]
     fn buttons_become_numbered_choices_and_html_is_escaped() {
         let m = messages(&reply(), Lang::En, 4096);
         assert_eq!(m.len(), 1);
         assert!(m[0].html.starts_with("<strong>Totals</strong>"), "{}", m[0].html);
         assert!(m[0].html.contains("1 &lt; 2 &amp; &quot;ok&quot;"), "{}", m[0].html);
-        assert!(m[0].plain.contains("Answer with a number:"));
+        assert!(m[0].plain.contains("Answer with a number (type it, or tap its reaction below):"));
         assert!(m[0].plain.contains("1 · Donation") && m[0].plain.contains("3 · Cancel"), "{}", m[0].plain);
         assert_eq!(choices(&reply()), ["donation", "letter", "cancel"]);
         let zh = messages(&reply(), Lang::Zh, 4096);

@@ -39,13 +39,13 @@ use matrix_sdk::config::SyncSettings;
 use matrix_sdk::room::MessagesOptions;
 use matrix_sdk::ruma::api::client::filter::{FilterDefinition, RoomEventFilter, RoomFilter};
 use matrix_sdk::ruma::api::client::sync::sync_events::v3::Filter;
-use matrix_sdk::ruma::events::AnySyncTimelineEvent;
 use matrix_sdk::ruma::events::room::encrypted::OriginalSyncRoomEncryptedEvent;
 use matrix_sdk::ruma::events::room::message::{
     AddMentions, ForwardThread, ReplyMetadata, RoomMessageEventContent, RoomMessageEventContentWithoutRelation,
 };
+use matrix_sdk::ruma::events::{AnySyncTimelineEvent, MessageLikeEventContent};
 use matrix_sdk::ruma::serde::Raw;
-use matrix_sdk::ruma::{OwnedRoomId, OwnedTransactionId, RoomId, UInt, UserId};
+use matrix_sdk::ruma::{OwnedEventId, OwnedRoomId, OwnedTransactionId, RoomId, UInt, UserId};
 use matrix_sdk::{Client, Room, RoomState};
 use serde_json::json;
 use std::collections::{HashMap, HashSet};
@@ -100,9 +100,9 @@ pub(super) struct Shared {
     pub utd_wait: Duration,
     /// Into the lanes: the sync loop's events, and events decrypted late.
     pub events: mpsc::Sender<MxEvent>,
-    /// Each (room, person)'s current numbered choices (button data), by [`choice_key`], mirrored in
+    /// Each (room, person)'s current numbered choices, by [`choice_key`], mirrored in
     /// the store.
-    pub choices: Mutex<HashMap<String, Vec<String>>>,
+    pub choices: Mutex<HashMap<String, Choices>>,
     /// Events waiting for their keys (so that one is retried by one task).
     pub waiting_keys: Mutex<HashSet<String>>,
     /// Invites being answered.
@@ -351,7 +351,7 @@ async fn take_in(sh: &Arc<Shared>, room: &Room, events: Vec<(AnySyncTimelineEven
             // Only messages (and messages still encrypted) from others, sent since the bot joined and
             // within the catch-up age.
             let kind = ev.event_type().to_string();
-            let message = kind == "m.room.message" || (*utd && kind == "m.room.encrypted");
+            let message = kind == "m.room.message" || kind == "m.reaction" || (*utd && kind == "m.room.encrypted");
             let ts = inbound::origin_ms(ev);
             message && ev.sender().as_str() != sh.me && ts >= cutoff && ts >= joined
         })
@@ -493,8 +493,16 @@ async fn answer(sh: &Arc<Shared>, room: &Room, mut inc: Incoming) -> bool {
     let key = choice_key(&inc.room_id, inc.req.user.as_str());
     // A number answers the person's current numbered choices, if they have any.
     let choices = current_choices(sh, &key).await;
+    if let Some(on) = &inc.reacts_to
+        && (choices.message.as_deref() != Some(on.as_str())
+            || outbound::picked(&inc.req.text).and_then(|n| choices.list.get(n - 1)).is_none())
+    {
+        // A reaction on another message (an earlier question, or someone else's) answers nothing.
+        log::debug!("Matrix event {}: a number reaction not on the person's current choices", inc.event_id);
+        return true;
+    }
     if let Some(n) = outbound::picked(&inc.req.text)
-        && let Some(data) = choices.get(n - 1)
+        && let Some(data) = choices.list.get(n - 1)
     {
         inc.req.text = data.clone();
         inc.needs_dialogue = false;
@@ -527,14 +535,36 @@ async fn answer(sh: &Arc<Shared>, room: &Room, mut inc: Incoming) -> bool {
     if reply.duplicate {
         log::info!("Matrix event {} had already been handled; sending its stored answer", inc.event_id);
     }
-    if !deliver(sh, room, &inc, &reply, lang).await {
+    let Some(last) = deliver(sh, room, &inc, &reply, lang).await else {
         return false;
-    }
+    };
     let new = outbound::choices(&reply);
-    if !new.is_empty() || !choices.is_empty() {
-        keep_choices(sh, key, new).await;
+    if !new.is_empty()
+        && let Some(menu) = &last
+    {
+        add_number_reactions(sh, room, menu, new.len());
+    }
+    if !new.is_empty() || !choices.list.is_empty() {
+        keep_choices(sh, key, Choices { list: new, message: last.map(|e| e.to_string()) }).await;
     }
     true
+}
+
+/// Puts the number reactions under a message that offers `n` choices, for the person to tap: off the
+/// lane (the next answer need not wait for them), each with its own transaction id.
+fn add_number_reactions(sh: &Arc<Shared>, room: &Room, menu: &OwnedEventId, n: usize) {
+    use matrix_sdk::ruma::events::reaction::ReactionEventContent;
+    use matrix_sdk::ruma::events::relation::Annotation;
+    let (sh, room, menu) = (sh.clone(), room.clone(), menu.clone());
+    tokio::spawn(async move {
+        for i in 1..=n {
+            let Some(key) = outbound::keycap(i) else { break };
+            let content = ReactionEventContent::new(Annotation::new(menu.clone(), key));
+            if let Sent::Stopping = send_retrying(&sh, &room, content, outbound::txn_id(menu.as_str(), 200 + i)).await {
+                return;
+            }
+        }
+    });
 }
 
 /// A file sent in a direct chat, fetched from the homeserver (decrypted in an encrypted room) once
@@ -581,23 +611,41 @@ fn choice_key(room: &str, user: &str) -> String {
     format!("mx-choices|{room}|{user}")
 }
 
+/// A person's current numbered choices in a room.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Choices {
+    /// The button data, in the order the choices are numbered.
+    pub list: Vec<String>,
+    /// The message that offered them (its number reactions pick from them).
+    pub message: Option<String>,
+}
+
+impl Choices {
+    /// As kept: `{"list": […], "message": "$…"}`, or a bare list (kept before reactions existed).
+    fn parse(json: &str) -> Choices {
+        serde_json::from_str(json)
+            .or_else(|_| serde_json::from_str(json).map(|list| Choices { list, message: None }))
+            .unwrap_or_default()
+    }
+}
+
 /// The person's current numbered choices: from memory, else (after a restart) from the store.
-async fn current_choices(sh: &Arc<Shared>, key: &str) -> Vec<String> {
+async fn current_choices(sh: &Arc<Shared>, key: &str) -> Choices {
     if let Some(c) = sh.choices.lock().unwrap_or_else(|p| p.into_inner()).get(key) {
         return c.clone();
     }
     let k = key.to_string();
-    let list: Vec<String> = match bot::blocking(&sh.core, move |c| c.button_data(&k)).await {
-        Ok(Ok(Some(json))) => serde_json::from_str(&json).unwrap_or_default(),
-        _ => Vec::new(),
+    let choices = match bot::blocking(&sh.core, move |c| c.button_data(&k)).await {
+        Ok(Ok(Some(json))) => Choices::parse(&json),
+        _ => Choices::default(),
     };
-    sh.choices.lock().unwrap_or_else(|p| p.into_inner()).insert(key.to_string(), list.clone());
-    list
+    sh.choices.lock().unwrap_or_else(|p| p.into_inner()).insert(key.to_string(), choices.clone());
+    choices
 }
 
 /// Keeps the choices just offered (an empty list: none any more).
-async fn keep_choices(sh: &Arc<Shared>, key: String, list: Vec<String>) {
-    let json = serde_json::to_string(&list).unwrap_or_else(|_| "[]".into());
+async fn keep_choices(sh: &Arc<Shared>, key: String, list: Choices) {
+    let json = serde_json::to_string(&list).unwrap_or_else(|_| "{}".into());
     sh.choices.lock().unwrap_or_else(|p| p.into_inner()).insert(key.clone(), list);
     match bot::blocking(&sh.core, move |c| c.keep_button_data(&[(key, json)])).await {
         Ok(Ok(())) => {}
@@ -606,22 +654,36 @@ async fn keep_choices(sh: &Arc<Shared>, key: String, list: Vec<String>) {
     }
 }
 
-/// Sends the answer's messages (the first in reply to the command, in its thread) and its files.
-/// True when all went out or were refused for good; false when the bot is stopping.
-async fn deliver(sh: &Arc<Shared>, room: &Room, inc: &Incoming, reply: &Reply, lang: crate::i18n::Lang) -> bool {
+/// Sends the answer's messages (the first in reply to the command, in its thread; an answer to a
+/// reaction plainly) and its files. Some (with the last message's event id, if it went out) when all
+/// went out or were refused for good; None when the bot is stopping.
+async fn deliver(
+    sh: &Arc<Shared>,
+    room: &Room,
+    inc: &Incoming,
+    reply: &Reply,
+    lang: crate::i18n::Lang,
+) -> Option<Option<OwnedEventId>> {
     let thread = inc
         .thread
         .as_ref()
         .map(|root| matrix_sdk::ruma::events::relation::Thread::plain(root.clone(), inc.event_id.clone()));
     let metadata = ReplyMetadata::new(&inc.event_id, &inc.sender, thread.as_ref());
     let eid = inc.event_id.as_str();
+    let mut last = None;
     for (n, m) in outbound::messages(reply, lang, sh.max_len).into_iter().enumerate() {
         let content = RoomMessageEventContentWithoutRelation::notice_html(m.plain, m.html);
-        let content = content.make_reply_to(metadata, ForwardThread::Yes, AddMentions::No);
-        match send_retrying(sh, room, content, outbound::txn_id(eid, n)).await {
-            Sent::Ok | Sent::Refused => {}
-            Sent::Stopping => return false,
-        }
+        let content = if inc.reacts_to.is_some() {
+            // A reply to a reaction would quote nothing a person wrote.
+            content.into()
+        } else {
+            content.make_reply_to(metadata, ForwardThread::Yes, AddMentions::No)
+        };
+        last = match send_retrying(sh, room, content, outbound::txn_id(eid, n)).await {
+            Sent::Ok(id) => Some(id),
+            Sent::Refused => None,
+            Sent::Stopping => return None,
+        };
     }
     for (i, a) in reply.attachments.iter().enumerate() {
         let mime: mime::Mime = a.mime.parse().unwrap_or(mime::APPLICATION_OCTET_STREAM);
@@ -639,17 +701,18 @@ async fn deliver(sh: &Arc<Shared>, room: &Room, inc: &Incoming, reply: &Reply, l
                     let wait = backoff(attempt, sh.max_backoff);
                     log::warn!("Matrix: sending the file {} failed ({e}); retrying in {wait:?}", a.file_name);
                     if nap(wait, &mut stop).await {
-                        return false;
+                        return None;
                     }
                 }
             }
         }
     }
-    true
+    Some(last)
 }
 
 pub(super) enum Sent {
-    Ok,
+    /// Sent, as this event.
+    Ok(OwnedEventId),
     /// Refused for good (logged).
     Refused,
     Stopping,
@@ -662,12 +725,15 @@ fn is_permanent(e: &matrix_sdk::Error) -> bool {
 
 /// Sends one message, retrying with backoff (the SDK itself honours `M_LIMIT_EXCEEDED`) until it is
 /// sent, refused for good, or the bot stops. The transaction id makes every retry the same message.
-pub(super) async fn send_retrying(sh: &Shared, room: &Room, content: RoomMessageEventContent, txn: String) -> Sent {
+pub(super) async fn send_retrying<C>(sh: &Shared, room: &Room, content: C, txn: String) -> Sent
+where
+    C: MessageLikeEventContent + Clone,
+{
     let txn = OwnedTransactionId::from(txn);
     let mut stop = sh.stop.clone();
     for attempt in 0.. {
         match room.send(content.clone()).with_transaction_id(txn.clone()).await {
-            Ok(_) => return Sent::Ok,
+            Ok(r) => return Sent::Ok(r.response.event_id),
             Err(e) if is_permanent(&e) => {
                 log::warn!("Matrix: a message to {} was refused ({e})", room.room_id());
                 return Sent::Refused;
@@ -751,6 +817,15 @@ fn wait_for_keys(sh: &Arc<Shared>, room: Room, ev: MxEvent) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn choices_kept_before_reactions_existed_still_read() {
+        let now = Choices { list: vec!["donation".into(), "letter".into()], message: Some("$menu".into()) };
+        assert_eq!(Choices::parse(&serde_json::to_string(&now).unwrap()), now);
+        let before = Choices::parse(r#"["donation","letter"]"#);
+        assert_eq!(before, Choices { list: vec!["donation".into(), "letter".into()], message: None });
+        assert_eq!(Choices::parse("not json"), Choices::default());
+    }
 
     #[test]
     fn a_stored_event_reads_back_as_it_was_received() {
