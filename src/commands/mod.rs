@@ -341,8 +341,8 @@ impl Core {
         })
     }
 
-    /// The language `req` is answered in (see `lang_of`). For what a transport says itself (an
-    /// apology, a prompt to pick a number).
+    /// The language `req` is answered in: the person's choice (`/lang`), else their client's, else the
+    /// office's default. For what a transport says itself (an apology, a prompt to pick a number).
     pub fn lang(&self, req: &Request) -> Lang {
         self.with_store_locked(|s| self.lang_of(s, req))
     }
@@ -508,14 +508,11 @@ impl Core {
         }
     }
 
-    /// The person's choice (`/lang`), else the language the command was typed in (`/捐赠` is
-    /// Chinese), else their client's, else the office's default.
     fn lang_of(&self, store: &Store, req: &Request) -> Lang {
         crate::store::people::lang_of(store.conn(), &req.user)
             .ok()
             .flatten()
             .and_then(|l| Lang::parse(&l))
-            .or_else(|| spec::typed_language(&req.text))
             .or_else(|| req.lang_hint.as_deref().and_then(Lang::parse))
             .or_else(|| Lang::parse(&self.cfg.office.default_language))
             .unwrap_or(Lang::En)

@@ -66,14 +66,6 @@ pub fn find(name: &str) -> Option<&'static CommandSpec> {
     COMMANDS.iter().find(|c| c.name == n || c.zh.contains(&n.as_str()) || c.aliases.contains(&n.as_str()))
 }
 
-/// The language a command was typed in, when its name says: a Chinese name (`/捐赠`) is Chinese.
-/// English names say nothing (everyone may type `/totals`).
-pub fn typed_language(text: &str) -> Option<crate::i18n::Lang> {
-    let (name, _) = split_command(text)?;
-    let spec = find(name)?;
-    spec.zh.contains(&name).then_some(crate::i18n::Lang::Zh)
-}
-
 /// Splits "/cmd@bot args" into ("cmd", "args"). None when the text is not a command.
 pub fn split_command(text: &str) -> Option<(&str, &str)> {
     let text = text.trim_start();

@@ -439,21 +439,3 @@ fn a_form_typed_with_spaces_instead_of_bars_is_told_to_use_bars_not_that_its_dat
     let msg = bot.invalid("/记捐赠 2020年3月23日 北威州 口罩5000只");
     assert!(msg.contains("“|”分开"), "{msg}");
 }
-
-#[test]
-fn a_command_typed_by_its_chinese_name_is_answered_in_chinese_unless_a_language_was_chosen() {
-    let bot = seeded();
-    // No language chosen, an English client: `/捐赠 德国` was answered in English.
-    let mut r = req("/捐赠 德国");
-    r.lang_hint = Some("en".into());
-    let zh = bot.send(&r).plain();
-    assert!(zh.contains("捐赠") && !zh.contains("Donations"), "{zh}");
-    // English names say nothing about the language: the client's is used.
-    let mut r = req("/donations Germany");
-    r.lang_hint = Some("en".into());
-    assert!(bot.send(&r).plain().contains("Donations"));
-    // A language chosen with /lang wins over the command's name.
-    bot.ok("/lang en");
-    let en = bot.ask("/捐赠 德国").plain();
-    assert!(en.contains("Donations"), "{en}");
-}
