@@ -124,29 +124,40 @@ pub fn map(event: &AnySyncTimelineEvent, room: &RoomInfo, me: &str) -> Mapped {
         return Mapped::Ignore("empty");
     }
     let command = is_command(&text);
-    let kind = if room.direct { ChatKind::Private } else { ChatKind::Group };
-    let Some(user) = UserKey::parse(&format!("mx:{}", ev.sender)) else { return Mapped::Ignore("sender id unusable") };
+    let Some(mut inc) = incoming(room, &ev.event_id, &ev.sender, text) else {
+        return Mapped::Ignore("sender id unusable");
+    };
+    inc.thread = thread;
+    inc.needs_dialogue = !room.direct && !command;
+    inc.file = file;
+    Mapped::Handle(Box::new(inc))
+}
+
+/// The request of `text` from `sender` in `room` (event `event_id`), with nothing else known yet; None
+/// when the sender's id cannot be a user key.
+fn incoming(room: &RoomInfo, event_id: &OwnedEventId, sender: &OwnedUserId, text: String) -> Option<Incoming> {
+    let user = UserKey::parse(&format!("mx:{sender}"))?;
     let req = Request {
         transport: "matrix",
         user,
         user_name: None,
         lang_hint: None,
         chat: room.room_id.clone(),
-        chat_kind: kind,
+        chat_kind: if room.direct { ChatKind::Private } else { ChatKind::Group },
         text,
-        update_id: Some(update_id(ev.event_id.as_str())),
+        update_id: Some(update_id(event_id.as_str())),
         forwarded: false,
     };
-    Mapped::Handle(Box::new(Incoming {
+    Some(Incoming {
         req,
         room_id: room.room_id.clone(),
-        event_id: ev.event_id.clone(),
-        sender: ev.sender.clone(),
-        thread,
-        needs_dialogue: !room.direct && !command,
-        file,
+        event_id: event_id.clone(),
+        sender: sender.clone(),
+        thread: None,
+        needs_dialogue: false,
+        file: None,
         reacts_to: None,
-    }))
+    })
 }
 
 /// A number reaction → the number, typed; any other reaction is not for the bot.
@@ -162,28 +173,12 @@ fn map_reaction(
     let Some(n) = super::outbound::reacted(&ev.content.relates_to.key) else {
         return Mapped::Ignore("not a number reaction");
     };
-    let Some(user) = UserKey::parse(&format!("mx:{}", ev.sender)) else { return Mapped::Ignore("sender id unusable") };
-    let req = Request {
-        transport: "matrix",
-        user,
-        user_name: None,
-        lang_hint: None,
-        chat: room.room_id.clone(),
-        chat_kind: if room.direct { ChatKind::Private } else { ChatKind::Group },
-        text: n.to_string(),
-        update_id: Some(update_id(ev.event_id.as_str())),
-        forwarded: false,
+    let Some(mut inc) = incoming(room, &ev.event_id, &ev.sender, n.to_string()) else {
+        return Mapped::Ignore("sender id unusable");
     };
-    Mapped::Handle(Box::new(Incoming {
-        req,
-        room_id: room.room_id.clone(),
-        event_id: ev.event_id.clone(),
-        sender: ev.sender.clone(),
-        thread: None,
-        needs_dialogue: !room.direct,
-        file: None,
-        reacts_to: Some(ev.content.relates_to.event_id.clone()),
-    }))
+    inc.needs_dialogue = !room.direct;
+    inc.reacts_to = Some(ev.content.relates_to.event_id.clone());
+    Mapped::Handle(Box::new(inc))
 }
 
 /// The event's sending time in milliseconds since 1970, if it has one.
