@@ -613,11 +613,11 @@ fn choice_key(room: &str, user: &str) -> String {
 
 /// A person's current numbered choices in a room.
 #[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct Choices {
+pub(super) struct Choices {
     /// The button data, in the order the choices are numbered.
-    pub list: Vec<String>,
+    list: Vec<String>,
     /// The message that offered them (its number reactions pick from them).
-    pub message: Option<String>,
+    message: Option<String>,
 }
 
 impl Choices {
@@ -644,9 +644,9 @@ async fn current_choices(sh: &Arc<Shared>, key: &str) -> Choices {
 }
 
 /// Keeps the choices just offered (an empty list: none any more).
-async fn keep_choices(sh: &Arc<Shared>, key: String, list: Choices) {
-    let json = serde_json::to_string(&list).unwrap_or_else(|_| "{}".into());
-    sh.choices.lock().unwrap_or_else(|p| p.into_inner()).insert(key.clone(), list);
+async fn keep_choices(sh: &Arc<Shared>, key: String, choices: Choices) {
+    let json = serde_json::to_string(&choices).unwrap_or_else(|_| "{}".into());
+    sh.choices.lock().unwrap_or_else(|p| p.into_inner()).insert(key.clone(), choices);
     match bot::blocking(&sh.core, move |c| c.keep_button_data(&[(key, json)])).await {
         Ok(Ok(())) => {}
         Ok(Err(e)) => log::warn!("Matrix: keeping numbered choices failed: {e}"),

@@ -56,7 +56,7 @@ where
 
 /// `sendMessage` with what amity sets (the Bot API's names), answered by the message id alone.
 #[derive(Clone, Serialize)]
-pub(super) struct SendText {
+struct SendText {
     chat_id: ChatId,
     text: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -69,7 +69,7 @@ pub(super) struct SendText {
 
 /// The part of a sent `Message` amity uses.
 #[derive(Deserialize)]
-pub(super) struct Sent {
+struct Sent {
     message_id: i32,
 }
 
