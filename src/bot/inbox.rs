@@ -4,10 +4,11 @@
 //!
 //! - **One writer.** Receipts and notes of answers go through one task, which puts whatever queued
 //!   up while its previous transaction ran into the next one: under load that is one commit per
-//!   batch fetched, holding the answers noted meanwhile, instead of a commit for each. A receipt is
-//!   acknowledged once committed (the network is told only then); a note of an answer is not
-//!   waited for (the lane goes on at once): if amity dies before it is committed, that event is
-//!   answered again after the restart, as it would be if it died just before noting it.
+//!   batch fetched, holding the answers noted meanwhile, instead of a commit for each. Notes with no
+//!   receipt beside them wait up to `NOTE_LINGER` for one (or for more notes) to share its
+//!   commit. A receipt is acknowledged once committed (the network is told only then); a note of an
+//!   answer is not waited for (the lane goes on at once): if amity dies before it is committed, that
+//!   event is answered again after the restart, as it would be if it died just before noting it.
 //!   [`Inbox::sync_now`] (at shutdown) first waits for every note queued before it.
 //!
 //! - **Disk syncs.** Inbox commits are relaxed (`Store::bookkeeping`): in the operating system's hands
@@ -50,6 +51,11 @@ enum Op {
 
 /// Ops the writer puts into one transaction at most (a backlog of notes is written in several).
 const WRITE_BATCH: usize = 2_000;
+/// How long notes of answers wait for a receipt (or more notes) to share their commit. Under load a
+/// receipt comes within a millisecond or two, so most notes ride in its transaction instead of one of
+/// their own; alone, a note is committed this much later (a crash in between answers that event again
+/// after the restart, as one just before the note would).
+const NOTE_LINGER: Duration = Duration::from_millis(20);
 
 /// One transport account's inbox.
 pub struct Inbox {
@@ -282,6 +288,22 @@ async fn writer(inbox: Arc<Inbox>, mut rx: mpsc::UnboundedReceiver<Op>) {
             match rx.try_recv() {
                 Ok(op) => ops.push(op),
                 Err(_) => break,
+            }
+        }
+        // Notes alone wait a moment for company: the next receipt (or more notes) shares their commit.
+        if ops.iter().all(|op| matches!(op, Op::Answered(_))) {
+            let until = tokio::time::Instant::now() + NOTE_LINGER;
+            while ops.len() < WRITE_BATCH {
+                match tokio::time::timeout_at(until, rx.recv()).await {
+                    Ok(Some(op)) => {
+                        let urgent = !matches!(op, Op::Answered(_));
+                        ops.push(op);
+                        if urgent {
+                            break;
+                        }
+                    }
+                    Ok(None) | Err(_) => break,
+                }
             }
         }
         let (mut answered, mut batches, mut receivers, mut flushes, mut durable) =

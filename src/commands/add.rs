@@ -8,6 +8,7 @@ use super::fields::{MAX_NAME, MAX_TEXT, list};
 use super::resolve::Mode;
 use super::{CmdError, CmdResult, Ctx, logging};
 use crate::domain::*;
+use crate::i18n::Lang;
 use crate::render::{Button, Reply};
 use crate::store::dialogues;
 use serde::{Deserialize, Serialize};
@@ -74,6 +75,21 @@ struct State {
     answers: BTreeMap<String, String>,
     /// True when the current question came from "Edit" at the card (answering returns to it).
     editing: bool,
+    /// The language the dialogue began in (`/添加` begins it in Chinese): its answers, typed or
+    /// pressed, are plain text, which says no language, so the dialogue keeps its own. None in a
+    /// dialogue kept before this was recorded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    lang: Option<String>,
+}
+
+/// The language of the guided dialogue open in `chat` for `user`, if one is open and says.
+pub fn dialogue_lang(store: &crate::store::Store, chat: &str, user: &str) -> Option<Lang> {
+    #[derive(Deserialize)]
+    struct Said {
+        lang: Option<String>,
+    }
+    let (json, _) = dialogues::load(store.conn(), chat, user).ok()??;
+    serde_json::from_str::<Said>(&json).ok()?.lang.as_deref().and_then(Lang::parse)
 }
 
 const SAVE: &str = "save";
@@ -86,7 +102,7 @@ fn button(label: String, data: impl Into<String>) -> Button {
 
 pub fn start(ctx: &mut Ctx<'_>, args: &str) -> CmdResult {
     let arg = args.trim();
-    let mut state = State::default();
+    let mut state = State { lang: Some(ctx.lang.code().to_string()), ..State::default() };
     if arg.is_empty() {
         let mut r = Reply::text(ctx.t("add-choose-kind", &[]));
         for row in AddKind::ALL.chunks(3) {

@@ -196,7 +196,7 @@ impl Ctx<'_> {
 
     /// The chat, unique across transports (also the dialogue key's chat: see `dialogue_open_in`).
     pub fn chat_key(&self) -> String {
-        format!("{}:{}", self.req.transport, self.req.chat)
+        chat_key(self.req)
     }
 
     pub fn staff(&self) -> bool {
@@ -336,13 +336,15 @@ impl Core {
                 }
             }
             let mut ctx = self.ctx(store, req, now);
+            let lang = ctx.lang;
             let reply = crate::store::at_time(now, || spec::memoised(&mut ctx)).ok().flatten()?;
-            Some((reply, dialogue_open_in(store, req)))
+            Some((in_language(reply, lang), dialogue_open_in(store, req)))
         })
     }
 
-    /// The language `req` is answered in: the person's choice (`/lang`), else their client's, else the
-    /// office's default. For what a transport says itself (an apology, a prompt to pick a number).
+    /// The language `req` is answered in (see `lang_of`: the person's choice, the command's name, the
+    /// dialogue's, the client's, the office's). For what a transport says itself (an apology, a prompt
+    /// to pick a number).
     pub fn lang(&self, req: &Request) -> Lang {
         self.with_store_locked(|s| self.lang_of(s, req))
     }
@@ -413,7 +415,7 @@ impl Core {
         } else {
             crate::store::at_time(now, || spec::dispatch(&mut ctx))
         };
-        result.unwrap_or_else(|e| error_reply(lang, req, e))
+        in_language(result.unwrap_or_else(|e| error_reply(lang, req, e)), lang)
     }
 
     /// The context a command of `req` runs in, at `now`.
@@ -463,8 +465,9 @@ impl Core {
         let now = (self.clock)();
         let mut ctx = self.ctx(&mut guard, req, now);
         let lang = ctx.lang;
-        crate::store::at_time(now, || import::upload::receive(&mut ctx, file_name, bytes))
-            .unwrap_or_else(|e| error_reply(lang, req, e))
+        let reply = crate::store::at_time(now, || import::upload::receive(&mut ctx, file_name, bytes))
+            .unwrap_or_else(|e| error_reply(lang, req, e));
+        in_language(reply, lang)
     }
 
     /// What the sender of a file is told when the transport could not fetch it from the network.
@@ -508,11 +511,17 @@ impl Core {
         }
     }
 
+    /// The person's choice (`/lang`); else the language the command was typed in (`/捐赠` is
+    /// Chinese; English names say nothing); else the language of the guided dialogue the person has
+    /// open in this chat (its answers, typed or pressed, are plain text); else their client's; else
+    /// the office's default.
     fn lang_of(&self, store: &Store, req: &Request) -> Lang {
         crate::store::people::lang_of(store.conn(), &req.user)
             .ok()
             .flatten()
             .and_then(|l| Lang::parse(&l))
+            .or_else(|| spec::typed_language(&req.text))
+            .or_else(|| add::dialogue_lang(store, &chat_key(req), req.user.as_str()))
             .or_else(|| req.lang_hint.as_deref().and_then(Lang::parse))
             .or_else(|| Lang::parse(&self.cfg.office.default_language))
             .unwrap_or(Lang::En)
@@ -542,10 +551,23 @@ fn error_reply(lang: Lang, req: &Request, e: CmdError) -> Reply {
     }
 }
 
-/// The dialogue key is the chat's (`Ctx::chat_key`) and the user's: one place builds it.
+/// The chat, unique across transports: the dialogue key's chat (with the user).
+fn chat_key(req: &Request) -> String {
+    format!("{}:{}", req.transport, req.chat)
+}
+
+/// The dialogue key is the chat's and the user's: one place builds it.
 fn dialogue_open_in(store: &Store, req: &Request) -> bool {
-    let chat = format!("{}:{}", req.transport, req.chat);
-    crate::store::dialogues::load(store.conn(), &chat, req.user.as_str()).is_ok_and(|d| d.is_some())
+    crate::store::dialogues::load(store.conn(), &chat_key(req), req.user.as_str()).is_ok_and(|d| d.is_some())
+}
+
+/// A Chinese answer's buttons send Chinese command names, so that a press keeps the language of the
+/// command typed (see `spec::in_language`).
+fn in_language(mut reply: Reply, lang: Lang) -> Reply {
+    if lang == Lang::Zh && !reply.buttons.is_empty() {
+        reply.map_button_data(|d| spec::in_language(d, lang));
+    }
+    reply
 }
 
 /// Longest message accepted (bytes). Longer input is refused before any parsing.

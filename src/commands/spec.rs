@@ -5,6 +5,7 @@ use super::{
     ChatKind, CmdError, CmdResult, Ctx, add, admin, chart, digest, export, import, logging, reading, reported,
 };
 use crate::domain::Role;
+use crate::i18n::Lang;
 use crate::render::{Outcome, Reply};
 
 pub struct CommandSpec {
@@ -64,6 +65,30 @@ pub static COMMANDS: &[CommandSpec] = &[
 pub fn find(name: &str) -> Option<&'static CommandSpec> {
     let n = name.to_lowercase();
     COMMANDS.iter().find(|c| c.name == n || c.zh.contains(&n.as_str()) || c.aliases.contains(&n.as_str()))
+}
+
+/// The language a command was typed in, when its name says: a Chinese name (`/捐赠`) is Chinese.
+/// English names say nothing (everyone may type `/totals`).
+pub fn typed_language(text: &str) -> Option<Lang> {
+    let (name, _) = split_command(text)?;
+    let spec = find(name)?;
+    spec.zh.contains(&name.to_lowercase().as_str()).then_some(Lang::Zh)
+}
+
+/// A button's data (a command: `/import confirm 3`) with the command's name in `lang`, when it is
+/// not already: a Chinese answer's buttons send Chinese names (`/导入 confirm 3`), so that pressing
+/// one is answered in Chinese too, like the command typed. None when nothing changes.
+pub fn in_language(data: &str, lang: Lang) -> Option<String> {
+    if lang != Lang::Zh {
+        return None;
+    }
+    let (name, args) = split_command(data)?;
+    let spec = find(name)?;
+    let zh = spec.zh.first()?;
+    if spec.zh.contains(&name.to_lowercase().as_str()) {
+        return None;
+    }
+    Some(if args.is_empty() { format!("/{zh}") } else { format!("/{zh} {args}") })
 }
 
 /// Splits "/cmd@bot args" into ("cmd", "args"). None when the text is not a command.

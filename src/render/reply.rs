@@ -114,6 +114,15 @@ impl Reply {
         self
     }
 
+    /// Replaces the data of each button for which `f` gives new data.
+    pub fn map_button_data(&mut self, f: impl Fn(&str) -> Option<String>) {
+        for b in self.buttons.iter_mut().flatten() {
+            if let Some(d) = f(&b.data) {
+                b.data = d;
+            }
+        }
+    }
+
     pub fn button_row(&mut self, row: Vec<Button>) -> &mut Reply {
         if !row.is_empty() {
             self.buttons.push(row);

@@ -123,8 +123,9 @@ fn undo_takes_back_create_edit_and_delete() {
     assert!(bot.ok("/totals").contains("One donation: CNY 7,000 ($1,000)"));
 
     // Each undo goes one step further back; then the create itself; then nothing.
+    // Typed by its Chinese name: answered in Chinese (no language chosen).
     let out = bot.ok_as(STAFF, "/撤销");
-    assert!(out.contains("removed"), "{out}");
+    assert!(out.contains("已移除"), "{out}");
     let out = bot.invalid_as(STAFF, "/undo");
     assert!(out.contains("no change to undo"), "{out}");
     let out = bot.ok_as(STAFF, "/history D-2");

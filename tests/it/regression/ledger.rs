@@ -439,3 +439,74 @@ fn a_form_typed_with_spaces_instead_of_bars_is_told_to_use_bars_not_that_its_dat
     let msg = bot.invalid("/记捐赠 2020年3月23日 北威州 口罩5000只");
     assert!(msg.contains("“|”分开"), "{msg}");
 }
+
+#[test]
+fn a_command_typed_by_its_chinese_name_is_answered_in_chinese_unless_a_language_was_chosen() {
+    let bot = seeded();
+    // No language chosen, an English client: `/捐赠 德国` was answered in English.
+    let mut r = req("/捐赠 德国");
+    r.lang_hint = Some("en".into());
+    let zh = bot.send(&r).plain();
+    assert!(zh.contains("捐赠") && !zh.contains("Donations"), "{zh}");
+    // English names say nothing about the language: the client's is used.
+    let mut r = req("/donations Germany");
+    r.lang_hint = Some("en".into());
+    assert!(bot.send(&r).plain().contains("Donations"));
+    // A language chosen with /lang wins over the command's name.
+    bot.ok("/lang en");
+    let en = bot.ask("/捐赠 德国").plain();
+    assert!(en.contains("Donations"), "{en}");
+}
+
+#[test]
+fn a_guided_entry_begun_in_chinese_asks_every_question_in_chinese_from_an_english_client() {
+    let bot = seeded();
+    bot.make_staff(STAFF);
+    let ask = |text: &str| {
+        let mut r = req_as(STAFF, text);
+        r.lang_hint = Some("en".into());
+        bot.send(&r)
+    };
+    let r = ask("/添加");
+    assert!(r.plain().contains("要记录什么"), "{}", r.plain());
+    // The kind is pressed (plain data), then each answer is typed: every question stays Chinese.
+    let r = ask("donation");
+    assert!(r.plain().contains("日期"), "the second question was asked in English: {}", r.plain());
+    let r = ask("2020-05-31");
+    assert!(r.plain().contains("捐给谁"), "{}", r.plain());
+    ask("Mantova");
+    ask("100 medical goggles");
+    let r = ask("38500");
+    assert!(r.plain().contains("币种"), "{}", r.plain());
+    // A command whose English name says no language is answered in the dialogue's.
+    let r = ask("/cancel");
+    assert_eq!(r.outcome, Outcome::Done);
+    assert!(r.plain().contains("已取消"), "{}", r.plain());
+    // A dialogue begun with the English name, from the same client, is English.
+    let r = ask("/add donation");
+    assert!(r.plain().contains("Date?"), "{}", r.plain());
+    assert!(ask("2020-05-31").plain().contains("To whom?"));
+}
+
+#[test]
+fn a_button_under_a_chinese_answer_keeps_chinese_when_pressed() {
+    let bot = spawn_with(|c| c.reply.max_list_items = 5);
+    bot.load_seed();
+    let mut r = req("/伙伴列表");
+    r.lang_hint = Some("en".into());
+    let reply = bot.send(&r);
+    // Buttons send commands: a Chinese answer's send the command's Chinese name ("next page" sent
+    // `/partners page:2`, answered in English).
+    let data: Vec<String> = reply.buttons.iter().flatten().map(|b| b.data.clone()).collect();
+    assert_eq!(data, ["/伙伴列表 page:2"], "{}", reply.plain());
+    let mut pressed = req(&data[0]);
+    pressed.lang_hint = Some("en".into());
+    let page = bot.send(&pressed);
+    assert_eq!(page.outcome, Outcome::Done);
+    assert!(page.plain().contains("第 2/"), "the pressed page was answered in English: {}", page.plain());
+    // An English answer's buttons are left as they are.
+    let mut r = req("/partners");
+    r.lang_hint = Some("en".into());
+    let data: Vec<String> = bot.send(&r).buttons.iter().flatten().map(|b| b.data.clone()).collect();
+    assert_eq!(data, ["/partners page:2"]);
+}
