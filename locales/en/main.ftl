@@ -570,3 +570,7 @@ export-col-country = Country
 export-col-level = Level
 export-col-aliases = Other names
 export-col-since = Since
+
+# A file of an answer (an export, a chart) larger than the chat network takes.
+file-too-large = { $file } is { $size } MB, more than this chat takes ({ $max } MB), so it was not sent. Ask for less: one kind or one period (/export csv donations 2020), or export it on the server: amity export csv.
+file-refused-too-large = { $file } ({ $size } MB) was refused by the chat server as too large, so it was not sent. Ask for less: one kind or one period (/export csv donations 2020), or export it on the server: amity export csv.

@@ -460,3 +460,7 @@ export-col-country = 国家
 export-col-level = 级别
 export-col-aliases = 其他名称
 export-col-since = 起始年份
+
+# 回复附带的文件（导出、图表）超过聊天平台的上限。
+file-too-large = { $file } 有 { $size } MB，超过本聊天允许的大小（{ $max } MB），未发送。请缩小范围：一类记录或一段时间（/导出 csv 捐赠 2020），或在服务器上导出：amity export csv。
+file-refused-too-large = { $file }（{ $size } MB）被聊天服务器以过大为由拒收，未发送。请缩小范围：一类记录或一段时间（/导出 csv 捐赠 2020），或在服务器上导出：amity export csv。

@@ -476,6 +476,21 @@ impl Core {
         Reply::invalid(t(lang, "upload-unavailable", &[("file", file_name.to_string())]))
     }
 
+    /// What the asker is told when a file of the answer (an `/export`, a chart) is larger than the
+    /// chat network accepts (`limit` bytes, when the network says), so the transport did not send it.
+    pub fn file_too_large(&self, req: &Request, file_name: &str, size: u64, limit: Option<u64>) -> Reply {
+        let lang = self.lang(req);
+        let mut args = vec![("file", file_name.to_string()), ("size", import::upload::mebibytes_up(size))];
+        let id = match limit {
+            Some(max) => {
+                args.push(("max", import::upload::mebibytes(max)));
+                "file-too-large"
+            }
+            None => "file-refused-too-large",
+        };
+        Reply::invalid(t(lang, id, &args))
+    }
+
     /// Imports a spreadsheet as `req`'s asker (staff only): every row or none (see [`import`]).
     /// `progress` hears how far each table has been read. The summary is `None` when the file could
     /// not be read at all (the reply says why).

@@ -30,6 +30,10 @@ pub struct TelegramCfg {
     pub lane_idle_secs: u64,
     /// The longest wait between retries while the Bot API is unreachable or failing, in seconds.
     pub max_backoff_secs: u64,
+    /// The largest file sent with an answer (an `/export`, a chart), in MB: the Bot API takes 50 MB
+    /// (a photo 10 MB) from bots, a local Bot API server 2000 MB. A larger file is not sent; the asker
+    /// is told why and what to ask for instead.
+    pub max_file_mb: u32,
     /// Whether to publish the command menu (`setMyCommands`) at start and when staff change.
     pub set_commands: bool,
     /// How often the digest scheduler checks for digests due (and for `/digest send`), in seconds.
@@ -72,6 +76,7 @@ impl Default for TelegramCfg {
             shutdown_grace_secs: 30,
             lane_idle_secs: 300,
             max_backoff_secs: 30,
+            max_file_mb: 50,
             set_commands: true,
             digest_tick_secs: 20,
             throttle: true,
@@ -99,6 +104,7 @@ impl TelegramCfg {
         bounded("telegram.max_backoff_secs", self.max_backoff_secs, 1..=3600, "seconds (an hour)", "30")?;
         // A chat's worker closes after that many idle seconds.
         bounded("telegram.lane_idle_secs", self.lane_idle_secs, 1..=86_400, "seconds (a day)", "300")?;
+        bounded("telegram.max_file_mb", self.max_file_mb, 1..=2000, "MB (a local Bot API server's limit)", "50")?;
         if self.mode == Mode::Webhook {
             self.webhook_addr()?;
             self.webhook_path()?;

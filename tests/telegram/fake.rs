@@ -432,6 +432,8 @@ async fn answer_inner(
         Some(Fault::Status(502)) => {
             return Err((StatusCode::BAD_GATEWAY, "<html><body><h1>502 Bad Gateway</h1></body></html>").into_response());
         }
+        // What the Bot API answers to a file larger than it takes.
+        Some(Fault::Status(413)) => return Err(error(StatusCode::PAYLOAD_TOO_LARGE, "Request Entity Too Large")),
         Some(Fault::Status(code)) => {
             let s = StatusCode::from_u16(code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
             return Err(error(s, "Internal Server Error"));

@@ -135,3 +135,55 @@ async fn a_429_in_one_chat_holds_every_chats_replies_for_its_retry_after() {
     assert!(stranger[0].at.duration_since(refused) >= Duration::from_secs(2));
     app.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_export_telegram_refuses_as_too_large_is_said_not_silently_dropped() {
+    let mut app = spawn_app().await;
+    app.say(STAFF, private(STAFF, "/donation 2020-03-23 | Germany | 500 protective suits")).await;
+    // The Bot API answers 413 to a file larger than it takes: the export's text went out and the file
+    // was lost without a word.
+    app.fake.fail("sendDocument", fake::Fault::Status(413), 1);
+    app.say(STAFF, private(STAFF, "/export csv donations")).await;
+    let sent = app
+        .fake
+        .wait_for("a word on the file not sent", |r| {
+            r.iter().any(|x| x.method == "sendmessage" && visible(x.text()).contains("too large"))
+        })
+        .await;
+    let said: Vec<String> = sent.iter().filter(|x| x.method == "sendmessage").map(|x| visible(x.text())).collect();
+    let last = said.last().unwrap();
+    assert!(last.contains("was not sent") && last.contains("/export csv donations 2020"), "{last}");
+    // The chat goes on.
+    let sent = app.say(STAFF, private(STAFF, "/totals")).await;
+    assert!(visible(sent[0].text()).contains("One donation"), "{}", sent[0].text());
+    app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_file_over_the_configured_limit_is_not_sent_and_the_asker_is_told_why() {
+    // 1 MB, and a workbook of 3,000 donations with long notes is larger.
+    let mut app = spawn_with(|c| c.telegram.max_file_mb = 1, Hooks::default()).await;
+    let note = "n".repeat(400);
+    let csv: String = std::iter::once("Date,Recipients,Items,Note\n".to_string())
+        .chain((0..3000).map(|i| format!("2020-03-{:02},Germany,{} masks,{note} {i}\n", i % 28 + 1, i + 1)))
+        .collect();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("many.csv");
+    std::fs::write(&file, csv).unwrap();
+    let st = std::process::Command::new(env!("CARGO_BIN_EXE_amity"))
+        .args(["import", file.to_str().unwrap(), "--db", app.db.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(st.status.success(), "{}", String::from_utf8_lossy(&st.stdout));
+    app.say(STAFF, private(STAFF, "/export csv donations")).await;
+    let sent = app
+        .fake
+        .wait_for("a word on the file not sent", |r| {
+            r.iter().any(|x| x.method == "sendmessage" && visible(x.text()).contains("more than this chat takes"))
+        })
+        .await;
+    let last = sent.iter().rev().find(|x| x.method == "sendmessage").unwrap();
+    assert!(visible(last.text()).contains("(1.0 MB)"), "{}", last.text());
+    assert_eq!(app.fake.calls("senddocument").len(), 0, "nothing was uploaded");
+    app.stop().await;
+}

@@ -72,11 +72,13 @@ pub fn refusal(ctx: &Ctx<'_>, file_name: &str, size: Option<u64>) -> Option<CmdE
     None
 }
 
-fn mebibytes(n: u64) -> String {
+/// Bytes as mebibytes with one decimal ("20.0").
+pub fn mebibytes(n: u64) -> String {
     format!("{:.1}", n as f64 / (1024.0 * 1024.0))
 }
 
-fn mebibytes_up(n: u64) -> String {
+/// [`mebibytes`] rounded up, so that a size just past a limit does not read as the limit itself.
+pub fn mebibytes_up(n: u64) -> String {
     format!("{:.1}", (n as f64 / (1024.0 * 1024.0) * 10.0).ceil() / 10.0)
 }
 

@@ -689,10 +689,23 @@ async fn deliver(
         let mime: mime::Mime = a.mime.parse().unwrap_or(mime::APPLICATION_OCTET_STREAM);
         let txn = OwnedTransactionId::from(outbound::txn_id(eid, 100 + i));
         let mut stop = sh.stop.clone();
+        // The homeserver's upload limit (asked once, then kept by the SDK): a larger file is not
+        // sent, and the asker is told why and what to ask for instead.
+        let size = a.bytes.len() as u64;
+        if let Ok(max) = sh.client.load_or_fetch_max_upload_size().await
+            && size > u64::from(max)
+        {
+            say_too_large(sh, room, inc, i, &a.file_name, size, Some(u64::from(max))).await?;
+            continue;
+        }
         for attempt in 0.. {
             let cfg = AttachmentConfig::new().txn_id(txn.clone());
             match room.send_attachment(&a.file_name, &mime, a.bytes.clone(), cfg).await {
                 Ok(_) => break,
+                Err(matrix_sdk::Error::Media(matrix_sdk::media::MediaError::MediaTooLargeToUpload { max, .. })) => {
+                    say_too_large(sh, room, inc, i, &a.file_name, size, Some(u64::from(max))).await?;
+                    break;
+                }
                 Err(e) if is_permanent(&e) => {
                     log::warn!("Matrix: the file {} was refused ({e})", a.file_name);
                     break;
@@ -708,6 +721,40 @@ async fn deliver(
         }
     }
     Some(last)
+}
+
+/// Tells the asker that the answer's `i`th file was too large for the homeserver (`max` bytes) and
+/// was not sent. None when the bot is stopping.
+async fn say_too_large(
+    sh: &Arc<Shared>,
+    room: &Room,
+    inc: &Incoming,
+    i: usize,
+    file: &str,
+    size: u64,
+    max: Option<u64>,
+) -> Option<()> {
+    log::warn!("Matrix: the file {file} ({size} bytes) is larger than the homeserver takes ({max:?}); not sent");
+    let (req, name) = (inc.req.clone(), file.to_string());
+    let (reply, lang) =
+        bot::blocking(&sh.core, move |c| (c.file_too_large(&req, &name, size, max), c.lang(&req))).await.ok()?;
+    let thread = inc
+        .thread
+        .as_ref()
+        .map(|root| matrix_sdk::ruma::events::relation::Thread::plain(root.clone(), inc.event_id.clone()));
+    for (n, m) in outbound::messages(&reply, lang, sh.max_len).into_iter().enumerate() {
+        let content = RoomMessageEventContentWithoutRelation::notice_html(m.plain, m.html).make_reply_to(
+            ReplyMetadata::new(&inc.event_id, &inc.sender, thread.as_ref()),
+            ForwardThread::Yes,
+            AddMentions::No,
+        );
+        // Transaction ids of their own, after the answer's messages (0…) and files (100…).
+        let txn = outbound::txn_id(inc.event_id.as_str(), 200 + 10 * i + n);
+        if let Sent::Stopping = send_retrying(sh, room, content, txn).await {
+            return None;
+        }
+    }
+    Some(())
 }
 
 pub(super) enum Sent {

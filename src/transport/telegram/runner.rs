@@ -115,6 +115,8 @@ pub(super) struct Shared {
     pub questions: std::sync::Mutex<HashMap<(i64, String), MessageId>>,
     /// Each chat's pace and each group's messages a minute, shared with the digests.
     pub budget: Arc<ChatBudget>,
+    /// The largest file sent with an answer, in bytes (`[telegram] max_file_mb`).
+    pub max_file: u64,
 }
 
 /// Updates in flight (received, not yet answered) at most: the poller fetches more only when there is
@@ -235,6 +237,7 @@ pub(super) async fn serve(
         inbox,
         questions: Default::default(),
         budget,
+        max_file: u64::from(cfg.max_file_mb) * 1024 * 1024,
     });
     if cfg.set_commands {
         // At start, then every ten minutes (staff may be added with `amity ask` meanwhile).
@@ -620,15 +623,58 @@ async fn deliver(sh: &Arc<Shared>, inc: &Incoming, reply: &Reply) -> Result<Opti
         }
     }
     for a in &reply.attachments {
+        let photo = a.mime.starts_with("image/");
+        // The Bot API takes photos up to 10 MB; documents up to `[telegram] max_file_mb`.
+        let limit = if photo { sh.max_file.min(MAX_PHOTO) } else { sh.max_file };
+        let size = a.bytes.len() as u64;
+        if size > limit {
+            say_too_large(sh, inc, &a.file_name, size, Some(limit)).await?;
+            continue;
+        }
         sh.budget.acquire(inc.chat_id.0).await;
         let file = InputFile::memory(a.bytes.clone()).file_name(a.file_name.clone());
-        if a.mime.starts_with("image/") {
-            send(sh, sh.bot.send_photo(inc.chat_id, file)).await?;
+        let sent = if photo {
+            send(sh, sh.bot.send_photo(inc.chat_id, file)).await.map(drop)
         } else {
-            send(sh, sh.bot.send_document(inc.chat_id, file)).await?;
+            send(sh, sh.bot.send_document(inc.chat_id, file)).await.map(drop)
+        };
+        match sent {
+            // Telegram's limit was below the configured one (a `413`): said too, without a limit.
+            Err(RequestError::Api(ApiError::RequestEntityTooLarge)) => {
+                say_too_large(sh, inc, &a.file_name, size, None).await?
+            }
+            r => r?,
         }
     }
     Ok(with_buttons)
+}
+
+/// The largest photo the Bot API takes from a bot.
+const MAX_PHOTO: u64 = 10 * 1024 * 1024;
+
+/// Tells the asker that a file of the answer was larger than Telegram takes (`limit` bytes, when
+/// known) and was not sent, with what to ask for instead.
+async fn say_too_large(
+    sh: &Arc<Shared>,
+    inc: &Incoming,
+    file: &str,
+    size: u64,
+    limit: Option<u64>,
+) -> Result<(), RequestError> {
+    log::warn!("the file {file} ({size} bytes) is larger than Telegram takes ({limit:?}); not sent");
+    let (req, name) = (inc.req.clone(), file.to_string());
+    let reply = match blocking(sh, move |c| c.file_too_large(&req, &name, size, limit)).await {
+        Ok(r) => r,
+        Err(e) => {
+            log::error!("wording a file too large: {e}");
+            return Ok(());
+        }
+    };
+    for chunk in outbound::messages(&reply, sh.max_len) {
+        sh.budget.acquire(inc.chat_id.0).await;
+        send(sh, SendText::new(inc.chat_id, chunk.html, true).request(&sh.bot)).await?;
+    }
+    Ok(())
 }
 
 /// When a typed answer moved a guided dialogue on (a new question was asked, or the dialogue ended),
