@@ -48,6 +48,7 @@ fn build(lang: &str, files: &[(&str, &str)]) -> Bundle {
     let id: unic_langid::LanguageIdentifier = lang.parse().unwrap_or_default();
     let mut bundle = FluentBundle::new_concurrent(vec![id]);
     bundle.set_use_isolating(false);
+    bundle.set_formatter(Some(grouped));
     for (name, text) in files {
         let res = match FluentResource::try_new((*text).to_string()) {
             Ok(r) => r,
@@ -61,6 +62,27 @@ fn build(lang: &str, files: &[(&str, &str)]) -> Bundle {
         }
     }
     bundle
+}
+
+/// Whole numbers (the counts of `t`) with thousands separators, in both languages as the money and
+/// quantities are written ("3,000 donations", "共 3,000 笔"): fluent-bundle writes them bare.
+fn grouped<M>(v: &FluentValue, _: &M) -> Option<String> {
+    let FluentValue::Number(n) = v else { return None };
+    if n.value.fract() != 0.0 || n.value.abs() >= 1e15 || n.value.abs() < 1000.0 {
+        return None;
+    }
+    let digits = (n.value.abs() as u64).to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3 + 1);
+    if n.value < 0.0 {
+        out.push('-');
+    }
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    Some(out)
 }
 
 static BUNDLES: LazyLock<[Bundle; 2]> = LazyLock::new(|| [build("en", EN), build("zh", ZH)]);
@@ -136,6 +158,20 @@ mod tests {
         assert!(missing_zh.is_empty(), "missing in zh: {missing_zh:?}");
         assert!(missing_en.is_empty(), "missing in en: {missing_en:?}");
         assert!(en.len() > 50);
+    }
+
+    #[test]
+    fn counts_of_a_thousand_and_more_are_grouped_in_both_languages() {
+        // "3000 donations" was written bare beside "4,501,500 masks".
+        let en = t(Lang::En, "donations-unvalued", &[("count", "3000".into())]);
+        assert!(en.starts_with("3,000 donations are"), "{en}");
+        let zh = t(Lang::Zh, "donations-unvalued", &[("count", "1234567".into())]);
+        assert!(zh.contains("1,234,567"), "{zh}");
+        assert!(t(Lang::En, "donations-unvalued", &[("count", "999".into())]).starts_with("999 donations"));
+        assert!(t(Lang::En, "donations-unvalued", &[("count", "1".into())]).starts_with("One donation"));
+        // Text arguments (ids, years) are never numbers, so never grouped.
+        let title = t(Lang::En, "totals-title", &[("period", "2020".into())]);
+        assert_eq!(title, "Totals · 2020");
     }
 
     #[test]

@@ -419,6 +419,6 @@ async fn an_export_larger_than_the_homeserver_takes_is_said_and_the_room_goes_on
     assert!(said.iter().any(|b| b.contains("Donations: 3000") || b.contains("Donations: 3,000")), "{said:?}");
     // The room's next command is answered.
     let totals = next_answer(&admin, &room, &bot.id, "!totals").await;
-    assert!(totals.contains("3000 donations"), "{totals}");
+    assert!(totals.contains("3,000 donations"), "{totals}");
     assert!(admin.from(&room, &bot.id).iter().all(|v| v["content"]["msgtype"] != "m.file"), "nothing uploaded");
 }
