@@ -439,7 +439,7 @@ fn apply_edit(
             "count" | "人数" => {
                 let n = ctx.quantity(u, field, value)?;
                 if n > 100_000 {
-                    return Err(ctx.bad_field(u, field, ctx.t("err-count-absurd", &[("count", n.to_string())])));
+                    return Err(ctx.bad_field(u, field, ctx.t("err-count-absurd", &[("input", n.to_string())])));
                 }
                 r.count = n as u32;
             }

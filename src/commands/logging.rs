@@ -410,7 +410,7 @@ pub fn reception_from(ctx: &Ctx<'_>, form: &Form) -> Result<Parsed, CmdError> {
     let place = ctx.text(u, "PLACE", required(ctx, u, form, 1, "PLACE")?, MAX_NAME)?;
     let count = ctx.quantity(u, "COUNT", required(ctx, u, form, 2, "COUNT")?)?;
     if count > 100_000 {
-        return Err(ctx.bad_field(u, "COUNT", ctx.t("err-count-absurd", &[("count", count.to_string())])));
+        return Err(ctx.bad_field(u, "COUNT", ctx.t("err-count-absurd", &[("input", count.to_string())])));
     }
     let guests = ctx.text(u, "GUESTS", required(ctx, u, form, 3, "GUESTS")?, MAX_TEXT)?;
     let mut countries = Vec::new();
