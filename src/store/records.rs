@@ -239,6 +239,14 @@ fn donation_value_cols(d: &Donation) -> Result<DonationCols> {
 }
 
 pub fn insert_donation(tx: &Connection, d: &Donation, actor: &str) -> Result<i64> {
+    let id = insert_donation_unsummed(tx, d, actor)?;
+    apply_sums(tx, id, 1)?;
+    Ok(id)
+}
+
+/// [`insert_donation`] without its share of the running sums: for a bulk write, which adds the
+/// shares of all its donations at the end with [`add_sums_range`] (in the same transaction).
+pub fn insert_donation_unsummed(tx: &Connection, d: &Donation, actor: &str) -> Result<i64> {
     let c = donation_value_cols(d)?;
     tx.run(
         "INSERT INTO donations (date, donor, value, currency, value_date, rate, usd_rate, cny_fen, usd_cents, status, fund, internal, note, created_by, created_at, rate_from, usd_rate_from, rate_age, source)
@@ -251,7 +259,6 @@ pub fn insert_donation(tx: &Connection, d: &Donation, actor: &str) -> Result<i64
     )?;
     let id = tx.last_insert_rowid();
     write_donation_children(tx, &Donation { id, ..d.clone() })?;
-    apply_sums(tx, id, 1)?;
     Ok(id)
 }
 
@@ -302,6 +309,194 @@ pub fn rebuild_sums(conn: &Connection) -> Result<()> {
          DELETE FROM reach_country_versions;
          {ledger} {filters} {reach}"
     ))?;
+    Ok(())
+}
+
+/// Adds the running sums of the live donations with ids `lo..=hi` at once: the shares that
+/// `apply_sums(id, 1)` adds one donation at a time, in a few set-based statements (a bulk import
+/// writes its donations with [`insert_donation_unsummed`] and calls this at the end: per row, the
+/// sums were half of an import's time). Refused ([`StoreError::TotalTooLarge`], nothing added)
+/// when the range would take a sum past `i64`; [`add_sums_one_by_one`] then finds the donation.
+///
+/// [`StoreError::TotalTooLarge`]: super::StoreError::TotalTooLarge
+pub fn add_sums_range(tx: &Connection, lo: i64, hi: i64) -> Result<()> {
+    if lo > hi {
+        return Ok(());
+    }
+    check_room_range(tx, lo, hi)?;
+    let range = params![lo, hi];
+    tx.run(
+        "INSERT INTO ledger_sums (internal, donations, valued, cny_fen, usd_cents, usd_missing, shared)
+         SELECT d.internal, COUNT(*), COUNT(d.value), COALESCE(SUM(d.cny_fen), 0), COALESCE(SUM(d.usd_cents), 0),
+                COALESCE(SUM(d.value IS NOT NULL AND d.usd_cents IS NULL), 0),
+                COALESCE(SUM((SELECT COUNT(*) FROM donation_recipients r WHERE r.donation_id = d.id) > 1), 0)
+         FROM donations d WHERE d.id BETWEEN ?1 AND ?2 AND d.deleted_at IS NULL GROUP BY d.internal
+         ON CONFLICT(internal) DO UPDATE SET donations = donations + excluded.donations, valued = valued + excluded.valued,
+           cny_fen = cny_fen + excluded.cny_fen, usd_cents = usd_cents + excluded.usd_cents,
+           usd_missing = usd_missing + excluded.usd_missing, shared = shared + excluded.shared",
+        range,
+    )?;
+    tx.run(
+        "INSERT INTO item_sums (internal, item_key, unit, quantity, item)
+         SELECT d.internal, i.item_key, COALESCE(i.unit, ''), SUM(i.quantity), MAX(i.item)
+         FROM donation_items i JOIN donations d ON d.id = i.donation_id
+         WHERE d.id BETWEEN ?1 AND ?2 AND d.deleted_at IS NULL GROUP BY d.internal, i.item_key, COALESCE(i.unit, '')
+         ON CONFLICT(internal, item_key, unit) DO UPDATE SET quantity = quantity + excluded.quantity,
+           item = MAX(item, excluded.item)",
+        range,
+    )?;
+    tx.run(
+        "INSERT INTO country_item_sums (internal, country, item_key, unit, quantity, item)
+         SELECT d.internal, c.country, i.item_key, COALESCE(i.unit, ''), SUM(i.quantity), MAX(i.item)
+         FROM donation_items i JOIN donations d ON d.id = i.donation_id
+         JOIN (SELECT DISTINCT donation_id, country FROM donation_recipients WHERE donation_id BETWEEN ?1 AND ?2) c
+           ON c.donation_id = d.id
+         WHERE d.id BETWEEN ?1 AND ?2 AND d.deleted_at IS NULL GROUP BY d.internal, c.country, i.item_key, COALESCE(i.unit, '')
+         ON CONFLICT(country, internal, item_key, unit) DO UPDATE SET quantity = quantity + excluded.quantity,
+           item = MAX(item, excluded.item)",
+        range,
+    )?;
+    tx.run(
+        "INSERT INTO partner_item_sums (internal, partner_id, item_key, unit, quantity, item)
+         SELECT d.internal, c.partner_id, i.item_key, COALESCE(i.unit, ''), SUM(i.quantity), MAX(i.item)
+         FROM donation_items i JOIN donations d ON d.id = i.donation_id
+         JOIN (SELECT DISTINCT donation_id, partner_id FROM donation_recipients
+               WHERE donation_id BETWEEN ?1 AND ?2 AND partner_id IS NOT NULL) c ON c.donation_id = d.id
+         WHERE d.id BETWEEN ?1 AND ?2 AND d.deleted_at IS NULL GROUP BY d.internal, c.partner_id, i.item_key, COALESCE(i.unit, '')
+         ON CONFLICT(partner_id, internal, item_key, unit) DO UPDATE SET quantity = quantity + excluded.quantity,
+           item = MAX(item, excluded.item)",
+        range,
+    )?;
+    // The reach masks and per-day sums (`apply_reach_mask`, `apply_reach_recipients`), one tick for the
+    // whole range: every day, partner and country it touched changed at that tick.
+    tx.run("UPDATE reach_clock SET tick = tick + 1", [])?;
+    tx.run(
+        "INSERT INTO reach_versions (day, version)
+         SELECT DISTINCT d.date, (SELECT tick FROM reach_clock) FROM donations d WHERE d.id BETWEEN ?1 AND ?2
+         ON CONFLICT(day) DO UPDATE SET version = excluded.version",
+        range,
+    )?;
+    tx.run(
+        &format!(
+            "UPDATE donations SET reach = ({}) WHERE id BETWEEN ?1 AND ?2",
+            REACH_MASK_SQL.replace("?1", "donations.id")
+        ),
+        range,
+    )?;
+    tx.run(
+        "INSERT INTO reach_sums (day, reach, internal, donations, cny_fen, usd_cents)
+         SELECT d.date, d.reach, d.internal, COUNT(*), COALESCE(SUM(d.cny_fen), 0), COALESCE(SUM(d.usd_cents), 0)
+         FROM donations d WHERE d.id BETWEEN ?1 AND ?2 AND d.deleted_at IS NULL GROUP BY d.date, d.reach, d.internal
+         ON CONFLICT(day, reach, internal) DO UPDATE SET donations = donations + excluded.donations,
+           cny_fen = cny_fen + excluded.cny_fen, usd_cents = usd_cents + excluded.usd_cents",
+        range,
+    )?;
+    tx.run(
+        "INSERT INTO reach_items (item_key, day, reach, internal, quantity)
+         SELECT i.item_key, d.date, d.reach, d.internal, SUM(i.quantity)
+         FROM donation_items i JOIN donations d ON d.id = i.donation_id
+         WHERE d.id BETWEEN ?1 AND ?2 AND d.deleted_at IS NULL GROUP BY i.item_key, d.date, d.reach, d.internal
+         ON CONFLICT(item_key, day, reach, internal) DO UPDATE SET quantity = quantity + excluded.quantity",
+        range,
+    )?;
+    tx.run(
+        "INSERT INTO reach_partner_versions (partner_id, version)
+         SELECT DISTINCT partner_id, (SELECT tick FROM reach_clock) FROM donation_recipients
+         WHERE donation_id BETWEEN ?1 AND ?2 AND partner_id IS NOT NULL
+         ON CONFLICT(partner_id) DO UPDATE SET version = excluded.version",
+        range,
+    )?;
+    tx.run(
+        "INSERT INTO reach_country_versions (country, version)
+         SELECT DISTINCT country, (SELECT tick FROM reach_clock) FROM donation_recipients
+         WHERE donation_id BETWEEN ?1 AND ?2 AND partner_id IS NULL
+         ON CONFLICT(country) DO UPDATE SET version = excluded.version",
+        range,
+    )?;
+    tx.run(
+        "INSERT INTO reach_partners (partner_id, day, country, internal, donations)
+         SELECT r.partner_id, d.date, r.country, d.internal, COUNT(DISTINCT d.id)
+         FROM donation_recipients r JOIN donations d ON d.id = r.donation_id
+         WHERE d.id BETWEEN ?1 AND ?2 AND d.deleted_at IS NULL AND r.partner_id IS NOT NULL
+         GROUP BY r.partner_id, d.date, r.country, d.internal
+         ON CONFLICT(partner_id, country, day, internal) DO UPDATE SET donations = donations + excluded.donations",
+        range,
+    )?;
+    tx.run(
+        "INSERT OR IGNORE INTO reach_partner_countries (partner_id, country)
+         SELECT DISTINCT partner_id, country FROM donation_recipients
+         WHERE donation_id BETWEEN ?1 AND ?2 AND partner_id IS NOT NULL",
+        range,
+    )?;
+    tx.run(
+        "INSERT INTO reach_countries (day, country, internal, donations)
+         SELECT d.date, r.country, d.internal, COUNT(DISTINCT d.id)
+         FROM donation_recipients r JOIN donations d ON d.id = r.donation_id
+         WHERE d.id BETWEEN ?1 AND ?2 AND d.deleted_at IS NULL AND r.partner_id IS NULL
+         GROUP BY d.date, r.country, d.internal
+         ON CONFLICT(country, day, internal) DO UPDATE SET donations = donations + excluded.donations",
+        range,
+    )?;
+    Ok(())
+}
+
+/// [`add_sums_range`] one donation at a time, in id order: the first donation whose share would take a
+/// sum past `i64` is returned (its sums are not added; those before it are).
+pub fn add_sums_one_by_one(tx: &Connection, lo: i64, hi: i64) -> Result<Option<i64>> {
+    for id in lo..=hi {
+        match apply_sums(tx, id, 1) {
+            Ok(()) => {}
+            Err(super::StoreError::TotalTooLarge) => return Ok(Some(id)),
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(None)
+}
+
+/// [`check_room`] for the live donations `lo..=hi` together.
+fn check_room_range(tx: &Connection, lo: i64, hi: i64) -> Result<()> {
+    let fits = |total: i128| total <= i128::from(i64::MAX);
+    let (mut cny, mut usd) = (0i128, 0i128);
+    {
+        let mut sums = tx.prepare_cached("SELECT cny_fen, usd_cents FROM ledger_sums")?;
+        for row in sums.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?)))? {
+            let (c, u) = row?;
+            cny += i128::from(c);
+            usd += i128::from(u);
+        }
+        let mut shares = tx.prepare_cached(
+            "SELECT COALESCE(cny_fen, 0), COALESCE(usd_cents, 0) FROM donations
+             WHERE id BETWEEN ?1 AND ?2 AND deleted_at IS NULL",
+        )?;
+        for row in shares.query_map([lo, hi], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?)))? {
+            let (c, u) = row?;
+            cny += i128::from(c);
+            usd += i128::from(u);
+        }
+    }
+    if !fits(cny) || !fits(usd) {
+        return Err(super::StoreError::TotalTooLarge);
+    }
+    // Each item's quantity over both visibilities: what the range adds, then what is there.
+    let mut added: std::collections::HashMap<(String, String), i128> = std::collections::HashMap::new();
+    let mut lines = tx.prepare_cached(
+        "SELECT i.item_key, COALESCE(i.unit, ''), i.quantity FROM donation_items i JOIN donations d ON d.id = i.donation_id
+         WHERE d.id BETWEEN ?1 AND ?2 AND d.deleted_at IS NULL",
+    )?;
+    for row in
+        lines.query_map([lo, hi], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, i64>(2)?)))?
+    {
+        let (key, unit, q) = row?;
+        *added.entry((key, unit)).or_default() += i128::from(q);
+    }
+    let mut have =
+        tx.prepare_cached("SELECT COALESCE(SUM(quantity), 0) FROM item_sums WHERE item_key = ?1 AND unit = ?2")?;
+    for ((key, unit), add) in added {
+        let there: i64 = have.query_row(params![key, unit], |r| r.get(0))?;
+        if !fits(add + i128::from(there)) {
+            return Err(super::StoreError::TotalTooLarge);
+        }
+    }
     Ok(())
 }
 
@@ -1024,6 +1219,14 @@ pub fn insert_record(tx: &Connection, rec: &Record, actor: &str) -> Result<Recor
         Record::Reported(r) => insert_reported(tx, r, actor)?,
     };
     Ok(RecordId::new(rec.id().kind, id))
+}
+
+/// [`insert_record`], with a donation's running sums left to the caller ([`add_sums_range`]).
+pub fn insert_record_unsummed(tx: &Connection, rec: &Record, actor: &str) -> Result<RecordId> {
+    match rec {
+        Record::Donation(d) => Ok(RecordId::new(rec.id().kind, insert_donation_unsummed(tx, d, actor)?)),
+        _ => insert_record(tx, rec, actor),
+    }
 }
 
 /// Overwrites a stored record with `rec` (same id).

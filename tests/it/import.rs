@@ -364,3 +364,101 @@ fn the_binary_imports_and_exits_2_when_a_row_has_a_problem() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("--kind") && err.lines().count() == 1, "{err}");
 }
+
+/// Every running sum (the tables of migrations 0004, 0012 and 0013, and each donation's reach mask),
+/// as text rows, sorted; the version tables are left out (they only have to move).
+fn running_sums(bot: &Bot) -> Vec<String> {
+    let conn = bot.conn();
+    let mut out = Vec::new();
+    for table in [
+        "ledger_sums",
+        "item_sums",
+        "country_item_sums",
+        "partner_item_sums",
+        "reach_sums",
+        "reach_items",
+        "reach_partners",
+        "reach_countries",
+        "reach_partner_countries",
+    ] {
+        let mut stmt = conn.prepare(&format!("SELECT * FROM {table}")).unwrap();
+        let n = stmt.column_count();
+        let mut rows: Vec<String> = stmt
+            .query_map([], |r| {
+                let cells: Vec<String> = (0..n).map(|i| format!("{:?}", r.get_ref(i).unwrap())).collect();
+                Ok(format!("{table}: {}", cells.join(" | ")))
+            })
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        rows.sort();
+        out.extend(rows);
+    }
+    let mut stmt = conn.prepare("SELECT id, reach FROM donations ORDER BY id").unwrap();
+    out.extend(
+        stmt.query_map([], |r| Ok(format!("reach {}: {}", r.get::<_, i64>(0)?, r.get::<_, i64>(1)?)))
+            .unwrap()
+            .map(Result::unwrap),
+    );
+    out
+}
+
+#[test]
+fn the_running_sums_an_import_adds_at_once_equal_the_sums_rebuilt_from_the_tables() {
+    let bot = staff_bot();
+    // A ledger logged through the chat first: the import adds to sums that are there.
+    bot.ok("/partner add Mantova | Italy | partner");
+    bot.ok("/partner add Nordrhein-Westfalen | Germany | friendship");
+    bot.ok("/rate EUR 7.8 2020-01-01");
+    bot.ok("/rate USD 7.0 2020-01-01");
+    bot.ok("/donation 2020-03-23 | Mantova | 500 protective suits | 38500 CNY");
+    bot.ok("/donation 2020-03-24 | Germany | 45000 masks | internal");
+    // On days, with recipients and items, that rows of the file share: their sums meet in one row.
+    bot.ok("/donation 2020-04-01 | Mantova | 500 masks | 1000 EUR");
+    bot.ok("/donation 2020-04-04 | Nordrhein-Westfalen | 1000 masks | 90000 CNY");
+    bot.ok("/donation 2020-04-06 | Germany | 7 gloves | 12 EUR");
+    let partners = "Name,Kind,Country\nSao Paulo,partner,Brazil\nLori Province,friendship,Armenia\n";
+    import_ok(&bot, partners.as_bytes(), "partners.csv");
+    let mut csv = String::from("Date,Recipients,Items,Declared value,Currency,Status,Note\n");
+    for i in 0..120 {
+        let (to, items, value, currency) = match i % 6 {
+            0 => ("Mantova", "500 masks; 20 protective suits", "1000", "EUR"),
+            1 => ("\"Sao Paulo, Brazil\"", "300 masks", "", ""),
+            2 => ("\"Lori Province, Japan\"", "10 litres disinfectant", "250", "USD"),
+            3 => ("Nordrhein-Westfalen", "1000 masks; 5 thermometers", "90000", "CNY"),
+            4 => ("\"Mantova, Sao Paulo\"", "40 goggles", "3000", "CNY"),
+            _ => ("Germany", "7 gloves", "12", "EUR"),
+        };
+        let day = i % 28 + 1;
+        let status = if i % 4 == 0 { "delivered" } else { "shipped" };
+        csv.push_str(&format!("2020-04-{day:02},{to},{items},{value},{currency},{status},row {i}\n"));
+    }
+    let s = import_ok(&bot, csv.as_bytes(), "donations.csv");
+    assert_eq!(s.written, vec![(amity::domain::RecordKind::Donation, 120)]);
+    let added = running_sums(&bot);
+    let conn = bot.conn();
+    amity::store::records::rebuild_sums(&conn).unwrap();
+    drop(conn);
+    assert_eq!(added, running_sums(&bot), "an import's sums added at once differ from the tables' sums");
+    // And the answers that read them say what the rows say.
+    let totals = bot.ask_as(STAFF, "/totals").plain();
+    assert!(totals.contains("125 donations"), "{totals}");
+}
+
+#[test]
+fn an_import_row_that_would_take_a_total_past_what_amity_counts_is_that_rows_problem() {
+    let bot = staff_bot();
+    bot.ok("/donation 2021-06-01 | Uruguay | 5 masks | 1000 CNY");
+    // Room left in the CNY total: 10,000 CNY (1,000,000 fen).
+    bot.conn().execute("UPDATE ledger_sums SET cny_fen = 9223372036854775807 - 1000000", []).unwrap();
+    let before = bot.counts();
+    let csv = "Date,Recipients,Items,Declared value,Currency\n2021-06-02,Uruguay,5 masks,4000,CNY\n2021-06-03,Uruguay,5 masks,5000,CNY\n2021-06-04,Uruguay,5 masks,3000,CNY\n";
+    let (r, s) = import(&bot, csv.as_bytes(), "full.csv");
+    assert_ne!(r.outcome, Outcome::Done);
+    assert!(!s.committed);
+    // Rows 2 and 3 fit (9,000 CNY); row 4 would not.
+    assert_eq!(s.problem_count, 1, "{}", r.plain());
+    assert_eq!(s.problems[0].row, 4, "{}", r.plain());
+    assert!(s.problems[0].text.contains("92,233,720,368,547,758"), "{}", s.problems[0].text);
+    assert_eq!(bot.counts(), before, "nothing written");
+}

@@ -171,6 +171,7 @@ pub fn import(
                 summary.ignored_columns.push((t.name.clone(), job.ignored.clone()));
             }
             job.rows(ctx, t, &mut ids, &mut summary, progress)?;
+            job.add_sums(ctx, &mut summary)?;
         }
         Ok(())
     }));
@@ -257,6 +258,9 @@ struct Job<'j> {
     opts: &'j Options,
     /// The report being put together from consecutive rows of one id (reported figures).
     pending: Option<PendingReport>,
+    /// The first and last donation this table wrote without its share of the running sums: they are
+    /// added for all of them at once when the table is done ([`Job::add_sums`]).
+    unsummed: Option<(i64, i64)>,
 }
 
 struct PendingReport {
@@ -296,6 +300,7 @@ impl<'j> Job<'j> {
             words: cols.iter().map(|c| c.words_of.map(|p| columns::lexicon(p, &word_codes(p)))).collect(),
             opts,
             pending: None,
+            unsummed: None,
         }
     }
 
@@ -541,7 +546,7 @@ impl<'j> Job<'j> {
     /// Parses one row's form and writes its record, unless it was imported before.
     #[allow(clippy::too_many_arguments)]
     fn record(
-        &self,
+        &mut self,
         ctx: &Ctx<'_>,
         row: u64,
         form: Form,
@@ -614,8 +619,13 @@ impl<'j> Job<'j> {
         }
         let actor = ctx.actor().to_string();
         let reason = ctx.t("import-history", &[("file", self.file.clone()), ("row", row.to_string())]);
-        let id = match records::insert_record(conn, &rec, &actor) {
-            Ok(id) => id,
+        let id = match records::insert_record_unsummed(conn, &rec, &actor) {
+            Ok(id) => {
+                if id.kind == RecordKind::Donation {
+                    self.unsummed = Some(self.unsummed.map_or((id.id, id.id), |(lo, _)| (lo, id.id)));
+                }
+                id
+            }
             // A row that would take a running sum past what amity counts is that row's problem.
             Err(crate::store::StoreError::TotalTooLarge) => {
                 summary.problem(
@@ -647,6 +657,29 @@ impl<'j> Job<'j> {
             ids.insert(id_text.to_uppercase(), id.id);
         }
         summary.count(self.kind);
+        Ok(())
+    }
+
+    /// Adds the running sums of the donations this table wrote, in a few set-based statements
+    /// (`records::add_sums_range`: row by row they were half of an import's time). A donation that
+    /// would take a sum past what amity counts is its row's problem, found by adding them one by one.
+    fn add_sums(&mut self, ctx: &Ctx<'_>, summary: &mut Summary) -> Result<(), CmdError> {
+        let Some((lo, hi)) = self.unsummed.take() else { return Ok(()) };
+        let conn = ctx.store.conn();
+        match records::add_sums_range(conn, lo, hi) {
+            Err(crate::store::StoreError::TotalTooLarge) => {}
+            r => return Ok(r?),
+        }
+        let Some(id) = records::add_sums_one_by_one(conn, lo, hi)? else { return Ok(()) };
+        let row: i64 = conn
+            .prepare_cached("SELECT row FROM imported_rows WHERE record_kind = ?1 AND record_id = ?2")?
+            .query_row(params![RecordKind::Donation.as_str(), id], |r| r.get(0))?;
+        let reason = ctx.t("err-ledger-full", &[]);
+        summary.problem(
+            &self.table,
+            row as u64,
+            ctx.t("import-problem-row", &[("row", row.to_string()), ("reason", reason)]),
+        );
         Ok(())
     }
 
