@@ -3,5 +3,7 @@
 //! side real matrix-sdk clients that speak end-to-end encryption. Every wait has a deadline; none is
 //! a fixed sleep.
 
+#[path = "../support/bulk.rs"]
+mod bulk;
 mod harness;
 mod rooms;

@@ -393,17 +393,7 @@ async fn an_export_larger_than_the_homeserver_takes_is_said_and_the_room_goes_on
     let hs = &*SHARED;
     let admin = Human::new(hs, "admin").await;
     let mut bot = Bot::new(hs, &admin.id, "").await;
-    let note = "n".repeat(400);
-    let csv: String = std::iter::once("Date,Recipients,Items,Note\n".to_string())
-        .chain((0..3000).map(|i| format!("2020-03-{:02},Germany,{} masks,{note} {i}\n", i % 28 + 1, i + 1)))
-        .collect();
-    let file = bot.dir.path().join("many.csv");
-    std::fs::write(&file, csv).unwrap();
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_amity"))
-        .args(["import", file.to_str().unwrap(), "--db", bot.db.to_str().unwrap()])
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stdout));
+    crate::bulk::import_donations_with_long_notes(env!("CARGO_BIN_EXE_amity"), &bot.db, bot.dir.path(), 3000);
     bot.start();
     let room = admin.room(&[&bot.id], true).await;
     admin.until_joined(&room, &bot.id).await;

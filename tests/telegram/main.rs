@@ -3,6 +3,8 @@
 //! and through every fault of the issue. Assertions are on the requests the bot made and on the
 //! SQLite file, never on time.
 
+#[path = "../support/bulk.rs"]
+mod bulk;
 mod digests;
 mod fake;
 mod process;
