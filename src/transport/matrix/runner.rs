@@ -664,22 +664,10 @@ async fn deliver(
     reply: &Reply,
     lang: crate::i18n::Lang,
 ) -> Option<Option<OwnedEventId>> {
-    let thread = inc
-        .thread
-        .as_ref()
-        .map(|root| matrix_sdk::ruma::events::relation::Thread::plain(root.clone(), inc.event_id.clone()));
-    let metadata = ReplyMetadata::new(&inc.event_id, &inc.sender, thread.as_ref());
     let eid = inc.event_id.as_str();
     let mut last = None;
     for (n, m) in outbound::messages(reply, lang, sh.max_len).into_iter().enumerate() {
-        let content = RoomMessageEventContentWithoutRelation::notice_html(m.plain, m.html);
-        let content = if inc.reacts_to.is_some() {
-            // A reply to a reaction would quote nothing a person wrote.
-            content.into()
-        } else {
-            content.make_reply_to(metadata, ForwardThread::Yes, AddMentions::No)
-        };
-        last = match send_retrying(sh, room, content, outbound::txn_id(eid, n)).await {
+        last = match send_retrying(sh, room, notice(inc, m), outbound::txn_id(eid, n)).await {
             Sent::Ok(id) => Some(id),
             Sent::Refused => None,
             Sent::Stopping => return None,
@@ -689,21 +677,20 @@ async fn deliver(
         let mime: mime::Mime = a.mime.parse().unwrap_or(mime::APPLICATION_OCTET_STREAM);
         let txn = OwnedTransactionId::from(outbound::txn_id(eid, 100 + i));
         let mut stop = sh.stop.clone();
-        // The homeserver's upload limit (asked once, then kept by the SDK): a larger file is not
-        // sent, and the asker is told why and what to ask for instead.
         let size = a.bytes.len() as u64;
-        if let Ok(max) = sh.client.load_or_fetch_max_upload_size().await
-            && size > u64::from(max)
-        {
-            say_too_large(sh, room, inc, i, &a.file_name, size, Some(u64::from(max))).await?;
-            continue;
-        }
         for attempt in 0.. {
             let cfg = AttachmentConfig::new().txn_id(txn.clone());
             match room.send_attachment(&a.file_name, &mime, a.bytes.clone(), cfg).await {
                 Ok(_) => break,
+                // Larger than the homeserver takes: the SDK checks its upload limit (asked once, then
+                // kept) before uploading; a `413` is the homeserver saying it. Not sent; the asker
+                // is told why and what to ask for instead.
                 Err(matrix_sdk::Error::Media(matrix_sdk::media::MediaError::MediaTooLargeToUpload { max, .. })) => {
-                    say_too_large(sh, room, inc, i, &a.file_name, size, Some(u64::from(max))).await?;
+                    say_too_large(sh, room, inc, lang, i, &a.file_name, size, Some(u64::from(max))).await?;
+                    break;
+                }
+                Err(e) if e.as_client_api_error().is_some_and(|c| c.status_code.as_u16() == 413) => {
+                    say_too_large(sh, room, inc, lang, i, &a.file_name, size, None).await?;
                     break;
                 }
                 Err(e) if is_permanent(&e) => {
@@ -723,12 +710,32 @@ async fn deliver(
     Some(last)
 }
 
-/// Tells the asker that the answer's `i`th file was too large for the homeserver (`max` bytes) and
-/// was not sent. None when the bot is stopping.
+/// One message of the answer to `inc` as a notice: in reply to the command (in its thread, if it came
+/// from one), or on its own after a reaction (a reply to a reaction would quote nothing a person wrote).
+fn notice(inc: &Incoming, m: outbound::Outgoing) -> RoomMessageEventContent {
+    let content = RoomMessageEventContentWithoutRelation::notice_html(m.plain, m.html);
+    if inc.reacts_to.is_some() {
+        return content.into();
+    }
+    let thread = inc
+        .thread
+        .as_ref()
+        .map(|root| matrix_sdk::ruma::events::relation::Thread::plain(root.clone(), inc.event_id.clone()));
+    content.make_reply_to(
+        ReplyMetadata::new(&inc.event_id, &inc.sender, thread.as_ref()),
+        ForwardThread::Yes,
+        AddMentions::No,
+    )
+}
+
+/// Tells the asker that the answer's `i`th file was too large for the homeserver (`max` bytes, when
+/// it says) and was not sent. None when the bot is stopping.
+#[allow(clippy::too_many_arguments)]
 async fn say_too_large(
     sh: &Arc<Shared>,
     room: &Room,
     inc: &Incoming,
+    lang: crate::i18n::Lang,
     i: usize,
     file: &str,
     size: u64,
@@ -736,21 +743,11 @@ async fn say_too_large(
 ) -> Option<()> {
     log::warn!("Matrix: the file {file} ({size} bytes) is larger than the homeserver takes ({max:?}); not sent");
     let (req, name) = (inc.req.clone(), file.to_string());
-    let (reply, lang) =
-        bot::blocking(&sh.core, move |c| (c.file_too_large(&req, &name, size, max), c.lang(&req))).await.ok()?;
-    let thread = inc
-        .thread
-        .as_ref()
-        .map(|root| matrix_sdk::ruma::events::relation::Thread::plain(root.clone(), inc.event_id.clone()));
+    let reply = bot::blocking(&sh.core, move |c| c.file_too_large(&req, &name, size, max)).await.ok()?;
     for (n, m) in outbound::messages(&reply, lang, sh.max_len).into_iter().enumerate() {
-        let content = RoomMessageEventContentWithoutRelation::notice_html(m.plain, m.html).make_reply_to(
-            ReplyMetadata::new(&inc.event_id, &inc.sender, thread.as_ref()),
-            ForwardThread::Yes,
-            AddMentions::No,
-        );
         // Transaction ids of their own, after the answer's messages (0…) and files (100…).
         let txn = outbound::txn_id(inc.event_id.as_str(), 200 + 10 * i + n);
-        if let Sent::Stopping = send_retrying(sh, room, content, txn).await {
+        if let Sent::Stopping = send_retrying(sh, room, notice(inc, m), txn).await {
             return None;
         }
     }
