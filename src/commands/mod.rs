@@ -83,6 +83,14 @@ impl Request {
 /// A clock, replaceable in tests.
 pub type Clock = Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>;
 
+/// A memoised answer given at once ([`Core::answer_at_hand`]): the reply, whether the asker has a
+/// guided dialogue open, and the language it is in (for what the transport says around it).
+pub struct AtHand {
+    pub reply: Reply,
+    pub in_dialogue: bool,
+    pub lang: Lang,
+}
+
 /// The transport-free bot: configuration, the store, and a clock.
 pub struct Core {
     cfg: Config,
@@ -317,7 +325,7 @@ impl Core {
     /// runs `handle_in_dialogue` off its async threads. This look-up takes microseconds, so an async
     /// transport may call it on its own thread and spare the hand-off to a blocking one (measured in
     /// the README's Telegram load: the hand-off cost more than the answer).
-    pub fn answer_at_hand(&self, req: &Request) -> Option<(Reply, bool)> {
+    pub fn answer_at_hand(&self, req: &Request) -> Option<AtHand> {
         if req.text.len() > MAX_INPUT {
             return None;
         }
@@ -338,7 +346,7 @@ impl Core {
             let mut ctx = self.ctx(store, req, now);
             let lang = ctx.lang;
             let reply = crate::store::at_time(now, || spec::memoised(&mut ctx)).ok().flatten()?;
-            Some((in_language(reply, lang), dialogue_open_in(store, req)))
+            Some(AtHand { reply: in_language(reply, lang), in_dialogue: dialogue_open_in(store, req), lang })
         })
     }
 

@@ -412,3 +412,22 @@ async fn an_export_larger_than_the_homeserver_takes_is_said_and_the_room_goes_on
     assert!(totals.contains("3,000 donations"), "{totals}");
     assert!(admin.from(&room, &bot.id).iter().all(|v| v["content"]["msgtype"] != "m.file"), "nothing uploaded");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_chinese_list_asked_again_is_answered_from_the_memo_with_its_chinese_choices() {
+    // The second answer is the memoised one, taken without the core's blocking thread
+    // (`Core::answer_at_hand`): it must be the first again, numbered choices in Chinese included.
+    let (admin, bot, room) = admin_room(false, "[reply]\nmax_list_items = 1").await;
+    for name in ["Jalalabad", "Osh"] {
+        let saved =
+            next_answer(&admin, &room, &bot.id, &format!("!partner add {name} | Kyrgyzstan | friendship")).await;
+        assert!(saved.contains(name), "{saved}");
+    }
+    let first = next_answer(&admin, &room, &bot.id, "!伙伴列表").await;
+    assert!(first.contains("请回复编号"), "a page with a choice of the next, in Chinese: {first}");
+    let again = next_answer(&admin, &room, &bot.id, "!伙伴列表").await;
+    assert_eq!(again, first);
+    // Its choice pages on, in Chinese.
+    let next = next_answer(&admin, &room, &bot.id, "1").await;
+    assert!(next.contains("请回复编号") && next != first, "{next}");
+}

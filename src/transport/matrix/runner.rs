@@ -513,16 +513,26 @@ async fn answer(sh: &Arc<Shared>, room: &Room, mut inc: Incoming) -> bool {
         Some(f) => Some(fetch_file(sh, &req, f).await),
         None => None,
     };
-    let res = bot::blocking(&sh.core, move |c| {
-        let reply = match fetched {
-            Some(Ok((name, bytes))) => c.receive_file(&req, &name, &bytes),
-            Some(Err(reply)) => reply,
-            None if needs_dialogue && !c.dialogue_open(&req) => return None,
-            None => c.handle_in_dialogue(&req).0,
-        };
-        Some((reply, c.lang(&req)))
-    })
-    .await;
+    // A memoised answer is taken here, without a hand-off to a blocking thread.
+    let at_hand = match &fetched {
+        None if !needs_dialogue => sh.core.answer_at_hand(&req).map(|a| Ok(Some((a.reply, a.lang)))),
+        _ => None,
+    };
+    let res = match at_hand {
+        Some(r) => r,
+        None => {
+            bot::blocking(&sh.core, move |c| {
+                let reply = match fetched {
+                    Some(Ok((name, bytes))) => c.receive_file(&req, &name, &bytes),
+                    Some(Err(reply)) => reply,
+                    None if needs_dialogue && !c.dialogue_open(&req) => return None,
+                    None => c.handle_in_dialogue(&req).0,
+                };
+                Some((reply, c.lang(&req)))
+            })
+            .await
+        }
+    };
     let (reply, lang) = match res {
         Ok(Some(r)) => r,
         Ok(None) => return true, // chatter in a group

@@ -413,7 +413,7 @@ async fn process(sh: Arc<Shared>, id: i64, mapped: Mapped) {
         None if sh.hooks.handler.is_none()
             && let Some(at_hand) = sh.core.answer_at_hand(&req) =>
         {
-            at_hand
+            (at_hand.reply, at_hand.in_dialogue)
         }
         None => {
             let core = sh.core.clone();
