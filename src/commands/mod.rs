@@ -83,10 +83,14 @@ impl Request {
 /// A clock, replaceable in tests.
 pub type Clock = Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>;
 
-/// A memoised answer given at once ([`Core::answer_at_hand`]): the reply, whether the asker has a
-/// guided dialogue open, and the language it is in (for what the transport says around it).
+/// An answer as a transport takes it ([`Core::answer`], [`Core::answer_at_hand`]): the reply, whether
+/// the asker has a guided dialogue open afterwards, and the language the asker is answered in (for what
+/// the transport says around it).
 pub struct AtHand {
-    pub reply: Reply,
+    pub reply: Arc<Reply>,
+    /// The reply is the memo's own copy, shared: the same `Arc` for every asker while the ledger is
+    /// unchanged, so a transport may keep what it rendered of it under its address.
+    pub memoised: bool,
     pub in_dialogue: bool,
     pub lang: Lang,
 }
@@ -310,44 +314,54 @@ impl Core {
         guard.pinned(|store| self.handle_pinned(store, req))
     }
 
-    /// [`Core::handle`], and whether the asker has a guided dialogue open afterwards (a transport
-    /// retires the buttons of a question no longer asked), read in the same lock and read transaction.
-    pub fn handle_in_dialogue(&self, req: &Request) -> (Reply, bool) {
-        let mut guard = self.store.lock().unwrap_or_else(|p| p.into_inner());
-        guard.pinned(|store| {
-            let reply = self.handle_pinned(store, req);
-            (reply, dialogue_open_in(store, req))
-        })
-    }
-
-    /// [`Core::handle_in_dialogue`] when the answer is at hand: a reading command whose whole answer
-    /// is memoised, with the store free this moment. None otherwise, with nothing done: the caller then
-    /// runs `handle_in_dialogue` off its async threads. This look-up takes microseconds, so an async
-    /// transport may call it on its own thread and spare the hand-off to a blocking one (measured in
-    /// the README's Telegram load: the hand-off cost more than the answer).
+    /// [`Core::answer`] when the answer is at hand: a reading command whose whole answer is memoised,
+    /// with the store free this moment. None otherwise, with nothing done: the caller then runs
+    /// `answer` off its async threads. This look-up takes microseconds, so an async transport may call
+    /// it on its own thread and spare the hand-off to a blocking one (measured in the README's
+    /// Telegram load: the hand-off cost more than the answer).
     pub fn answer_at_hand(&self, req: &Request) -> Option<AtHand> {
-        if req.text.len() > MAX_INPUT {
-            return None;
-        }
         // Never waits: a held store means a command is running, which may take long.
         let mut guard = match self.store.try_lock() {
             Ok(g) => g,
             Err(_) => return None,
         };
+        guard.pinned(|store| self.memoised_in(store, req))
+    }
+
+    /// [`Core::handle`] as a chat transport takes it: the reply, whether the asker has a guided dialogue
+    /// open afterwards (a transport retires the buttons of a question no longer asked), and the language
+    /// the asker is answered in, all read in one lock and read transaction; a memoised answer comes as
+    /// the memo's shared copy (see [`AtHand::memoised`]).
+    pub fn answer(&self, req: &Request) -> AtHand {
+        let mut guard = self.store.lock().unwrap_or_else(|p| p.into_inner());
         guard.pinned(|store| {
-            let now = (self.clock)();
-            if let Some(key) = req.update_key() {
-                // A stored answer of a redelivered update is `handle_pinned`'s to give.
-                match crate::store::at_time(now, || store.processed_reply(&key)) {
-                    Ok(None) => {}
-                    _ => return None,
-                }
+            if let Some(a) = self.memoised_in(store, req) {
+                return a;
             }
-            let mut ctx = self.ctx(store, req, now);
-            let lang = ctx.lang;
-            let reply = crate::store::at_time(now, || spec::memoised(&mut ctx)).ok().flatten()?;
-            Some(AtHand { reply: in_language(reply, lang), in_dialogue: dialogue_open_in(store, req), lang })
+            let reply = Arc::new(self.handle_pinned(store, req));
+            // Read after the command, which may have changed them (`/lang`, a dialogue ended).
+            AtHand { reply, memoised: false, in_dialogue: dialogue_open_in(store, req), lang: self.lang_of(store, req) }
         })
+    }
+
+    /// The memoised answer to `req`, if it is one already kept and nothing else must be done first.
+    fn memoised_in(&self, store: &mut Store, req: &Request) -> Option<AtHand> {
+        if req.text.len() > MAX_INPUT {
+            return None;
+        }
+        let now = (self.clock)();
+        if let Some(key) = req.update_key() {
+            // A stored answer of a redelivered update is `handle_pinned`'s to give.
+            match crate::store::at_time(now, || store.processed_reply(&key)) {
+                Ok(None) => {}
+                _ => return None,
+            }
+        }
+        let mut ctx = self.ctx(store, req, now);
+        let lang = ctx.lang;
+        let reply = crate::store::at_time(now, || spec::memoised(&mut ctx)).ok().flatten()?;
+        // Memoised with its buttons already in the reader's language (`spec::dispatch`).
+        Some(AtHand { reply, memoised: true, in_dialogue: dialogue_open_in(store, req), lang })
     }
 
     /// The language `req` is answered in (see `lang_of`: the person's choice, the command's name, the
@@ -584,13 +598,9 @@ fn dialogue_open_in(store: &Store, req: &Request) -> bool {
     crate::store::dialogues::load(store.conn(), &chat_key(req), req.user.as_str()).is_ok_and(|d| d.is_some())
 }
 
-/// A Chinese answer's buttons send Chinese command names, so that a press keeps the language of the
-/// command typed (see `spec::in_language`).
-fn in_language(mut reply: Reply, lang: Lang) -> Reply {
-    if lang == Lang::Zh && !reply.buttons.is_empty() {
-        reply.map_button_data(|d| spec::in_language(d, lang));
-    }
-    reply
+/// A Chinese answer's buttons send Chinese command names (see `spec::buttons_in_language`).
+fn in_language(reply: Reply, lang: Lang) -> Reply {
+    spec::buttons_in_language(reply, lang)
 }
 
 /// Longest message accepted (bytes). Longer input is refused before any parsing.

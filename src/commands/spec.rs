@@ -7,6 +7,7 @@ use super::{
 use crate::domain::Role;
 use crate::i18n::Lang;
 use crate::render::{Outcome, Reply};
+use std::sync::Arc;
 
 pub struct CommandSpec {
     pub name: &'static str,
@@ -127,14 +128,24 @@ pub fn dispatch(ctx: &mut Ctx<'_>) -> CmdResult {
         return (spec.run)(ctx, args);
     }
     let key = memo_key(ctx, spec, args);
-    if let Some(reply) = ctx.store.memo_get::<Reply>(&key)? {
-        return Ok(reply);
+    if let Some(reply) = ctx.store.memo_get::<Arc<Reply>>(&key)? {
+        return Ok(Reply::clone(&reply));
     }
-    let reply = (spec.run)(ctx, args)?;
+    // Kept as it is given (its buttons in the reader's language), shared by whoever asks next.
+    let reply = buttons_in_language((spec.run)(ctx, args)?, ctx.f.lang);
     if reply.outcome == Outcome::Done && reply.attachments.is_empty() {
-        ctx.store.memo_put(key, &reply)?;
+        ctx.store.memo_put(key, &Arc::new(reply.clone()))?;
     }
     Ok(reply)
+}
+
+/// A Chinese answer's buttons send Chinese command names, so that a press keeps the language of the
+/// command typed (see [`in_language`]).
+pub fn buttons_in_language(mut reply: Reply, lang: Lang) -> Reply {
+    if lang == Lang::Zh && !reply.buttons.is_empty() {
+        reply.map_button_data(|d| in_language(d, lang));
+    }
+    reply
 }
 
 /// A reading answer depends only on the ledger, the command, the reader's language and role, the
@@ -149,7 +160,7 @@ fn memo_key(ctx: &Ctx<'_>, spec: &CommandSpec, args: &str) -> String {
 
 /// The answer [`dispatch`] would give, when it is a memoised reading answer already kept; None when
 /// answering would take more than a look-up (nothing is done then: `dispatch` answers it).
-pub fn memoised(ctx: &mut Ctx<'_>) -> Result<Option<Reply>, crate::store::StoreError> {
+pub fn memoised(ctx: &mut Ctx<'_>) -> Result<Option<Arc<Reply>>, crate::store::StoreError> {
     let Some((name, args)) = split_command(ctx.req.text.trim()) else {
         return Ok(None);
     };
@@ -160,7 +171,7 @@ pub fn memoised(ctx: &mut Ctx<'_>) -> Result<Option<Reply>, crate::store::StoreE
         return Ok(None);
     }
     let key = memo_key(ctx, spec, args);
-    ctx.store.memo_get::<Reply>(&key)
+    ctx.store.memo_get::<Arc<Reply>>(&key)
 }
 
 /// Reading commands whose whole answer is memoised (see [`dispatch`]).

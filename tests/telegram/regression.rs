@@ -177,3 +177,22 @@ async fn a_file_over_the_configured_limit_is_not_sent_and_the_asker_is_told_why(
     assert_eq!(app.fake.calls("senddocument").len(), 0, "nothing was uploaded");
     app.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn totals_asked_again_after_a_donation_is_logged_count_it_though_the_last_rendering_was_kept() {
+    // A memoised answer's messages are rendered once and kept by the memo's copy (`Rendered`); a
+    // write empties the memo, so the next answer is a new copy, rendered anew, never the kept one.
+    let mut app = spawn_app().await;
+    app.say(STAFF, private(STAFF, "/donation 2020-03-23 | Germany | 500 masks | ¥5,000")).await;
+    let first = visible(app.say(STRANGER, private(STRANGER, "/totals")).await[0].text());
+    let again = visible(app.say(STRANGER, private(STRANGER, "/totals")).await[0].text());
+    assert!(first.contains("One donation"), "{first}");
+    assert_eq!(again, first, "the same answer while nothing changed");
+    app.say(STAFF, private(STAFF, "/donation 2020-03-24 | Germany | 300 masks | ¥3,000")).await;
+    // The first answer after the write is computed; the second is the memo's new copy.
+    for _ in 0..2 {
+        let after = visible(app.say(STRANGER, private(STRANGER, "/totals")).await[0].text());
+        assert!(after.contains("2 donations") && after.contains("8,000"), "{after}");
+    }
+    app.stop().await;
+}

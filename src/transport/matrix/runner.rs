@@ -526,9 +526,12 @@ async fn answer(sh: &Arc<Shared>, room: &Room, mut inc: Incoming) -> bool {
                     Some(Ok((name, bytes))) => c.receive_file(&req, &name, &bytes),
                     Some(Err(reply)) => reply,
                     None if needs_dialogue && !c.dialogue_open(&req) => return None,
-                    None => c.handle_in_dialogue(&req).0,
+                    None => {
+                        let a = c.answer(&req);
+                        return Some((a.reply, a.lang));
+                    }
                 };
-                Some((reply, c.lang(&req)))
+                Some((Arc::new(reply), c.lang(&req)))
             })
             .await
         }

@@ -32,6 +32,7 @@ use crate::commands::import::upload;
 use crate::commands::{Core, Request};
 use crate::i18n::{Lang, t};
 use crate::render::Reply;
+use crate::render::markup::Message;
 use anyhow::{Context, anyhow};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -117,6 +118,42 @@ pub(super) struct Shared {
     pub budget: Arc<ChatBudget>,
     /// The largest file sent with an answer, in bytes (`[telegram] max_file_mb`).
     pub max_file: u64,
+    /// The messages of the memo's recent answers, rendered once each.
+    pub rendered: Rendered,
+}
+
+/// The messages rendered of the memo's recent answers ([`Core::answer_at_hand`]), by the memo's copy
+/// of each: while the ledger is unchanged, a `/totals` asked again is the same `Arc` and is sent
+/// without rendering it again. Each entry holds its answer, so an address is never reused while it is
+/// kept; an answer the memo dropped (the ledger changed) goes out after [`Rendered::KEEP`] others.
+#[derive(Default)]
+pub(super) struct Rendered {
+    recent: std::sync::Mutex<std::collections::VecDeque<RenderedReply>>,
+}
+
+/// A memoised answer and its messages.
+type RenderedReply = (Arc<Reply>, Arc<Vec<Message>>);
+
+impl Rendered {
+    /// Answers kept.
+    const KEEP: usize = 32;
+
+    fn messages(&self, reply: &Arc<Reply>, max_len: usize) -> Arc<Vec<Message>> {
+        let found = {
+            let recent = self.recent.lock().unwrap_or_else(|p| p.into_inner());
+            recent.iter().find(|(r, _)| Arc::ptr_eq(r, reply)).map(|(_, m)| m.clone())
+        };
+        if let Some(m) = found {
+            return m;
+        }
+        let m = Arc::new(outbound::messages(reply, max_len));
+        let mut recent = self.recent.lock().unwrap_or_else(|p| p.into_inner());
+        recent.push_back((reply.clone(), m.clone()));
+        if recent.len() > Self::KEEP {
+            recent.pop_front();
+        }
+        m
+    }
 }
 
 /// Updates in flight (received, not yet answered) at most: the poller fetches more only when there is
@@ -238,6 +275,7 @@ pub(super) async fn serve(
         questions: Default::default(),
         budget,
         max_file: u64::from(cfg.max_file_mb) * 1024 * 1024,
+        rendered: Rendered::default(),
     });
     if cfg.set_commands {
         // At start, then every ten minutes (staff may be added with `amity ask` meanwhile).
@@ -407,12 +445,15 @@ async fn process(sh: Arc<Shared>, id: i64, mapped: Mapped) {
         Some(doc) => Some(receive_file(&sh, &req, doc).await),
         None => resolve_button(&sh, &mut req).await,
     };
-    let (reply, in_dialogue) = match file {
-        Some(r) => (r, false),
+    // The messages of a memoised answer rendered before, if it is one.
+    let mut rendered = None;
+    let (reply, in_dialogue): (Arc<Reply>, bool) = match file {
+        Some(r) => (Arc::new(r), false),
         // A memoised answer is taken here, without a hand-off to a blocking thread.
         None if sh.hooks.handler.is_none()
             && let Some(at_hand) = sh.core.answer_at_hand(&req) =>
         {
+            rendered = Some(sh.rendered.messages(&at_hand.reply, sh.max_len));
             (at_hand.reply, at_hand.in_dialogue)
         }
         None => {
@@ -424,14 +465,22 @@ async fn process(sh: Arc<Shared>, id: i64, mapped: Mapped) {
                 match &handler {
                     Some(h) => {
                         let reply = h(&core, &r);
-                        (reply, core.dialogue_open(&r))
+                        (Arc::new(reply), false, core.dialogue_open(&r))
                     }
-                    None => core.handle_in_dialogue(&r),
+                    None => {
+                        let a = core.answer(&r);
+                        (a.reply, a.memoised, a.in_dialogue)
+                    }
                 }
             })
             .await
             {
-                Ok(reply) => reply,
+                Ok((reply, memoised, in_dialogue)) => {
+                    if memoised {
+                        rendered = Some(sh.rendered.messages(&reply, sh.max_len));
+                    }
+                    (reply, in_dialogue)
+                }
                 Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
                 Err(e) => {
                     log::error!("update {id}: {e}");
@@ -445,7 +494,8 @@ async fn process(sh: Arc<Shared>, id: i64, mapped: Mapped) {
         // stored answer is sent now.
         log::info!("update {id} had already been handled; sending its stored answer");
     }
-    match deliver(&sh, &inc, &reply).await {
+    let chunks = rendered.unwrap_or_else(|| Arc::new(outbound::messages(&reply, sh.max_len)));
+    match deliver(&sh, &inc, &reply, &chunks).await {
         Ok(asks) => {
             retire_question(&sh, &inc, asks, in_dialogue).await;
             mark_answered(&sh, id).await
@@ -560,8 +610,12 @@ async fn resolve_button(sh: &Arc<Shared>, req: &mut Request) -> Option<Reply> {
 /// Sends a reply: after a button press, the pressed message is edited when the answer is one message;
 /// otherwise new messages (the first one replying to the asker in groups), then the files.
 /// Returns the message that carries the reply's buttons, if any.
-async fn deliver(sh: &Arc<Shared>, inc: &Incoming, reply: &Reply) -> Result<Option<MessageId>, RequestError> {
-    let chunks = outbound::messages(reply, sh.max_len);
+async fn deliver(
+    sh: &Arc<Shared>,
+    inc: &Incoming,
+    reply: &Reply,
+    chunks: &[Message],
+) -> Result<Option<MessageId>, RequestError> {
     let keyboard = keyboard(sh, reply).await;
     if let Some((_, Some(msg_id))) = &inc.callback
         && chunks.len() == 1
@@ -595,7 +649,7 @@ async fn deliver(sh: &Arc<Shared>, inc: &Incoming, reply: &Reply) -> Result<Opti
     }
     let n = chunks.len();
     let mut with_buttons = None;
-    for (i, chunk) in chunks.into_iter().enumerate() {
+    for (i, chunk) in chunks.iter().enumerate() {
         sh.budget.acquire(inc.chat_id.0).await;
         let send_chunk = async |html: bool| {
             let text = if html { chunk.html.clone() } else { chunk.plain.clone() };
