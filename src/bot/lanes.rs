@@ -1,6 +1,6 @@
 //! One lane per chat: a chat's events are handled one at a time, in order; chats run concurrently.
-//! Each event runs in its own task, so a panic anywhere in handling is caught here, reported to the
-//! transport ([`Handler::panicked`]: an apology in the chat) and the lane goes on.
+//! A panic anywhere in handling an event is caught at the lane (`catch_unwind` around the event's
+//! future), reported to the transport ([`Handler::panicked`]: an apology in the chat) and the lane goes on.
 //!
 //! **Backpressure.** At most `capacity` events are in flight (dispatched and not yet handled):
 //! [`Lanes::dispatch`] waits for a place, so a transport that dispatches before it fetches more (long
@@ -11,9 +11,11 @@
 //! seen by many chats keeps tasks only for the active ones; the chat's next event opens a new lane,
 //! and no event can overtake one still waiting in the old lane.
 
+use futures_util::FutureExt;
 use std::collections::HashMap;
 use std::future::Future;
 use std::hash::Hash;
+use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
@@ -143,13 +145,10 @@ impl<H: Handler> Lanes<H> {
 async fn worker<H: Handler>(h: Arc<H>, mut rx: mpsc::UnboundedReceiver<Queued<H::Event>>, queued: Arc<AtomicUsize>) {
     while let Some((ev, permit)) = rx.recv().await {
         let note = h.note(&ev);
-        // Its own task, so that a panic anywhere in handling is caught here.
-        if let Err(e) = tokio::spawn(h.clone().handle(ev)).await {
-            if e.is_panic() {
-                h.clone().panicked(note).await;
-            } else {
-                log::error!("handling an event was cancelled: {e}");
-            }
+        // A panic anywhere in handling is caught here (at the poll that panicked), without a task of
+        // its own per event.
+        if AssertUnwindSafe(h.clone().handle(ev)).catch_unwind().await.is_err() {
+            h.clone().panicked(note).await;
         }
         drop(permit);
         queued.fetch_sub(1, Ordering::AcqRel);
