@@ -1,7 +1,7 @@
 //! The bot runtime every chat transport runs on, knowing no network: the shared inbox of received
 //! events ([`Inbox`]: written before the network is told an event was delivered, marked answered once
-//! its answer went out, synced to disk once a second, pruned every hour), one lane per chat with each
-//! event in its own task so that a panic is caught and the lane goes on ([`Lanes`], with a bound on
+//! its answer went out, synced to disk once a second, pruned every hour), one lane per chat that
+//! catches a panic in handling an event and goes on ([`Lanes`], with a bound on
 //! the events in flight so that a backlog is taken in only as fast as it is answered), backoff, naps
 //! that wake at the stop signal, and store work off the async threads ([`blocking`]).
 //!
