@@ -911,3 +911,27 @@ where
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_kept_rendering_is_given_for_the_same_copy_only_and_the_oldest_goes_first() {
+        let rendered = Rendered::default();
+        let copy = Arc::new(Reply::text("Totals: 3 donations"));
+        let first = rendered.messages(&copy, 4096);
+        assert!(Arc::ptr_eq(&first, &rendered.messages(&copy, 4096)), "the same copy: rendered once");
+        // An equal answer that is another copy (the memo was emptied meanwhile) is rendered anew.
+        let other = Arc::new(Reply::text("Totals: 3 donations"));
+        let again = rendered.messages(&other, 4096);
+        assert!(!Arc::ptr_eq(&first, &again));
+        assert_eq!(*first, *again);
+        // Past `KEEP` other answers, the first copy's rendering is gone; the most recent stay.
+        for n in 0..Rendered::KEEP {
+            rendered.messages(&Arc::new(Reply::text(format!("answer {n}"))), 4096);
+        }
+        assert!(!Arc::ptr_eq(&first, &rendered.messages(&copy, 4096)), "dropped, rendered anew");
+        assert_eq!(rendered.recent.lock().unwrap().len(), Rendered::KEEP);
+    }
+}
