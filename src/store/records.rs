@@ -840,6 +840,31 @@ pub(crate) fn raw_donation(r: &Row<'_>) -> Result<RawRow> {
     Ok(RawRow(donation_from_row(r)?))
 }
 
+/// A donation's recipients and items read with its row by a query over `donations t`: each child
+/// table as one JSON array in the children's order (read by [`donation_with_children`]). In a pass over
+/// the table in its own order, the children's pages are then read in order too, not searched at random.
+pub(crate) const DONATION_CHILDREN_T: &str = "(SELECT json_group_array(json_array(r.partner_id, r.country) ORDER BY r.seq) FROM donation_recipients r WHERE r.donation_id = t.id), (SELECT json_group_array(json_array(i.quantity, i.unit, i.item) ORDER BY i.seq) FROM donation_items i WHERE i.donation_id = t.id)";
+
+/// A donation read by a query of [`DONATION_COLS_T`] followed by [`DONATION_CHILDREN_T`].
+pub(crate) fn donation_with_children(conn: &Connection, r: &Row<'_>, partners: &mut PartnerNames) -> Result<Donation> {
+    let raw = donation_from_row(r)?;
+    let at = DONATION_COLS_T.split(',').count();
+    let (recipients, items): (String, String) = (r.get(at)?, r.get(at + 1)?);
+    let recipients: Vec<(Option<i64>, String)> =
+        serde_json::from_str(&recipients).map_err(|e| corrupt(format!("donation {}'s recipients: {e}", raw.id)))?;
+    let recipients = recipients
+        .into_iter()
+        .map(|(pid, country)| match pid {
+            Some(pid) => partners.party(conn, pid),
+            None => Ok(Party::Country(country_from(&country)?)),
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let items: Vec<(i64, Option<String>, String)> =
+        serde_json::from_str(&items).map_err(|e| corrupt(format!("donation {}'s items: {e}", raw.id)))?;
+    let items = items.into_iter().map(|(q, unit, item)| ItemLine { quantity: q as u64, unit, item }).collect();
+    donation_of(raw, recipients, items)
+}
+
 /// Partners' names and countries as read once, for a pass over many records.
 #[derive(Default)]
 pub(crate) struct PartnerNames(HashMap<i64, (String, CountryCode)>);

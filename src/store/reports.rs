@@ -454,8 +454,9 @@ pub fn each_in_order<T>(
 }
 
 /// Every donation a scope selects, oldest first (date, then id), in batches of at most `batch`: the
-/// donations' rows in one pass of the date index, each batch's recipients and items in one query
-/// each, partners' names looked up once per export. For exports of a million rows.
+/// whole ledger in one pass of the table with each donation's children (sorted by SQLite); a part of it
+/// in one pass of the date index, each batch's recipients and items in one query each. Partners' names
+/// are looked up once per export. For exports of a million rows.
 pub fn each_donation(
     conn: &Connection,
     scope: &Scope,
@@ -463,10 +464,26 @@ pub fn each_donation(
     f: &mut dyn FnMut(Vec<Donation>) -> Result<()>,
 ) -> Result<()> {
     let (w, p) = donation_where(scope);
+    let mut partners = records::PartnerNames::default();
+    if scope.from.is_none() && scope.to.is_none() && matches!(scope.filter, Filter::All) {
+        // The whole ledger: one pass over the table in its own order (`NOT INDEXED`), each donation's
+        // children read with it, so every page is read in order; SQLite's sorter puts the rows in date
+        // order (spilling to temporary files, so memory stays flat). Through the date index instead,
+        // each row and its children were searched at random: 57,000–79,000 rows/s on the benchmark
+        // ledger (README, Performance).
+        // The pass reads each page once, so a large page cache buys nothing, and SQLite's sorter takes
+        // the page cache's size as its own budget before it spills: the default 512 KiB for this pass
+        // (peak anonymous memory 13.5 MB for 990,165 rows, against 80 MB with the export's 64 MiB,
+        // in the same 9.9 s), the caller's size again after.
+        let cache: i64 = conn.query_row("PRAGMA cache_size", [], |r| r.get(0))?;
+        conn.pragma_update(None, "cache_size", -512i64)?;
+        let out = whole_ledger(conn, &w, &p, batch, &mut partners, f);
+        conn.pragma_update(None, "cache_size", cache)?;
+        return out;
+    }
     let mut stmt =
         conn.prepare(&format!("SELECT {} FROM donations t WHERE {w} ORDER BY t.date, t.id", records::DONATION_COLS_T))?;
     let mut rows = stmt.query(params_from_iter(p.iter()))?;
-    let mut partners = records::PartnerNames::default();
     let mut raws = Vec::with_capacity(batch);
     loop {
         let row = rows.next()?;
@@ -480,6 +497,37 @@ pub fn each_donation(
         if end {
             return Ok(());
         }
+    }
+}
+
+/// [`each_donation`] for the whole ledger (`w`: only who may see what): one pass over the table in its
+/// own order (`NOT INDEXED`) with each donation's children, sorted by date by SQLite.
+fn whole_ledger(
+    conn: &Connection,
+    w: &str,
+    p: &[Value],
+    batch: usize,
+    partners: &mut records::PartnerNames,
+    f: &mut dyn FnMut(Vec<Donation>) -> Result<()>,
+) -> Result<()> {
+    {
+        let mut stmt = conn.prepare(&format!(
+            "SELECT {}, {} FROM donations t NOT INDEXED WHERE {w} ORDER BY t.date, t.id",
+            records::DONATION_COLS_T,
+            records::DONATION_CHILDREN_T
+        ))?;
+        let mut rows = stmt.query(params_from_iter(p.iter()))?;
+        let mut done = Vec::with_capacity(batch.max(1));
+        while let Some(row) = rows.next()? {
+            done.push(records::donation_with_children(conn, row, partners)?);
+            if done.len() == batch.max(1) {
+                f(std::mem::replace(&mut done, Vec::with_capacity(batch.max(1))))?;
+            }
+        }
+        if !done.is_empty() {
+            f(done)?;
+        }
+        Ok(())
     }
 }
 

@@ -313,3 +313,21 @@ fn a_terminal_export_streams_csv_past_the_chat_limit_and_matches_the_chats_file(
     assert_eq!(r.outcome, Outcome::Refused, "{}", r.plain());
     assert!(files.is_empty());
 }
+
+#[test]
+fn the_whole_ledgers_export_lists_the_same_rows_as_a_period_covering_it() {
+    // The whole ledger is read in one pass of the table, each donation with its children, and sorted
+    // by SQLite; a period is read through the date index, children by batch. Same rows, children in
+    // the order they were given.
+    let bot = ledger();
+    bot.ok("/donation 2020-04-01 | Mantova, Kenya, Germany | 3 gloves; 1 mask; 2 goggles");
+    bot.ok("/donation 2020-04-01 | Germany | 7 masks");
+    let all = rows(&export(&bot, "/export csv donations").attachments[0]);
+    let period = rows(&export(&bot, "/export csv donations 2000..2030").attachments[0]);
+    assert_eq!(all, period);
+    let ids: Vec<&str> = all[1..].iter().map(|r| r[0].as_str()).collect();
+    assert_eq!(ids, ["D-2", "D-4", "D-5", "D-1", "D-3"], "by date, then as entered");
+    let col = |name: &str| all[0].iter().position(|h| h == name).unwrap();
+    assert_eq!(all[2][col("Recipients")], "Mantova (IT), Kenya, Germany");
+    assert_eq!(all[2][col("Items")], "3 gloves; 1 mask; 2 goggles");
+}
