@@ -26,8 +26,9 @@
 //! * ranges of two units: `A..B`, `A .. B`, `A...B`, `A to B`, `from A to B`,
 //!   `between A and B`, `A - B`, `A~B`, `A至B`, `A到B`, `从A到B`; the range
 //!   runs from the first day of `A` to the last day of `B` (`2020..2021` is
-//!   two whole years). `A..` and `..B` are open ranges. A range whose end is
-//!   before its start is refused;
+//!   two whole years). `A..` and `..B` are open ranges. Two years joined by a
+//!   dash or a slash (`2019-2021`, `2019/2021`) are a range of years too, not
+//!   a month. A range whose end is before its start is refused;
 //! * open ends: `since A`, `from A`, `A以来`, `A起`, `自A起`, `从A开始`,
 //!   `自A至今` (from the first day of `A`); `after A` (from the day after
 //!   `A`); `until A`, `till A`, `through A`, `截至A`, `截止A`, `到A为止`
@@ -460,6 +461,14 @@ fn period_norm(n: &str, today: NaiveDate) -> Result<Period, Fail> {
     if let Some(x) = strip_prefix_any(n, &["截止到", "截至", "截止"]) {
         return until(x, today);
     }
+    // "2019-2021": two years joined by a dash or slash can only be a range (a month is one or two
+    // digits), so it is not refused as a month 2021.
+    if let Some((a, b)) = n.split_once(['-', '/'])
+        && year_ok(a).is_some()
+        && year_ok(b).is_some()
+    {
+        return range(n, a, b, today);
+    }
     if let Some((a, b)) = split_range(n) {
         return range(n, a, b, today);
     }
@@ -826,6 +835,18 @@ mod tests {
 
     fn pd(s: &str) -> NaiveDate {
         parse_date(s, today()).unwrap_or_else(|e| panic!("{s:?}: {e}"))
+    }
+
+    #[test]
+    fn two_years_joined_by_a_dash_are_a_range_of_years_not_a_month() {
+        for s in ["2019-2021", "2019/2021", "２０１９－２０２１"] {
+            assert_eq!(pp(s), range(d(2019, 1, 1), d(2021, 12, 31)), "{s}");
+        }
+        assert!(matches!(parse_period("2021-2019", today()), Err(PeriodError::ReversedRange { .. })));
+        // A month is still a month, and a year outside the range is not a year.
+        assert_eq!(pp("2020-12"), range(d(2020, 12, 1), d(2020, 12, 31)));
+        assert!(matches!(parse_period("2020-13", today()), Err(PeriodError::MonthOutOfRange { .. })));
+        assert_eq!(split_period("Germany 2019-2021", today()).unwrap().1, Some(range(d(2019, 1, 1), d(2021, 12, 31))));
     }
 
     #[test]

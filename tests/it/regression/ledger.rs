@@ -510,3 +510,18 @@ fn a_button_under_a_chinese_answer_keeps_chinese_when_pressed() {
     let data: Vec<String> = bot.send(&r).buttons.iter().flatten().map(|b| b.data.clone()).collect();
     assert_eq!(data, ["/partners page:2"]);
 }
+
+#[test]
+fn a_year_range_typed_with_a_dash_is_read_as_years_not_refused_as_a_month() {
+    // `/totals 2019-2021` was answered "there is no month 2021".
+    let bot = spawn_core();
+    bot.make_staff(STAFF);
+    bot.ok("/donation 2020-03-23 | Germany | 500 masks");
+    bot.ok("/donation 2018-06-01 | Germany | 300 masks");
+    for text in ["/totals 2019-2021", "/donations Germany 2019-2021", "/合计 2019-2021"] {
+        let r = bot.send(&req_as(STAFF, text));
+        assert_eq!(r.outcome, Outcome::Done, "{text}: {}", r.plain());
+        assert!(r.plain().contains("2019") && r.plain().contains("2021"), "{text}: {}", r.plain());
+        assert!(r.plain().contains("500") && !r.plain().contains("300 masks"), "{text}: {}", r.plain());
+    }
+}
