@@ -27,8 +27,8 @@
 //!   `between A and B`, `A - B`, `A~B`, `A至B`, `A到B`, `从A到B`; the range
 //!   runs from the first day of `A` to the last day of `B` (`2020..2021` is
 //!   two whole years). `A..` and `..B` are open ranges. Two years joined by a
-//!   dash or a slash (`2019-2021`, `2019/2021`) are a range of years too, not
-//!   a month. A range whose end is before its start is refused;
+//!   dash or a slash (`2019-2021`, `2019/2021`, `2019年-2021年`) are a range of
+//!   years too, not a month. A range whose end is before its start is refused;
 //! * open ends: `since A`, `from A`, `A以来`, `A起`, `自A起`, `从A开始`,
 //!   `自A至今` (from the first day of `A`); `after A` (from the day after
 //!   `A`); `until A`, `till A`, `through A`, `截至A`, `截止A`, `到A为止`
@@ -461,11 +461,12 @@ fn period_norm(n: &str, today: NaiveDate) -> Result<Period, Fail> {
     if let Some(x) = strip_prefix_any(n, &["截止到", "截至", "截止"]) {
         return until(x, today);
     }
-    // "2019-2021": two years joined by a dash or slash can only be a range (a month is one or two
-    // digits), so it is not refused as a month 2021.
+    // "2019-2021", "2019年-2021年": two years joined by a dash or slash can only be a range (a month is
+    // one or two digits), so it is not refused as a month 2021.
+    let bare_year = |x: &str| year_ok(x.trim().strip_suffix('年').unwrap_or(x.trim()).trim_end()).is_some();
     if let Some((a, b)) = n.split_once(['-', '/'])
-        && year_ok(a).is_some()
-        && year_ok(b).is_some()
+        && bare_year(a)
+        && bare_year(b)
     {
         return range(n, a, b, today);
     }
@@ -839,7 +840,8 @@ mod tests {
 
     #[test]
     fn two_years_joined_by_a_dash_are_a_range_of_years_not_a_month() {
-        for s in ["2019-2021", "2019/2021", "２０１９－２０２１"] {
+        for s in ["2019-2021", "2019/2021", "２０１９－２０２１", "2019年-2021年", "2019-2021年", "2019 年-2021 年"]
+        {
             assert_eq!(pp(s), range(d(2019, 1, 1), d(2021, 12, 31)), "{s}");
         }
         assert!(matches!(parse_period("2021-2019", today()), Err(PeriodError::ReversedRange { .. })));

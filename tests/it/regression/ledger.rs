@@ -518,7 +518,7 @@ fn a_year_range_typed_with_a_dash_is_read_as_years_not_refused_as_a_month() {
     bot.make_staff(STAFF);
     bot.ok("/donation 2020-03-23 | Germany | 500 masks");
     bot.ok("/donation 2018-06-01 | Germany | 300 masks");
-    for text in ["/totals 2019-2021", "/donations Germany 2019-2021", "/合计 2019-2021"] {
+    for text in ["/totals 2019-2021", "/donations Germany 2019-2021", "/合计 2019-2021", "/合计 2019年-2021年"] {
         let r = bot.send(&req_as(STAFF, text));
         assert_eq!(r.outcome, Outcome::Done, "{text}: {}", r.plain());
         assert!(r.plain().contains("2019") && r.plain().contains("2021"), "{text}: {}", r.plain());
