@@ -32,5 +32,6 @@ money-fixed-below-minor = The value “{ $text }” is worth less than one fen (
 money-items-empty = No items given. Write “QUANTITY [UNIT] ITEM” lines separated by “;”, e.g. “500 sets protective suits; 45,000 masks”.
 money-items-too-many = The list has { $count } lines; at most { $max } are allowed. Split it into several records, e.g. “500 sets protective suits; 45,000 masks”.
 money-item-missing-quantity = The line “{ $line }” does not start with a quantity. Put the number first, e.g. “500 { $line }”.
+money-item-numeral-without-unit = The line “{ $line }” starts with a number in Chinese numerals but no unit after it. Add the unit, e.g. “五千个口罩”, or write the number in digits, e.g. “5000 masks”.
 money-item-missing-item = The line “{ $line }” has a quantity but no item. Say what was given, e.g. “500 sets protective suits”.
 money-item-name-too-long = The item name “{ $item }” is longer than { $max } characters. Shorten it, e.g. “500 sets protective suits”.

@@ -32,5 +32,6 @@ money-fixed-below-minor = 金额“{ $text }”折合不足一分钱（0.01元�
 money-items-empty = 没有填写物资。请按“数量 [单位] 物品”逐项填写，用“；”分隔，例如“500套防护服；5万个口罩”。
 money-items-too-many = 清单共 { $count } 项，最多允许 { $max } 项。请分成几条记录，例如“500套防护服；5万个口罩”。
 money-item-missing-quantity = “{ $line }”中没有数量。请把数量写在前面，例如“500 { $line }”，或写在物品后面，例如“口罩5万个”。
+money-item-numeral-without-unit = “{ $line }”开头的中文数字后面没有单位。请加上单位，例如“五千个口罩”，或写成阿拉伯数字，例如“5000个口罩”。
 money-item-missing-item = “{ $line }”只有数量，没有物品名称。请写明物品，例如“500套防护服”。
 money-item-name-too-long = 物品名称“{ $item }”超过 { $max } 个字符。请缩短，例如“500套防护服”。

@@ -262,6 +262,10 @@ pub enum MoneyError {
     TooManyItems { count: usize, max: usize },
     #[error("The line “{line}” does not start with a quantity. Put the number first, e.g. “500 {line}”.")]
     MissingQuantity { line: String },
+    #[error(
+        "The line “{line}” starts with a number in Chinese numerals but no unit after it. Add the unit, e.g. “五千个口罩”, or write the number in digits, e.g. “5000 masks”."
+    )]
+    NumeralWithoutUnit { line: String },
     #[error("The line “{line}” has a quantity but no item. Say what was given, e.g. “500 sets protective suits”.")]
     MissingItem { line: String },
     #[error("The item name “{item}” is longer than {max} characters. Shorten it, e.g. “500 sets protective suits”.")]
@@ -295,6 +299,7 @@ impl MoneyError {
             MoneyError::NoItems => "money-items-empty",
             MoneyError::TooManyItems { .. } => "money-items-too-many",
             MoneyError::MissingQuantity { .. } => "money-item-missing-quantity",
+            MoneyError::NumeralWithoutUnit { .. } => "money-item-numeral-without-unit",
             MoneyError::MissingItem { .. } => "money-item-missing-item",
             MoneyError::ItemNameTooLong { .. } => "money-item-name-too-long",
         }
@@ -331,6 +336,7 @@ impl MoneyError {
                 vec![("count", count.to_string()), ("max", max.to_string())]
             }
             MoneyError::MissingQuantity { line }
+            | MoneyError::NumeralWithoutUnit { line }
             | MoneyError::MissingItem { line }
             | MoneyError::TwoNumbers { line } => {
                 vec![("line", line.clone())]
@@ -800,8 +806,12 @@ fn parse_item_line(raw: &str) -> Result<Option<ItemLine>, MoneyError> {
     }
     let sign_free = line.trim_start_matches(['-', '+']).trim_start();
     if number_start(sign_free) != Some(0) {
+        if let Some(digits) = chinese_numeral_quantity(line) {
+            return parse_item_line(&digits);
+        }
         return match parse_item_first(line) {
             Some(found) => found.map(Some),
+            None if starts_with_chinese_number(line) => Err(MoneyError::NumeralWithoutUnit { line: snippet(line) }),
             None => Err(MoneyError::MissingQuantity { line: snippet(line) }),
         };
     }
@@ -850,6 +860,34 @@ fn parse_item_line(raw: &str) -> Result<Option<ItemLine>, MoneyError> {
         return Err(MoneyError::TwoNumbers { line: snippet(line) });
     }
     finish_item(quantity, unit, rest, line).map(Some)
+}
+
+/// Characters of a number written in Chinese (simplified, traditional and financial forms).
+const ZH_NUMERALS: &str = "零〇一二两兩三四五六七八九十百千万萬亿億壹贰貳叁參肆伍陆陸柒捌玖拾佰仟";
+
+/// A quantity in Chinese numerals before a Chinese unit (`五千个口罩`, `两万副手套`, `一千克`): the line
+/// with the numerals as digits (`5000个口罩`), read then like any other. Only before a unit, so that an
+/// item whose name begins with a numeral (`三角巾`) is never read as a quantity; the longest reading
+/// that a unit follows wins (`一千克` is one 千克).
+fn chinese_numeral_quantity(line: &str) -> Option<String> {
+    use chinese_number::{ChineseCountMethod, ChineseToNumber};
+    let ends: Vec<usize> =
+        line.char_indices().take_while(|(_, c)| ZH_NUMERALS.contains(*c)).map(|(i, c)| i + c.len_utf8()).collect();
+    ends.iter().rev().find_map(|&end| {
+        let (number, rest) = line.split_at(end);
+        if !ZH_UNITS.iter().any(|u| rest.starts_with(u)) {
+            return None;
+        }
+        let n: u64 = number.to_number(ChineseCountMethod::TenThousand).ok()?;
+        Some(format!("{n}{rest}"))
+    })
+}
+
+/// Whether `line` plainly begins with a number in Chinese numerals (`一万口罩`): two numerals or more
+/// with a scale among them. One numeral (`三角巾`, `十字绷带`) may be the item's own name.
+fn starts_with_chinese_number(line: &str) -> bool {
+    let run: Vec<char> = line.chars().take_while(|c| ZH_NUMERALS.contains(*c)).collect();
+    run.len() >= 2 && run.iter().any(|c| "十百千万萬亿億拾佰仟".contains(*c))
 }
 
 /// Whether `s` starts with a count of its own: a number (with any multiplier) that ends the word or
@@ -1371,11 +1409,30 @@ mod tests {
     }
 
     #[test]
+    fn a_quantity_in_chinese_numerals_before_a_unit_is_read_as_digits() {
+        let one = |s: &str| parse_item(s).unwrap_or_else(|e| panic!("{s:?}: {e}"));
+        assert_eq!(one("五千个口罩"), item(5000, Some("个"), "口罩"));
+        assert_eq!(one("两万副手套"), item(20000, Some("副"), "手套"));
+        assert_eq!(one("一万两千件防护服"), item(12000, Some("件"), "防护服"));
+        assert_eq!(one("兩千五百箱消毒液"), item(2500, Some("箱"), "消毒液"));
+        assert_eq!(one("伍佰套防护服"), item(500, Some("套"), "防护服"));
+        assert_eq!(one("十台呼吸机"), item(10, Some("台"), "呼吸机"));
+        assert_eq!(one("一千个口罩"), item(1000, Some("个"), "口罩"));
+        assert_eq!(one("一千克消毒粉"), item(1, Some("千克"), "消毒粉"), "one 千克, the unit");
+        // A numeral that no unit follows is part of the item's name, never a quantity.
+        assert_eq!(parse_item("三角巾"), Err(MoneyError::MissingQuantity { line: "三角巾".into() }));
+        // Plainly a number but no unit: said so, with both ways to write it.
+        assert_eq!(parse_item("一万口罩"), Err(MoneyError::NumeralWithoutUnit { line: "一万口罩".into() }));
+        assert_eq!(one("100 三角巾"), item(100, None, "三角巾"));
+    }
+
+    #[test]
     fn item_errors() {
         use MoneyError::*;
         assert_eq!(parse_items(""), Err(NoItems));
         assert_eq!(parse_items(" ; ；\n "), Err(NoItems));
-        for s in ["N95 masks", "KN95", "covid-19 test kits", "vitamin B12", "一千个口罩"] {
+        // ("一千个口罩" was here: Chinese numerals before a unit are read now, see the test above.)
+        for s in ["N95 masks", "KN95", "covid-19 test kits", "vitamin B12"] {
             assert_eq!(parse_items(s), Err(MissingQuantity { line: s.into() }), "{s}");
         }
         assert_eq!(parse_items("masks"), Err(MissingQuantity { line: "masks".into() }));
@@ -1499,6 +1556,7 @@ mod tests {
             NoItems,
             TooManyItems { count: 101, max: 100 },
             MissingQuantity { line: t() },
+            NumeralWithoutUnit { line: t() },
             MissingItem { line: t() },
             ItemNameTooLong { item: t(), max: 200 },
             AmbiguousQuantity { text: t(), small: "1".into(), large: "1,000".into() },

@@ -525,3 +525,18 @@ fn a_year_range_typed_with_a_dash_is_read_as_years_not_refused_as_a_month() {
         assert!(r.plain().contains("500") && !r.plain().contains("300 masks"), "{text}: {}", r.plain());
     }
 }
+
+#[test]
+fn a_quantity_in_chinese_numerals_before_a_unit_is_counted_not_refused() {
+    // `五千个口罩` was refused as "no quantity", with the hint "e.g. 500 五千个口罩".
+    let bot = spawn_core();
+    bot.make_staff(STAFF);
+    let saved = bot.ok("/记捐赠 2020-03-23 | 德国 | 五千个口罩；两万副手套");
+    assert!(saved.contains("5,000") && saved.contains("20,000"), "{saved}");
+    assert_eq!(bot.count("SELECT SUM(quantity) FROM donation_items"), 25_000);
+    // Plainly a number with no unit: the reason says how to write it.
+    let r = bot.send(&req_as(STAFF, "/记捐赠 2020-03-23 | 德国 | 一万口罩"));
+    assert_eq!(r.outcome, Outcome::Invalid);
+    assert!(r.plain().contains("五千个口罩") && r.plain().contains("5000"), "{}", r.plain());
+    assert_eq!(bot.count("SELECT COUNT(*) FROM donations"), 1, "nothing half-written");
+}
