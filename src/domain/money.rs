@@ -806,7 +806,7 @@ fn parse_item_line(raw: &str) -> Result<Option<ItemLine>, MoneyError> {
     }
     let sign_free = line.trim_start_matches(['-', '+']).trim_start();
     if number_start(sign_free) != Some(0) {
-        if let Some(digits) = chinese_numeral_quantity(line) {
+        if let Some(digits) = chinese_numeral_quantity(line)? {
             return parse_item_line(&digits);
         }
         return match parse_item_first(line) {
@@ -868,19 +868,28 @@ const ZH_NUMERALS: &str = "零〇一二两兩三四五六七八九十百千万�
 /// A quantity in Chinese numerals before a Chinese unit (`五千个口罩`, `两万副手套`, `一千克`): the line
 /// with the numerals as digits (`5000个口罩`), read then like any other. Only before a unit, so that an
 /// item whose name begins with a numeral (`三角巾`) is never read as a quantity; the longest reading
-/// that a unit follows wins (`一千克` is one 千克).
-fn chinese_numeral_quantity(line: &str) -> Option<String> {
+/// that a unit follows wins (`一千克` is one 千克). Numerals before a unit that are no number
+/// (`十十十个`, `万个`, or past what a `u64` holds) are a bad quantity.
+fn chinese_numeral_quantity(line: &str) -> Result<Option<String>, MoneyError> {
     use chinese_number::{ChineseCountMethod, ChineseToNumber};
     let ends: Vec<usize> =
         line.char_indices().take_while(|(_, c)| ZH_NUMERALS.contains(*c)).map(|(i, c)| i + c.len_utf8()).collect();
-    ends.iter().rev().find_map(|&end| {
+    let mut before_a_unit = false;
+    for &end in ends.iter().rev() {
         let (number, rest) = line.split_at(end);
         if !ZH_UNITS.iter().any(|u| rest.starts_with(u)) {
-            return None;
+            continue;
         }
-        let n: u64 = number.to_number(ChineseCountMethod::TenThousand).ok()?;
-        Some(format!("{n}{rest}"))
-    })
+        before_a_unit = true;
+        let parsed: Result<u64, _> = number.to_number(ChineseCountMethod::TenThousand);
+        if let Ok(n) = parsed {
+            return Ok(Some(format!("{n}{rest}")));
+        }
+    }
+    if before_a_unit {
+        return Err(MoneyError::BadQuantity { text: snippet(line) });
+    }
+    Ok(None)
 }
 
 /// Whether `line` plainly begins with a number in Chinese numerals (`一万口罩`): two numerals or more
@@ -1418,6 +1427,12 @@ mod tests {
         assert_eq!(one("伍佰套防护服"), item(500, Some("套"), "防护服"));
         assert_eq!(one("十台呼吸机"), item(10, Some("台"), "呼吸机"));
         assert_eq!(one("一千个口罩"), item(1000, Some("个"), "口罩"));
+        // Odd numerals are refused with a reason, never a panic.
+        for s in ["亿亿亿亿亿亿个口罩", "九千九百九十九万亿亿亿个口罩", "十十十个口罩", "万个口罩"]
+        {
+            assert_eq!(parse_item(s), Err(MoneyError::BadQuantity { text: s.into() }), "{s}");
+        }
+        assert!(matches!(parse_item("零个口罩"), Err(MoneyError::ZeroQuantity { .. })));
         assert_eq!(one("一千克消毒粉"), item(1, Some("千克"), "消毒粉"), "one 千克, the unit");
         // A numeral that no unit follows is part of the item's name, never a quantity.
         assert_eq!(parse_item("三角巾"), Err(MoneyError::MissingQuantity { line: "三角巾".into() }));
