@@ -464,7 +464,7 @@ impl Core {
         } else {
             crate::store::at_time(now, || spec::dispatch(&mut ctx))
         };
-        in_language(result.unwrap_or_else(|e| error_reply(lang, req, e)), lang)
+        spec::buttons_in_language(result.unwrap_or_else(|e| error_reply(lang, req, e)), lang)
     }
 
     /// The context a command of `req` runs in, at `now`.
@@ -516,7 +516,7 @@ impl Core {
         let lang = ctx.lang;
         let reply = crate::store::at_time(now, || import::upload::receive(&mut ctx, file_name, bytes))
             .unwrap_or_else(|e| error_reply(lang, req, e));
-        in_language(reply, lang)
+        spec::buttons_in_language(reply, lang)
     }
 
     /// What the sender of a file is told when the transport could not fetch it from the network.
@@ -623,11 +623,6 @@ fn chat_key(req: &Request) -> String {
 /// The dialogue key is the chat's and the user's: one place builds it.
 fn dialogue_open_in(store: &Store, req: &Request) -> bool {
     crate::store::dialogues::load(store.conn(), &chat_key(req), req.user.as_str()).is_ok_and(|d| d.is_some())
-}
-
-/// A Chinese answer's buttons send Chinese command names (see `spec::buttons_in_language`).
-fn in_language(reply: Reply, lang: Lang) -> Reply {
-    spec::buttons_in_language(reply, lang)
 }
 
 /// How many times [`Core::answer_at_hand`] tries again for a store another memoised answer holds

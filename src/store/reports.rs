@@ -466,14 +466,11 @@ pub fn each_donation(
     let (w, p) = donation_where(scope);
     let mut partners = records::PartnerNames::default();
     if scope.from.is_none() && scope.to.is_none() && matches!(scope.filter, Filter::All) {
-        // The whole ledger: one pass over the table in its own order (`NOT INDEXED`), each donation's
-        // children read with it, so every page is read in order; SQLite's sorter puts the rows in date
-        // order (spilling to temporary files, so memory stays flat). Through the date index instead,
-        // each row and its children were searched at random: 57,000–79,000 rows/s on the benchmark
-        // ledger (README, Performance).
+        // The whole ledger (see `whole_ledger`): through the date index instead, each row and its
+        // children were searched at random (57,000–79,000 rows/s on the benchmark ledger, README).
         // The pass reads each page once, so a large page cache buys nothing, and SQLite's sorter takes
-        // the page cache's size as its own budget before it spills: the default 512 KiB for this pass
-        // (peak anonymous memory 13.5 MB for 990,165 rows, against 80 MB with the export's 64 MiB,
+        // the page cache's size as its budget before it spills to a temporary file: the default 512 KiB
+        // here (peak anonymous memory 13.5 MB for 990,165 rows, against 80 MB with the export's 64 MiB,
         // in the same 9.9 s), the caller's size again after.
         let cache: i64 = conn.query_row("PRAGMA cache_size", [], |r| r.get(0))?;
         conn.pragma_update(None, "cache_size", -512i64)?;
@@ -501,7 +498,8 @@ pub fn each_donation(
 }
 
 /// [`each_donation`] for the whole ledger (`w`: only who may see what): one pass over the table in its
-/// own order (`NOT INDEXED`) with each donation's children, sorted by date by SQLite.
+/// own order (`NOT INDEXED`), each donation's children read with it, so every page is read in order;
+/// SQLite's sorter puts the rows in date order (spilling to a temporary file: memory stays flat).
 fn whole_ledger(
     conn: &Connection,
     w: &str,
@@ -510,25 +508,23 @@ fn whole_ledger(
     partners: &mut records::PartnerNames,
     f: &mut dyn FnMut(Vec<Donation>) -> Result<()>,
 ) -> Result<()> {
-    {
-        let mut stmt = conn.prepare(&format!(
-            "SELECT {}, {} FROM donations t NOT INDEXED WHERE {w} ORDER BY t.date, t.id",
-            records::DONATION_COLS_T,
-            records::DONATION_CHILDREN_T
-        ))?;
-        let mut rows = stmt.query(params_from_iter(p.iter()))?;
-        let mut done = Vec::with_capacity(batch.max(1));
-        while let Some(row) = rows.next()? {
-            done.push(records::donation_with_children(conn, row, partners)?);
-            if done.len() == batch.max(1) {
-                f(std::mem::replace(&mut done, Vec::with_capacity(batch.max(1))))?;
-            }
+    let mut stmt = conn.prepare(&format!(
+        "SELECT {}, {} FROM donations t NOT INDEXED WHERE {w} ORDER BY t.date, t.id",
+        records::DONATION_COLS_T,
+        records::DONATION_CHILDREN_T
+    ))?;
+    let mut rows = stmt.query(params_from_iter(p.iter()))?;
+    let mut done = Vec::with_capacity(batch.max(1));
+    while let Some(row) = rows.next()? {
+        done.push(records::donation_with_children(conn, row, partners)?);
+        if done.len() == batch.max(1) {
+            f(std::mem::replace(&mut done, Vec::with_capacity(batch.max(1))))?;
         }
-        if !done.is_empty() {
-            f(done)?;
-        }
-        Ok(())
     }
+    if !done.is_empty() {
+        f(done)?;
+    }
+    Ok(())
 }
 
 /// One page of a selection, newest first: (how many in all, the records of the page).
