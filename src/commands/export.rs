@@ -8,9 +8,10 @@
 //! `-`, `@`, a tab or a carriage return is prefixed with `'`; XLSX cells are written as text.
 
 use super::{ChatKind, CmdError, CmdResult, Ctx};
-use crate::domain::records::{Donation, Event, Letter, Partner, Reception, RecordId, RecordKind};
+use crate::domain::records::{Donation, Event, Letter, Partner, Reception, RecordId, RecordKind, Status};
 use crate::domain::reported::Amount;
 use crate::domain::{CountryCode, Period, Reported};
+use crate::render::format::Fmt;
 use crate::render::{Attachment, Reply};
 use crate::store::reports::{self, Filter, Scope};
 use chrono::NaiveDate;
@@ -455,7 +456,7 @@ fn each_row(
     ctx: &Ctx<'_>,
     kind: RecordKind,
     period: &Period,
-    f: &mut dyn FnMut(Vec<Cell>) -> bool,
+    f: &mut (dyn FnMut(Vec<Cell>) -> bool + Send),
 ) -> Result<(), CmdError> {
     let scope = Scope::with_period(true, period, Filter::All);
     let conn = ctx.store.conn();
@@ -471,9 +472,12 @@ fn each_row(
         }
     };
     let run = match kind {
-        RecordKind::Donation => reports::each_donation(conn, &scope, BATCH, &mut |batch| {
-            batch.iter().try_for_each(|d| emit(donation_row(ctx, d)))
-        }),
+        RecordKind::Donation => {
+            let words = DonationWords::new(ctx.f);
+            reports::each_donation(conn, &scope, BATCH, &mut |batch| {
+                batch.iter().try_for_each(|d| emit(donation_row(&words, d)))
+            })
+        }
         RecordKind::Letter => reports::each_in_order(conn, kind, &scope, crate::store::records::get_letter, &mut |l| {
             emit(letter_row(ctx, &l))
         }),
@@ -505,38 +509,60 @@ fn id_cell(kind: RecordKind, id: i64) -> Cell {
     Cell::Text(RecordId::new(kind, id).to_string())
 }
 
-fn countries_cell(ctx: &Ctx<'_>, codes: impl IntoIterator<Item = CountryCode>) -> Cell {
+fn countries_cell(f: &Fmt, codes: impl IntoIterator<Item = CountryCode>) -> Cell {
     let mut list: Vec<CountryCode> = Vec::new();
     for c in codes {
         if !list.contains(&c) {
             list.push(c);
         }
     }
-    Cell::text(list.iter().map(|c| ctx.f.country_name(*c).to_string()).collect::<Vec<_>>().join(ctx.f.sep()))
+    Cell::text(list.iter().map(|c| f.country_name(*c)).collect::<Vec<_>>().join(f.sep()))
 }
 
 fn visibility(ctx: &Ctx<'_>, internal: bool) -> Cell {
     Cell::text(ctx.t(if internal { "export-internal" } else { "export-public" }, &[]))
 }
 
-fn donation_row(ctx: &Ctx<'_>, d: &Donation) -> Vec<Cell> {
+/// What a donation's row needs of the asker's language, looked up once per export, not per row; it
+/// goes with the rows to the thread that formats them ([`reports::each_donation`]).
+struct DonationWords {
+    f: Fmt,
+    /// By [`Status`] (pledged, shipped, delivered).
+    status: [String; 3],
+    public: String,
+    internal: String,
+}
+
+impl DonationWords {
+    fn new(f: Fmt) -> DonationWords {
+        let status = [Status::Pledged, Status::Shipped, Status::Delivered].map(|s| f.word("status", s.as_str()));
+        DonationWords { f, status, public: f.t("export-public", &[]), internal: f.t("export-internal", &[]) }
+    }
+}
+
+fn donation_row(w: &DonationWords, d: &Donation) -> Vec<Cell> {
     let v = d.value.as_ref();
+    let status = match d.status {
+        Status::Pledged => &w.status[0],
+        Status::Shipped => &w.status[1],
+        Status::Delivered => &w.status[2],
+    };
     vec![
         id_cell(RecordKind::Donation, d.id),
         Cell::Date(d.date),
-        Cell::text(ctx.f.parties(&d.recipients)),
-        countries_cell(ctx, d.recipients.iter().filter_map(|p| p.country())),
+        Cell::text(w.f.parties(&d.recipients)),
+        countries_cell(&w.f, d.recipients.iter().filter_map(|p| p.country())),
         Cell::text(d.donor.clone()),
-        Cell::text(ctx.f.items_text(&d.items)),
+        Cell::text(w.f.items_text(&d.items)),
         v.map_or(Cell::Empty, |v| Cell::Exact(v.amount)),
         v.map_or(Cell::Empty, |v| Cell::text(v.currency.to_string())),
         Cell::Date(v.map_or(d.value_date, |v| v.value_date)),
         v.map_or(Cell::Empty, |v| Cell::text(v.rate.normalize().to_string())),
         v.map_or(Cell::Empty, |v| Cell::Money(v.cny)),
         v.and_then(|v| v.usd).map_or(Cell::Empty, Cell::Money),
-        Cell::text(ctx.f.word("status", d.status.as_str())),
+        Cell::text(status.clone()),
         Cell::opt(&d.fund),
-        visibility(ctx, d.internal),
+        Cell::text(if d.internal { w.internal.clone() } else { w.public.clone() }),
         Cell::opt(&d.note),
         Cell::opt(&d.source),
     ]
@@ -549,7 +575,7 @@ fn letter_row(ctx: &Ctx<'_>, l: &Letter) -> Vec<Cell> {
         Cell::text(ctx.f.word("direction", l.direction.as_str())),
         Cell::text(ctx.f.word("letter-kind", l.kind.as_str())),
         Cell::text(ctx.f.parties(&l.partners)),
-        countries_cell(ctx, l.partners.iter().filter_map(|p| p.country())),
+        countries_cell(&ctx.f, l.partners.iter().filter_map(|p| p.country())),
         Cell::text(l.signatories.join("; ")),
         Cell::opt(&l.author),
         Cell::opt(&l.quote),
@@ -568,7 +594,7 @@ fn event_row(ctx: &Ctx<'_>, e: &Event) -> Vec<Cell> {
         Cell::text(e.topic.clone()),
         Cell::opt(&e.host),
         Cell::text(ctx.f.parties(&e.participants)),
-        countries_cell(ctx, e.participants.iter().filter_map(|p| p.country())),
+        countries_cell(&ctx.f, e.participants.iter().filter_map(|p| p.country())),
         visibility(ctx, e.internal),
         Cell::opt(&e.note),
         Cell::opt(&e.source),
@@ -582,7 +608,7 @@ fn reception_row(ctx: &Ctx<'_>, r: &Reception) -> Vec<Cell> {
         Cell::text(r.place.clone()),
         Cell::text(r.guests.clone()),
         Cell::Int(i64::from(r.count)),
-        countries_cell(ctx, r.countries.iter().copied()),
+        countries_cell(&ctx.f, r.countries.iter().copied()),
         visibility(ctx, r.internal),
         Cell::opt(&r.note),
         Cell::opt(&r.source),
@@ -594,7 +620,7 @@ fn partner_row(ctx: &Ctx<'_>, p: &Partner) -> Vec<Cell> {
         id_cell(RecordKind::Partner, p.id),
         Cell::text(p.name.clone()),
         Cell::text(ctx.f.word("partner-kind", p.kind.as_str())),
-        countries_cell(ctx, [p.country]),
+        countries_cell(&ctx.f, [p.country]),
         p.level.map_or(Cell::Empty, |l| Cell::text(ctx.f.word("level", l.as_str()))),
         Cell::text(p.aliases.join("; ")),
         p.since.map_or(Cell::Empty, |y| Cell::Int(i64::from(y))),
