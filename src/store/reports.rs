@@ -458,7 +458,7 @@ pub fn each_in_order<T>(
 /// in one pass of the date index, each batch's recipients and items in one query each. Partners' names
 /// are looked up once per export. For exports of a million rows.
 ///
-/// `f` runs on a second thread while this one reads the next batches (at most two wait): reading is
+/// `f` runs on a second thread while this one reads the next batches (at most 16 wait, some 8,000 rows): reading is
 /// SQLite's work, formatting the caller's, and on two cores they overlap. For the whole ledger the rows
 /// are decoded there too. An error of `f` stops the pass and is returned.
 pub fn each_donation(
