@@ -76,6 +76,6 @@ chart-caption-items = { $n_kinds ->
     }, quantities as logged (each unit apart); { $audience }
 chart-audience-public = public records only.
 chart-audience-staff = internal records included.
-chart-nothing-valued = No valued donations { $period }: nothing to draw. /donations lists what was given.
-chart-nothing-items = No items given { $period }: nothing to draw.
+chart-nothing-valued = No valued donations ({ $period }): nothing to draw. /donations lists what was given.
+chart-nothing-items = No items given ({ $period }): nothing to draw.
 chart-failed = The chart could not be drawn ({ $error }).

@@ -11,7 +11,7 @@ period-empty-period = Please give a period, e.g. 2020, 2020-05, 2020-03-01..2020
 period-unknown-date = “{ $input }” is not a date I understand. Write it like 2020-03-23, 2020/03/23, 2020年3月23日, today or yesterday.
 
 # $input: the text that is not a period
-period-unknown-period = “{ $input }” is not a period I understand. Try 2020, 2020-05, 2020-03-01..2020-05-31, since 2020-04-01, until 2020-05-31, this week, last month, this year or all.
+period-unknown-period = “{ $input }” is not a period I understand. Try 2020, 2020-05, 2020 Q1, 2020-03-01..2020-05-31, since 2020-04-01, until 2020-05-31, this week, last month, this year or all.
 
 # $input: the date or period typed; $year: the year as typed
 period-year-out-of-range = “{ $input }”: year { $year } is outside 1900–2100. Write the full four-digit year, e.g. 2020-03-23.

@@ -304,7 +304,19 @@ pub fn donations(ctx: &mut Ctx<'_>, args: &str) -> CmdResult {
 pub fn letters(ctx: &mut Ctx<'_>, args: &str) -> CmdResult {
     let (args, page) = take_page(args);
     let first = args.split_whitespace().next().unwrap_or("").to_lowercase();
-    if matches!(first.as_str(), "awaiting" | "waiting" | "unanswered" | "待回复" | "未回复" | "待复") {
+    if matches!(
+        first.as_str(),
+        "awaiting"
+            | "waiting"
+            | "unanswered"
+            | "pending"
+            | "unreplied"
+            | "待回复"
+            | "未回复"
+            | "待复"
+            | "未答复"
+            | "待答复"
+    ) {
         let rest = args.trim_start()[first.len()..].trim_start().to_string();
         return awaiting(ctx, &rest, &args, page);
     }

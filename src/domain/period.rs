@@ -22,6 +22,9 @@
 //!   any date, `today`, `yesterday`, `this week`, `last week`, `this month`,
 //!   `last month`, `this year`, `last year`, `今天`, `昨天`, `本周`, `上周`,
 //!   `本月`, `上月`, `今年`, `去年` (and a few synonyms: `这周`, `上个月`, …);
+//!   quarters: `2020 Q1`, `Q1 2020`, `2020Q1`, `2020-Q1`, `2020年第一季度`,
+//!   `2020年一季度`, `2020年第1季度`, `this quarter`, `last quarter`, `本季度`,
+//!   `上季度` (January–March is the first);
 //! * everything: `all`, `all time`, `全部`, `全部时间`;
 //! * ranges of two units: `A..B`, `A .. B`, `A...B`, `A to B`, `from A to B`,
 //!   `between A and B`, `A - B`, `A~B`, `A至B`, `A到B`, `从A到B`; the range
@@ -251,7 +254,7 @@ impl Period {
         self.from.is_none() && self.to.is_none()
     }
 
-    /// English label: `2020`, `May 2020`, `2020-03-23`,
+    /// English label: `2020`, `May 2020`, `Q1 2020`, `2020-03-23`,
     /// `2020-03-01 to 2020-05-31`, `since 2020-04-01`, `until 2020-05-31`,
     /// `all time`. Every label parses back to the same period.
     pub fn describe_en(&self) -> String {
@@ -262,13 +265,14 @@ impl Period {
             (Some(f), Some(t)) => match shape(f, t) {
                 Shape::Year(y) => y.to_string(),
                 Shape::Month(y, m) => format!("{} {y}", month_name_en(m)),
+                Shape::Quarter(y, q) => format!("Q{q} {y}"),
                 Shape::Day(d) => d.to_string(),
                 Shape::Range => format!("{f} to {t}"),
             },
         }
     }
 
-    /// Chinese label: `2020年`, `2020年5月`, `2020-03-23`,
+    /// Chinese label: `2020年`, `2020年5月`, `2020年第一季度`, `2020-03-23`,
     /// `2020-03-01至2020-05-31`, `2020-04-01以来`, `截至2020-05-31`,
     /// `全部时间`. Every label parses back to the same period.
     pub fn describe_zh(&self) -> String {
@@ -279,6 +283,7 @@ impl Period {
             (Some(f), Some(t)) => match shape(f, t) {
                 Shape::Year(y) => format!("{y}年"),
                 Shape::Month(y, m) => format!("{y}年{m}月"),
+                Shape::Quarter(y, q) => format!("{y}年第{}季度", ["一", "二", "三", "四"][q as usize - 1]),
                 Shape::Day(d) => d.to_string(),
                 Shape::Range => format!("{f}至{t}"),
             },
@@ -289,6 +294,8 @@ impl Period {
 enum Shape {
     Year(i32),
     Month(i32, u32),
+    /// Year and quarter (1–4).
+    Quarter(i32, u32),
     Day(NaiveDate),
     Range,
 }
@@ -303,6 +310,9 @@ fn shape(f: NaiveDate, t: NaiveDate) -> Shape {
         }
         if f.month() == t.month() {
             return Shape::Month(f.year(), f.month());
+        }
+        if f.month() % 3 == 1 && t.month() == f.month() + 2 {
+            return Shape::Quarter(f.year(), f.month().div_ceil(3));
         }
     }
     Shape::Range
@@ -559,6 +569,9 @@ fn unit(x: &str, today: NaiveDate) -> Result<(NaiveDate, NaiveDate), Fail> {
     if let Some(r) = relative(x, today) {
         return r;
     }
+    if let Some(r) = quarter(x) {
+        return r;
+    }
     if let Some(parts) = numeric_parts(x) {
         return interpret(x, &parts).map(|u| u.bounds());
     }
@@ -595,6 +608,7 @@ fn relative(x: &str, today: NaiveDate) -> Option<Result<(NaiveDate, NaiveDate), 
         Day(i64),
         Week(i64),
         Month(i32),
+        Quarter(i32),
         Year(i32),
     }
     let rel = if let Some(off) = day_keyword(x) {
@@ -607,6 +621,8 @@ fn relative(x: &str, today: NaiveDate) -> Option<Result<(NaiveDate, NaiveDate), 
             "last month" | "上月" | "上个月" => Rel::Month(-1),
             "this year" | "今年" | "本年" => Rel::Year(0),
             "last year" | "去年" => Rel::Year(-1),
+            "this quarter" | "本季度" | "本季" | "这个季度" | "这季度" => Rel::Quarter(0),
+            "last quarter" | "上季度" | "上个季度" | "上一季度" | "上季" => Rel::Quarter(-1),
             _ => return None,
         }
     };
@@ -622,12 +638,67 @@ fn relative(x: &str, today: NaiveDate) -> Option<Result<(NaiveDate, NaiveDate), 
             NaiveDate::from_ymd_opt(y, m, 1)
                 .and_then(|f| Some((f, NaiveDate::from_ymd_opt(y, m, days_in_month(y, m))?)))
         }
+        Rel::Quarter(off) => {
+            let idx = today.year() * 4 + today.month0() as i32 / 3 + off;
+            let (y, q) = (idx.div_euclid(4), idx.rem_euclid(4) as u32 + 1);
+            quarter_bounds(y, q)
+        }
         Rel::Year(off) => {
             let y = today.year() + off;
             NaiveDate::from_ymd_opt(y, 1, 1).and_then(|f| Some((f, NaiveDate::from_ymd_opt(y, 12, 31)?)))
         }
     };
     Some(bounds.ok_or_else(|| Fail::weak(overflow(x, today))))
+}
+
+/// The first and last day of quarter `q` (1–4) of year `y`, when the year is one amity counts.
+fn quarter_bounds(y: i32, q: u32) -> Option<(NaiveDate, NaiveDate)> {
+    let (first, last) = (3 * q - 2, 3 * q);
+    Some((NaiveDate::from_ymd_opt(y, first, 1)?, NaiveDate::from_ymd_opt(y, last, days_in_month(y, last))?))
+}
+
+/// A quarter of a year: `2020 q1`, `q1 2020`, `2020q1`, `2020-q1`, `2020年第一季度`, `2020年一季度`,
+/// `2020年第1季度`, `2020年q1` (text already normalised: lower case, single spaces). `None`: not written
+/// as a quarter; a fifth quarter or a year out of range is refused.
+fn quarter(x: &str) -> Option<Result<(NaiveDate, NaiveDate), Fail>> {
+    let digit = |s: &str| match s {
+        "1" | "一" => Some(1),
+        "2" | "二" => Some(2),
+        "3" | "三" => Some(3),
+        "4" | "四" => Some(4),
+        _ => None,
+    };
+    let compact: String = x.chars().filter(|c| !matches!(c, ' ' | '-')).collect();
+    let (year, q): (&str, &str) = if let Some((y, rest)) = compact.split_once('年') {
+        let q = rest.strip_prefix('q').or_else(|| {
+            let r = rest.strip_prefix('第').unwrap_or(rest);
+            r.strip_suffix("季度").or_else(|| r.strip_suffix('季'))
+        })?;
+        (y, q)
+    } else if let Some(rest) = compact.strip_prefix('q') {
+        // "q1 2020", "q1-2020": the quarter's digit, then the year.
+        let split = rest.char_indices().nth(1).map_or(rest.len(), |(i, _)| i);
+        (&rest[split..], &rest[..split])
+    } else {
+        // "2020 q1", "2020q1", "2020-q1".
+        let (y, q) = compact.split_once('q')?;
+        (y, q)
+    };
+    if year.len() != 4 || !year.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let Some(q) = digit(q) else {
+        // "2020 q5", "2020年第五季度": written as a quarter, but a year has four.
+        let looks = !q.is_empty() && q.chars().all(|c| c.is_ascii_digit() || "零〇五六七八九十".contains(c));
+        return looks.then(|| Err(Fail::weak(PeriodError::UnknownPeriod { input: clip(x) })));
+    };
+    let Some(y) = year_ok(year) else {
+        return Some(Err(Fail::weak(PeriodError::YearOutOfRange { input: clip(x), year: year.to_string() })));
+    };
+    Some(
+        quarter_bounds(y, q)
+            .ok_or_else(|| Fail::weak(PeriodError::YearOutOfRange { input: clip(x), year: year.into() })),
+    )
 }
 
 /// Split numeric forms into digit strings (1 to 3 of them):
@@ -849,6 +920,63 @@ mod tests {
         assert_eq!(pp("2020-12"), range(d(2020, 12, 1), d(2020, 12, 31)));
         assert!(matches!(parse_period("2020-13", today()), Err(PeriodError::MonthOutOfRange { .. })));
         assert_eq!(split_period("Germany 2019-2021", today()).unwrap().1, Some(range(d(2019, 1, 1), d(2021, 12, 31))));
+    }
+
+    #[test]
+    fn quarters_as_offices_write_them() {
+        let q1 = range(d(2020, 1, 1), d(2020, 3, 31));
+        for s in [
+            "2020 Q1",
+            "2020Q1",
+            "2020-Q1",
+            "q1 2020",
+            "Q1-2020",
+            "2020 q 1",
+            "２０２０Ｑ１",
+            "2020年第一季度",
+            "2020年一季度",
+            "2020年第1季度",
+            "2020年1季度",
+            "2020年第一季",
+            "2020 年 第一季度",
+            "2020年Q1",
+        ] {
+            assert_eq!(pp(s), q1, "{s}");
+        }
+        assert_eq!(pp("2020 Q4"), range(d(2020, 10, 1), d(2020, 12, 31)));
+        assert_eq!(pp("2020年第二季度"), range(d(2020, 4, 1), d(2020, 6, 30)));
+        assert_eq!(pp("2020年三季度"), range(d(2020, 7, 1), d(2020, 9, 30)));
+        // Ranges and open ends of quarters.
+        assert_eq!(pp("2020 Q2..2020 Q3"), range(d(2020, 4, 1), d(2020, 9, 30)));
+        assert_eq!(pp("2020年第一季度至2020年第二季度"), range(d(2020, 1, 1), d(2020, 6, 30)));
+        assert_eq!(pp("since 2020 Q3"), Period { from: Some(d(2020, 7, 1)), to: None });
+        // Relative quarters (today is in the module's tests' fixed date).
+        let t = today();
+        let first = (t.month0() / 3) * 3 + 1;
+        let this = pp("this quarter");
+        assert_eq!(this.from, Some(d(t.year(), first, 1)));
+        assert_eq!(pp("本季度"), this);
+        let last = pp("last quarter");
+        assert_eq!(last.to, this.from.and_then(|f| f.pred_opt()));
+        assert_eq!(pp("上个季度"), last);
+        // A fifth quarter, and a year amity does not count, are refused; a name with a q is no quarter.
+        assert!(matches!(parse_period("2020 Q5", today()), Err(PeriodError::UnknownPeriod { .. })));
+        assert!(matches!(parse_period("2020年第五季度", today()), Err(PeriodError::UnknownPeriod { .. })));
+        assert!(parse_period("1066 Q1", today()).is_err());
+        assert!(parse_period("Qatar", today()).is_err());
+        assert_eq!(
+            split_period("Iraq 2020 Q2", today()).unwrap(),
+            ("Iraq".to_string(), Some(range(d(2020, 4, 1), d(2020, 6, 30))))
+        );
+        // Labels: a quarter is named as one, and the label reads back.
+        assert_eq!(q1.describe_en(), "Q1 2020");
+        assert_eq!(q1.describe_zh(), "2020年第一季度");
+        for p in [q1, pp("2020 Q4"), pp("2021 Q2")] {
+            assert_eq!(pp(&p.describe_en()), p);
+            assert_eq!(pp(&p.describe_zh()), p);
+        }
+        // Two months that are not a quarter stay a range.
+        assert_eq!(range(d(2020, 2, 1), d(2020, 4, 30)).describe_en(), "2020-02-01 to 2020-04-30");
     }
 
     #[test]

@@ -74,7 +74,7 @@ fn an_empty_period_says_so_instead_of_drawing_nothing() {
     assert!(r.attachments.is_empty());
     assert!(r.plain().contains("No valued donations"), "{}", r.plain());
     let r = bot.ask("/chart items 2021");
-    assert!(r.attachments.is_empty() && r.plain().contains("No items given 2021"), "{}", r.plain());
+    assert!(r.attachments.is_empty() && r.plain().contains("No items given (2021)"), "{}", r.plain());
     // Items the article does give.
     assert_eq!(picture(&bot.ask("/chart items")).0, 1000);
 }

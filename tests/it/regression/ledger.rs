@@ -540,3 +540,40 @@ fn a_quantity_in_chinese_numerals_before_a_unit_is_counted_not_refused() {
     assert!(r.plain().contains("五千个口罩") && r.plain().contains("5000"), "{}", r.plain());
     assert_eq!(bot.count("SELECT COUNT(*) FROM donations"), 1, "nothing half-written");
 }
+
+#[test]
+fn a_quarter_is_read_as_its_three_months_not_refused() {
+    // `/totals 2020 Q1` and `/合计 2020年第一季度` were answered "not a period I understand".
+    let bot = spawn_core();
+    bot.make_staff(STAFF);
+    bot.ok("/donation 2020-03-23 | Germany | 500 masks");
+    bot.ok("/donation 2020-04-01 | Germany | 300 masks");
+    for (text, label) in [
+        ("/totals 2020 Q1", "Q1 2020"),
+        ("/donations Germany q1 2020", "Q1 2020"),
+        ("/合计 2020年第一季度", "2020年第一季度"),
+        ("/捐赠 德国 2020年一季度", "2020年第一季度"),
+    ] {
+        let r = bot.send(&req_as(STAFF, text));
+        assert_eq!(r.outcome, Outcome::Done, "{text}: {}", r.plain());
+        assert!(r.plain().contains(label), "{text}: {}", r.plain());
+        assert!(r.plain().contains("500") && !r.plain().contains("300"), "{text}: {}", r.plain());
+    }
+    let r = bot.send(&req_as(STAFF, "/totals 2020 Q5"));
+    assert_eq!(r.outcome, Outcome::Invalid);
+    assert!(r.plain().contains("2020 Q1"), "the hint shows a quarter: {}", r.plain());
+}
+
+#[test]
+fn letters_pending_lists_the_letters_awaiting_a_reply_not_a_country_called_pending() {
+    // `/letters pending` was answered "I know no country … called “pending”. Did you mean: Benin?".
+    let bot = spawn_core();
+    bot.make_staff(STAFF);
+    bot.ok("/partner add Mantova | Italy | partner");
+    bot.ok("/letter 2020-03-01 | sent | Mantova | signed: Governor");
+    for text in ["/letters pending", "/letters unreplied", "/信函 未答复"] {
+        let r = bot.send(&req_as(STAFF, text));
+        assert_eq!(r.outcome, Outcome::Done, "{text}: {}", r.plain());
+        assert!(r.plain().contains("Mantova") && !r.plain().contains("Benin"), "{text}: {}", r.plain());
+    }
+}
