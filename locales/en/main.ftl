@@ -157,6 +157,8 @@ refuse-group-logging = Logging is done in a private chat with me, so that a forw
 ## Saved, edited, deleted, undone
 saved = Saved { $id }: { $echo }
 edited = Edited { $id }: { $echo }
+# A field an edit changed, in /edit's answer and /history.
+field-change = { $field }: { $was } → { $now }
 deleted = Deleted { $id }: { $echo }. Totals no longer count it; /history { $id } keeps it.
 undo-create = Undone: { $id } is removed ({ $echo }).
 undo-edit = Undone: { $id } is back as it was ({ $echo }).

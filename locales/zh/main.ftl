@@ -154,6 +154,8 @@ refuse-group-logging = 记录须在与我的私聊中进行，以防转发或重
 ## 保存、修改、删除、撤销
 saved = 已保存 { $id }：{ $echo }
 edited = 已修改 { $id }：{ $echo }
+# A field an edit changed, in /edit's answer and /history.
+field-change = { $field }：{ $was } → { $now }
 deleted = 已删除 { $id }：{ $echo }。合计不再计入；/历史 { $id } 仍保留记录。
 undo-create = 已撤销：{ $id } 已移除（{ $echo }）。
 undo-edit = 已撤销：{ $id } 已恢复原样（{ $echo }）。

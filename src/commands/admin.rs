@@ -231,7 +231,7 @@ pub fn history(ctx: &mut Ctx<'_>, args: &str) -> CmdResult {
             line.push_str(&format!(" · {reason}"));
         }
         if let (Some(b), Some(a)) = (&c.before, &c.after) {
-            for d in diff(b, a) {
+            for d in diff(&ctx.f, b, a) {
                 line.push('\n');
                 line.push_str(&d);
             }
@@ -241,24 +241,23 @@ pub fn history(ctx: &mut Ctx<'_>, args: &str) -> CmdResult {
     Ok(r)
 }
 
-/// Field-by-field differences between two versions of a record: "status: delivered → shipped".
-fn diff(before: &Record, after: &Record) -> Vec<String> {
+/// Field-by-field differences between two versions of a record, in the reader's language and as the
+/// record's own lines show them: "Declared value: EUR 5,000 = CNY 39,000 ($5,505.75) → EUR 6,000 = …",
+/// "Status: delivered → shipped" (a field's stored JSON was shown before, unreadable on a phone).
+fn diff(f: &crate::render::format::Fmt, before: &Record, after: &Record) -> Vec<String> {
     let (Ok(serde_json::Value::Object(b)), Ok(serde_json::Value::Object(a))) = (
         crate::store::history::record_json(before).and_then(|s| serde_json::from_str(&s)),
         crate::store::history::record_json(after).and_then(|s| serde_json::from_str(&s)),
     ) else {
         return Vec::new();
     };
-    let show = |v: Option<&serde_json::Value>| match v {
-        None | Some(serde_json::Value::Null) => "—".to_string(),
-        Some(serde_json::Value::String(s)) => s.clone(),
-        Some(other) => other.to_string(),
-    };
     let mut out = Vec::new();
     for (k, av) in &a {
         let bv = b.get(k);
         if bv != Some(av) {
-            let mut s = format!("{k}: {} → {}", show(bv), show(Some(av)));
+            let label = diff_label(after, k).map_or_else(|| k.clone(), |id| f.t(&format!("export-col-{id}"), &[]));
+            let (was, now) = (diff_value(f, before, k, bv), diff_value(f, after, k, Some(av)));
+            let mut s = f.t("field-change", &[("field", label), ("was", was), ("now", now)]);
             if s.chars().count() > 300 {
                 s = s.chars().take(300).collect::<String>() + "…";
             }
@@ -266,6 +265,88 @@ fn diff(before: &Record, after: &Record) -> Vec<String> {
         }
     }
     out
+}
+
+/// The export column (`export-col-…`) that names a record's field, when there is one.
+fn diff_label(rec: &Record, key: &str) -> Option<&'static str> {
+    // Fields named as their column is.
+    const SAME: [&str; 26] = [
+        "date",
+        "recipients",
+        "donor",
+        "items",
+        "value",
+        "status",
+        "fund",
+        "note",
+        "source",
+        "direction",
+        "partners",
+        "signatories",
+        "author",
+        "quote",
+        "topic",
+        "host",
+        "participants",
+        "place",
+        "count",
+        "guests",
+        "countries",
+        "name",
+        "country",
+        "level",
+        "aliases",
+        "since",
+    ];
+    if let Some(same) = SAME.iter().find(|w| **w == key) {
+        return Some(same);
+    }
+    Some(match key {
+        "value_date" => "value-date",
+        "internal" => "visibility",
+        "in_reply_to" => "in-reply-to",
+        "kind" => match rec {
+            Record::Letter(_) => "letter-kind",
+            Record::Event(_) => "event-kind",
+            Record::Partner(_) => "partner-kind",
+            _ => return None,
+        },
+        _ => return None,
+    })
+}
+
+/// One field of a record as its lines show it; a field with no typed form as its stored text (a list
+/// of words joined, nothing as "—").
+fn diff_value(f: &crate::render::format::Fmt, rec: &Record, key: &str, json: Option<&serde_json::Value>) -> String {
+    let typed = match (rec, key) {
+        (Record::Donation(d), "value") => Some(d.value.as_ref().map_or_else(|| "—".to_string(), |v| f.value(v))),
+        (Record::Donation(d), "items") => Some(f.items_text(&d.items)),
+        (Record::Donation(d), "recipients") => Some(f.parties(&d.recipients)),
+        (Record::Donation(d), "status") => Some(f.word("status", d.status.as_str())),
+        (Record::Letter(l), "partners") => Some(f.parties(&l.partners)),
+        (Record::Letter(l), "kind") => Some(f.word("letter-kind", l.kind.as_str())),
+        (Record::Letter(l), "direction") => Some(f.word("direction", l.direction.as_str())),
+        (Record::Event(e), "kind") => Some(f.word("event-kind", e.kind.as_str())),
+        (Record::Partner(p), "kind") => Some(f.word("partner-kind", p.kind.as_str())),
+        (Record::Partner(p), "level") => p.level.map(|l| f.word("level", l.as_str())),
+        (Record::Event(e), "participants") => Some(f.parties(&e.participants)),
+        (Record::Reception(r), "countries") => {
+            Some(r.countries.iter().map(|c| f.country_name(*c)).collect::<Vec<_>>().join(f.sep()))
+        }
+        (Record::Partner(p), "country") => Some(f.country_name(p.country).to_string()),
+        (_, "internal") => json
+            .and_then(serde_json::Value::as_bool)
+            .map(|internal| f.t(if internal { "export-internal" } else { "export-public" }, &[])),
+        _ => None,
+    };
+    typed.unwrap_or_else(|| match json {
+        None | Some(serde_json::Value::Null) => "—".to_string(),
+        Some(serde_json::Value::String(s)) => s.clone(),
+        Some(serde_json::Value::Array(list)) if list.iter().all(serde_json::Value::is_string) => {
+            list.iter().filter_map(serde_json::Value::as_str).collect::<Vec<_>>().join(f.sep())
+        }
+        Some(other) => other.to_string(),
+    })
 }
 
 pub fn edit(ctx: &mut Ctx<'_>, args: &str) -> CmdResult {
@@ -298,7 +379,7 @@ pub fn edit(ctx: &mut Ctx<'_>, args: &str) -> CmdResult {
         records::replace_record(tx, &after)?;
         history::record(tx, &actor, id, Action::Edit, Some(&before), Some(&after), None, None)?;
         let mut r = Reply::text(f.t("edited", &[("id", id.to_string()), ("echo", f.echo(&after))]));
-        for d in diff(&before, &after) {
+        for d in diff(&f, &before, &after) {
             r.item(d);
         }
         for n in &notes {

@@ -25,7 +25,7 @@ fn edit_changes_one_field_and_history_shows_before_and_after() {
     assert_eq!(bot.count("SELECT COUNT(*) FROM donations WHERE status = 'delivered'"), 1);
     let out = bot.ok_as(STAFF, "/history D-1");
     assert!(out.contains("created") && out.contains("edited"), "{out}");
-    assert!(out.contains("status: pledged → delivered"), "{out}");
+    assert!(out.contains("Status: pledged → delivered"), "{out}");
     assert!(out.contains(&format!("tg:{STAFF}")), "{out}");
     // The history's times are the core's clock (2020-07-01 12:00 in Shanghai).
     assert!(out.contains("2020-07-01 12:00"), "{out}");

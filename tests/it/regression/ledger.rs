@@ -397,7 +397,10 @@ fn undo_of_an_edit_to_a_partner_letter_or_event_brings_the_old_version_back() {
         assert!(undone.starts_with("Undone"), "{edit}: {undone}");
         let id = edit.split_whitespace().nth(1).unwrap();
         let hist = bot.ok(&format!("/history {id}"));
-        assert!(hist.contains("kind: "), "{edit}: the history shows what changed:\n{hist}");
+        assert!(
+            hist.contains("Kind: ") && !hist.contains("Kind: partner →"),
+            "{edit}: the history shows what changed:\n{hist}"
+        );
     }
     assert!(bot.ok("/partners Belarus").contains("partner government"));
     assert!(bot.ok("/letters Kyrgyzstan").contains("sent (sympathy)"));
@@ -576,4 +579,26 @@ fn letters_pending_lists_the_letters_awaiting_a_reply_not_a_country_called_pendi
         assert_eq!(r.outcome, Outcome::Done, "{text}: {}", r.plain());
         assert!(r.plain().contains("Mantova") && !r.plain().contains("Benin"), "{text}: {}", r.plain());
     }
+}
+
+#[test]
+fn an_edited_value_is_shown_as_amounts_not_as_stored_json() {
+    // `/edit D-1 value: 6000 EUR` answered "• value: {"amount":"5000","cny":"39000.00",…} → {…}", and
+    // `/history` showed the same, cut at 300 characters.
+    let bot = spawn_core();
+    bot.make_staff(STAFF);
+    bot.ok("/rate EUR 7.8 2020-03-01");
+    bot.ok("/rate USD 7 2020-03-01");
+    bot.ok("/donation 2020-03-24 | Italy | 1000 masks | 5000 EUR");
+    let edited = bot.ok_as(STAFF, "/edit D-1 value: 6000 EUR");
+    for out in [edited, bot.ok_as(STAFF, "/history D-1")] {
+        assert!(out.contains("Declared value: EUR 5,000 = CNY 39,000"), "{out}");
+        assert!(out.contains("→ EUR 6,000 = CNY 46,800"), "{out}");
+        assert!(!out.contains('{') && !out.contains("\"amount\""), "{out}");
+    }
+    let out = bot.ok_as(STAFF, "/edit D-1 items: 2000 masks; 50 goggles");
+    assert!(out.contains("Items: 1,000 masks → 2,000 masks; 50 goggles"), "{out}");
+    // In Chinese: the field's Chinese name, the amounts as Chinese readers see them.
+    let r = bot.send(&req_as(STAFF, "/历史 D-1"));
+    assert!(r.plain().contains("申报价值：EUR 5,000 = 3.9万元"), "{}", r.plain());
 }
