@@ -275,8 +275,33 @@ pub fn letter_from(ctx: &Ctx<'_>, form: &Form) -> Result<Parsed, CmdError> {
         )
     })?;
     let partners = partners_only(ctx, u, required(ctx, u, form, 2, "PARTNER")?)?;
+    let mut notes = Vec::new();
     let in_reply_to = match form.opt("reply to") {
-        Some(s) => Some(reply_target(ctx, u, s)?),
+        Some(s) => {
+            let sent = reply_target(ctx, u, s)?;
+            // A reply from a partner the letter was not sent to is most likely a mistyped number: said,
+            // not refused (a reply may come from another body of the same partner's government).
+            let to =
+                |p: &Party| sent.partners.iter().any(|q| q.partner_id().is_some() && q.partner_id() == p.partner_id());
+            if let Some(p) = partners.iter().find(|p| !to(p)) {
+                notes.push(ctx.t(
+                    "letter-reply-other-partner",
+                    &[
+                        ("id", RecordId::new(RecordKind::Letter, sent.id).to_string()),
+                        ("sent_to", ctx.parties(&sent.partners)),
+                        ("partner", ctx.party(p)),
+                        (
+                            "name",
+                            match p {
+                                Party::Partner { name, .. } => name.clone(),
+                                other => ctx.party(other),
+                            },
+                        ),
+                    ],
+                ));
+            }
+            Some(sent.id)
+        }
         None => None,
     };
     let kind = match form.opt("kind") {
@@ -326,7 +351,7 @@ pub fn letter_from(ctx: &Ctx<'_>, form: &Form) -> Result<Parsed, CmdError> {
         note: note(ctx, u, form)?,
         source: source(ctx, u, form)?,
     };
-    Ok((Record::Letter(l), Vec::new()))
+    Ok((Record::Letter(l), notes))
 }
 
 pub fn letter(ctx: &mut Ctx<'_>, args: &str) -> CmdResult {
@@ -334,15 +359,15 @@ pub fn letter(ctx: &mut Ctx<'_>, args: &str) -> CmdResult {
     save(ctx, rec, notes)
 }
 
-/// `reply to: L-3` must name a sent letter that exists.
-fn reply_target(ctx: &Ctx<'_>, u: &str, s: &str) -> Result<i64, CmdError> {
+/// `reply to: L-3` must name a sent letter that exists: that letter.
+fn reply_target(ctx: &Ctx<'_>, u: &str, s: &str) -> Result<Letter, CmdError> {
     let s = s.trim();
     let id = RecordId::parse(s)
         .filter(|r| r.kind == RecordKind::Letter)
         .or_else(|| s.parse::<i64>().ok().filter(|n| *n > 0).map(|n| RecordId::new(RecordKind::Letter, n)))
         .ok_or_else(|| ctx.bad_field(u, "reply to", ctx.t("err-bad-letter-id", &[("input", s.to_string())])))?;
     match records::get_record(ctx.store.conn(), id)? {
-        Some((Record::Letter(l), false)) if l.direction == Direction::Sent => Ok(l.id),
+        Some((Record::Letter(l), false)) if l.direction == Direction::Sent => Ok(l),
         _ => Err(ctx.bad_field(u, "reply to", ctx.t("err-no-sent-letter", &[("id", id.to_string())]))),
     }
 }

@@ -174,6 +174,19 @@ impl Ctx<'_> {
 
     /// "Unknown: X. Did you mean …?" with the closest countries and items.
     fn unknown_name(&self, text: &str, command: &str, items: bool) -> CmdError {
+        // A line to log typed to the command that reads (`/letters 2020-03-02 | received | …`): say
+        // which command logs it, rather than look for a name with bars in it.
+        if text.contains(['|', '｜'])
+            && let Some(log) =
+                command.strip_suffix('s').filter(|c| matches!(*c, "/donation" | "/letter" | "/event" | "/reception"))
+        {
+            let log = super::spec::in_language(log, self.lang).unwrap_or_else(|| log.to_string());
+            let name = log.trim_start_matches('/').to_string();
+            let help = super::spec::in_language("/help", self.lang).unwrap_or_else(|| "/help".to_string());
+            return CmdError::Invalid(
+                self.t("err-filter-looks-like-entry", &[("command", log), ("help", help), ("name", name)]),
+            );
+        }
         let mut names: Vec<String> =
             country::suggest(text, 3).into_iter().map(|c| self.country_name(c).to_string()).collect();
         if items && let Ok(all) = reports::item_names(self.store.conn(), self.sees_internal()) {

@@ -602,3 +602,38 @@ fn an_edited_value_is_shown_as_amounts_not_as_stored_json() {
     let r = bot.send(&req_as(STAFF, "/历史 D-1"));
     assert!(r.plain().contains("申报价值：EUR 5,000 = 3.9万元"), "{}", r.plain());
 }
+
+#[test]
+fn a_line_to_log_typed_to_the_reading_command_is_told_which_command_logs_it() {
+    // `/信函 2020-03-02 | 收到 | 曼托瓦 | …` was answered "no country, partner, item or donor called
+    // “2020-03-02 | 收到 | …”".
+    let bot = spawn_core();
+    bot.make_staff(STAFF);
+    for (text, want) in [
+        ("/letters 2020-03-02 | received | Mantova | from: Mayor", "/letter"),
+        ("/donations 2020-03-23 | Germany | 500 masks", "/donation"),
+        ("/信函 2020-03-02 | 收到 | 曼托瓦 | 来信人：市长", "/记信函"),
+        ("/捐赠 2020-03-23 | 德国 | 500个口罩", "/记捐赠"),
+    ] {
+        let r = bot.send(&req_as(STAFF, text));
+        assert_eq!(r.outcome, Outcome::Invalid, "{text}");
+        assert!(r.plain().contains(want) && !r.plain().contains("called"), "{text}: {}", r.plain());
+    }
+    assert_eq!(bot.count("SELECT COUNT(*) FROM letters") + bot.count("SELECT COUNT(*) FROM donations"), 0);
+}
+
+#[test]
+fn a_reply_linked_to_a_letter_sent_to_another_partner_is_saved_with_a_note() {
+    // `reply to: L-1` from a partner L-1 was not sent to was saved without a word: most likely a
+    // mistyped number, which the reply rate then counts wrongly.
+    let bot = spawn_core();
+    bot.make_staff(STAFF);
+    bot.ok("/partner add Mantova | Italy | partner");
+    bot.ok("/partner add Brest | Belarus | partner");
+    bot.ok("/letter 2020-03-01 | sent | Brest | signed: Governor");
+    let out = bot.ok_as(STAFF, r#"/letter 2020-03-09 | received | Mantova | from: Mayor | "Thanks" | reply to: L-1"#);
+    assert!(out.contains("Saved L-2") && out.contains("L-1 was sent to Brest (BY), not to Mantova (IT)"), "{out}");
+    // A reply from the partner written to has no note.
+    let out = bot.ok_as(STAFF, r#"/letter 2020-03-10 | received | Brest | from: Chairman | "Thanks" | reply to: L-1"#);
+    assert!(out.contains("Saved L-3") && !out.contains("was sent to"), "{out}");
+}
