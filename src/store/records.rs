@@ -1395,12 +1395,10 @@ mod tests {
         }
     }
 
-    #[test]
-    fn a_donations_children_decode_in_their_order_whatever_order_sqlite_visited_them() {
-        // The whole-ledger export's query aggregates the children without an ORDER BY (a sort per row):
-        // the arrays carry each child's seq, and decoding puts them back in that order.
-        let row = RawDonation {
-            id: 7,
+    /// A donation's own row as a query reads it: in kind, public, on 2020-04-01.
+    fn row(id: i64) -> RawDonation {
+        RawDonation {
+            id,
             date: "2020-04-01".into(),
             donor: "Office".into(),
             value: None,
@@ -1417,9 +1415,15 @@ mod tests {
             rate_from: None,
             usd_rate_from: None,
             source: None,
-        };
+        }
+    }
+
+    #[test]
+    fn a_donations_children_decode_in_their_order_whatever_order_sqlite_visited_them() {
+        // The whole-ledger export's query aggregates the children without an ORDER BY (a sort per row):
+        // the arrays carry each child's seq, and decoding puts them back in that order.
         let raw = RawWithChildren {
-            row,
+            row: row(7),
             recipients: r#"[[2,null,"DE"],[0,5,"IT"],[1,null,"KE"]]"#.into(),
             items: r#"[[1,1,null,"mask"],[2,2,null,"goggles"],[0,3,null,"gloves"]]"#.into(),
         };
@@ -1442,29 +1446,7 @@ mod tests {
 
     #[test]
     fn a_recipient_naming_no_known_partner_is_a_corrupt_row_not_a_guess() {
-        let raw = RawWithChildren {
-            row: RawDonation {
-                id: 1,
-                date: "2020-04-01".into(),
-                donor: "Office".into(),
-                value: None,
-                currency: None,
-                value_date: "2020-04-01".into(),
-                rate: None,
-                usd_rate: None,
-                cny_fen: None,
-                usd_cents: None,
-                status: "pledged".into(),
-                fund: None,
-                internal: false,
-                note: None,
-                rate_from: None,
-                usd_rate_from: None,
-                source: None,
-            },
-            recipients: r#"[[0,9,"IT"]]"#.into(),
-            items: "[]".into(),
-        };
+        let raw = RawWithChildren { row: row(1), recipients: r#"[[0,9,"IT"]]"#.into(), items: "[]".into() };
         assert!(raw.decode(&PartnerNames::default()).is_err());
     }
 }

@@ -190,7 +190,7 @@ fn any_record_may_carry_a_source() {
     assert!(out.contains("Source: https://example.org/brest"), "{out}");
     bot.ok("/edit D-5 source: Brest State Council letter of thanks");
     let hist = bot.ok("/history D-5");
-    assert!(hist.contains("source: https://example.org/brest → Brest State Council letter of thanks"), "{hist}");
+    assert!(hist.contains("Source: https://example.org/brest → Brest State Council letter of thanks"), "{hist}");
     bot.ok("/letter 2020-04-20 | sent | Brest | signed: Governor of Shanxi | source: archive 2020/17");
     assert!(bot.ok("/letters Brest").contains("Source: archive 2020/17"));
 }
