@@ -104,63 +104,104 @@ pub fn parse_donation(ctx: &Ctx<'_>, args: &str) -> Result<Parsed, CmdError> {
 
 /// [`parse_donation`] of a form already split into fields (an import builds it from a row's cells).
 pub fn donation_from(ctx: &Ctx<'_>, form: &Form) -> Result<Parsed, CmdError> {
+    donation_problems(ctx, form).map_err(|mut problems| problems.swap_remove(0))
+}
+
+/// [`donation_from`] with every problem of the form, in the order of its fields (never empty): each
+/// field is checked whatever the others are, so an import lists all of a row's problems at once. The
+/// first is the one a chat answers. A store error ends the checks (it is no problem of the form).
+pub fn donation_problems(ctx: &Ctx<'_>, form: &Form) -> Result<Parsed, Vec<CmdError>> {
     let u = "usage-donation";
     if form.positional.is_empty() {
-        return Err(ctx.missing_field(u, "DATE"));
+        return Err(vec![ctx.missing_field(u, "DATE")]);
     }
-    no_extra(ctx, u, form, 4)?;
-    let date = record_date(ctx, u, required(ctx, u, form, 0, "DATE")?)?;
-    let recipients = parties(ctx, u, required(ctx, u, form, 1, "RECIPIENT")?, false)?;
-    let items = match form.pos(2) {
-        Some(s) => ctx.items(u, s)?,
-        None => Vec::new(),
-    };
-    let money = match form.pos(3) {
-        Some(s) => ctx.value(u, s)?,
-        None => None,
-    };
-    if items.is_empty() && money.is_none() {
-        return Err(ctx.bad_field(u, "ITEMS", ctx.t("err-donation-empty", &[])));
+    no_extra(ctx, u, form, 4).map_err(|e| vec![e])?;
+    let mut problems = Problems::default();
+    let date = problems.check(required(ctx, u, form, 0, "DATE").and_then(|d| record_date(ctx, u, d)))?;
+    let recipients = problems.check(required(ctx, u, form, 1, "RECIPIENT").and_then(|r| parties(ctx, u, r, false)))?;
+    let items = problems.check(form.pos(2).map_or(Ok(Vec::new()), |s| ctx.items(u, s)))?;
+    let money = problems.check(form.pos(3).map_or(Ok(None), |s| ctx.value(u, s)))?;
+    if let (Some(items), Some(None)) = (&items, &money)
+        && items.is_empty()
+    {
+        problems.0.push(ctx.bad_field(u, "ITEMS", ctx.t("err-donation-empty", &[])));
     }
     let value_date = match form.opt("value date") {
-        Some(s) => ctx.date_of(u, "value date", s)?,
+        Some(s) => problems.check(ctx.date_of(u, "value date", s))?,
         None => date,
     };
-    let status = match form.opt("status") {
-        Some(s) => Status::parse(s).ok_or_else(|| {
+    let status = problems.check(form.opt("status").map_or(Ok(Status::Delivered), |s| {
+        Status::parse(s).ok_or_else(|| {
             ctx.bad_field(
                 u,
                 "status",
                 ctx.t("err-bad-word", &[("input", s.to_string()), ("choices", Status::choices())]),
             )
-        })?,
-        None => Status::Delivered,
-    };
-    let donor = match form.opt("donor") {
-        Some(d) => ctx.text(u, "donor", d, MAX_NAME)?,
-        None => ctx.cfg.office.default_donor.clone(),
-    };
-    let fund = form.opt("fund").map(|f| ctx.text(u, "fund", f, MAX_NAME)).transpose()?;
+        })
+    }))?;
+    let donor = problems.check(
+        form.opt("donor")
+            .map_or_else(|| Ok(ctx.cfg.office.default_donor.clone()), |d| ctx.text(u, "donor", d, MAX_NAME)),
+    )?;
+    let fund = problems.check(form.opt("fund").map(|f| ctx.text(u, "fund", f, MAX_NAME)).transpose())?;
+    // The value is fixed at its value date's rates: only once both are read.
     let mut notes = Vec::new();
-    let value = match money {
-        None => None,
-        Some(m) => Some(fix(ctx, u, m, value_date, &mut notes)?),
+    let value = match (money, value_date) {
+        (Some(Some(m)), Some(vd)) => problems.check(fix(ctx, u, m, vd, &mut notes).map(Some))?,
+        (Some(None), _) => Some(None),
+        _ => None,
     };
-    let d = Donation {
-        id: 0,
-        date,
-        recipients,
-        donor,
-        items,
-        value,
-        value_date,
-        status,
-        fund,
-        internal: visibility(form),
-        note: note(ctx, u, form)?,
-        source: source(ctx, u, form)?,
-    };
-    Ok((Record::Donation(d), notes))
+    let note = problems.check(note(ctx, u, form))?;
+    let source = problems.check(source(ctx, u, form))?;
+    match (date, recipients, items, value, value_date, status, donor, fund, note, source) {
+        (
+            Some(date),
+            Some(recipients),
+            Some(items),
+            Some(value),
+            Some(value_date),
+            Some(status),
+            Some(donor),
+            Some(fund),
+            Some(note),
+            Some(source),
+        ) if problems.0.is_empty() => {
+            let d = Donation {
+                id: 0,
+                date,
+                recipients,
+                donor,
+                items,
+                value,
+                value_date,
+                status,
+                fund,
+                internal: visibility(form),
+                note,
+                source,
+            };
+            Ok((Record::Donation(d), notes))
+        }
+        _ => Err(problems.0),
+    }
+}
+
+/// The problems of a form's fields, gathered field by field ([`donation_problems`]).
+#[derive(Default)]
+struct Problems(Vec<CmdError>);
+
+impl Problems {
+    /// A field's value, or `None` with its problem kept; a store error ends the checks.
+    fn check<T>(&mut self, r: Result<T, CmdError>) -> Result<Option<T>, Vec<CmdError>> {
+        match r {
+            Ok(v) => Ok(Some(v)),
+            Err(e @ CmdError::Store(_)) => Err(vec![e]),
+            Err(e) => {
+                self.0.push(e);
+                Ok(None)
+            }
+        }
+    }
 }
 
 pub fn donation(ctx: &mut Ctx<'_>, args: &str) -> CmdResult {

@@ -579,20 +579,27 @@ impl<'j> Job<'j> {
                 }
             }
         }
+        // A donation row's problems are all listed (each field is checked whatever the others are);
+        // another kind's row, its first.
+        let one = |r: Result<_, CmdError>| r.map_err(|e| vec![e]);
         let parsed = match self.kind {
-            RecordKind::Donation => logging::donation_from(ctx, &form),
-            RecordKind::Letter => logging::letter_from(ctx, &form),
-            RecordKind::Event => logging::event_from(ctx, &form),
-            RecordKind::Reception => logging::reception_from(ctx, &form),
-            RecordKind::Partner => logging::partner_add_from(ctx, &form),
-            RecordKind::Reported => logging::reported_from(ctx, &form),
+            RecordKind::Donation => logging::donation_problems(ctx, &form),
+            RecordKind::Letter => one(logging::letter_from(ctx, &form)),
+            RecordKind::Event => one(logging::event_from(ctx, &form)),
+            RecordKind::Reception => one(logging::reception_from(ctx, &form)),
+            RecordKind::Partner => one(logging::partner_add_from(ctx, &form)),
+            RecordKind::Reported => one(logging::reported_from(ctx, &form)),
         };
         let (rec, _notes) = match parsed {
             Ok(p) => p,
-            Err(CmdError::Store(e)) => return Err(CmdError::Store(e)),
-            Err(e) => {
-                let text = self.problem_text(ctx, row, e, used);
-                summary.problem(&self.table, row, text);
+            Err(problems) => {
+                for e in problems {
+                    if let CmdError::Store(e) = e {
+                        return Err(CmdError::Store(e));
+                    }
+                    let text = self.problem_text(ctx, row, e, used);
+                    summary.problem(&self.table, row, text);
+                }
                 return Ok(());
             }
         };

@@ -637,3 +637,29 @@ fn a_reply_linked_to_a_letter_sent_to_another_partner_is_saved_with_a_note() {
     let out = bot.ok_as(STAFF, r#"/letter 2020-03-10 | received | Brest | from: Chairman | "Thanks" | reply to: L-1"#);
     assert!(out.contains("Saved L-3") && !out.contains("was sent to"), "{out}");
 }
+
+#[test]
+fn an_imported_donation_row_lists_every_problem_not_only_the_first() {
+    // A row with a wrong date, an unknown recipient and a wrong status was reported for its date alone:
+    // corrected and imported again, it failed again on the next field.
+    use amity::commands::import::{Options, Source};
+    let bot = spawn_core();
+    bot.make_staff(STAFF);
+    let csv = "Date,Recipient,Items,Status\n2020-02-30,Germny,500 masks,lost\n";
+    let (r, s) = bot.core.import(
+        &req_as(STAFF, ""),
+        Source::Bytes(csv.as_bytes()),
+        "office.csv",
+        &Options::default(),
+        &mut |_, _| {},
+    );
+    let text = r.plain();
+    assert_eq!(s.map(|s| s.problem_count), Some(3), "{text}");
+    for want in ["row 2, Date: “2020-02-30”", "row 2, Recipient: “Germny”", "row 2, Status: “lost”"] {
+        assert!(text.contains(want), "{want:?} in:\n{text}");
+    }
+    // The same line in a chat is answered with its first problem, as before.
+    let r = bot.send(&req_as(STAFF, "/donation 2020-02-30 | Germny | 500 masks | status: lost"));
+    assert_eq!(r.outcome, Outcome::Invalid);
+    assert!(r.plain().contains("2020-02-30") && !r.plain().contains("Germny"), "{}", r.plain());
+}
