@@ -104,7 +104,7 @@ pub fn parse_donation(ctx: &Ctx<'_>, args: &str) -> Result<Parsed, CmdError> {
 
 /// [`parse_donation`] of a form already split into fields (an import builds it from a row's cells).
 pub fn donation_from(ctx: &Ctx<'_>, form: &Form) -> Result<Parsed, CmdError> {
-    donation_problems(ctx, form).map_err(|mut problems| problems.swap_remove(0))
+    donation_problems(ctx, form).map_err(first)
 }
 
 /// [`donation_from`] with every problem of the form, in the order of its fields (never empty): each
@@ -184,6 +184,11 @@ pub fn donation_problems(ctx: &Ctx<'_>, form: &Form) -> Result<Parsed, Vec<CmdEr
         }
         _ => Err(problems.0),
     }
+}
+
+/// The problem a chat answers: the first of the form's.
+fn first(mut problems: Vec<CmdError>) -> CmdError {
+    problems.swap_remove(0)
 }
 
 /// The problems of a form's fields, gathered field by field ([`donation_problems`]).
@@ -422,34 +427,39 @@ pub fn parse_event(ctx: &Ctx<'_>, args: &str) -> Result<Parsed, CmdError> {
 
 /// [`parse_event`] of a form already split into fields (an import builds it from a row's cells).
 pub fn event_from(ctx: &Ctx<'_>, form: &Form) -> Result<Parsed, CmdError> {
+    event_problems(ctx, form).map_err(first)
+}
+
+/// [`event_from`] with every problem of the form (see [`donation_problems`]).
+pub fn event_problems(ctx: &Ctx<'_>, form: &Form) -> Result<Parsed, Vec<CmdError>> {
     let u = "usage-event";
     if form.positional.is_empty() {
-        return Err(ctx.missing_field(u, "DATE"));
+        return Err(vec![ctx.missing_field(u, "DATE")]);
     }
-    no_extra(ctx, u, form, 4)?;
-    let date = record_date(ctx, u, required(ctx, u, form, 0, "DATE")?)?;
-    let kind_text = required(ctx, u, form, 1, "KIND")?;
-    let kind = EventKind::parse(kind_text).ok_or_else(|| {
-        ctx.bad_field(
-            u,
-            "KIND",
-            ctx.t("err-bad-word", &[("input", kind_text.to_string()), ("choices", EventKind::choices())]),
-        )
-    })?;
-    let participants = parties(ctx, u, required(ctx, u, form, 2, "PARTICIPANT")?, true)?;
-    let topic = ctx.text(u, "TOPIC", required(ctx, u, form, 3, "TOPIC")?, MAX_NAME)?;
-    let host = form.opt("host").map(|h| ctx.text(u, "host", h, MAX_NAME)).transpose()?;
-    let e = Event {
-        id: 0,
-        date,
-        kind,
-        topic,
-        host,
-        participants,
-        internal: visibility(form),
-        note: note(ctx, u, form)?,
-        source: source(ctx, u, form)?,
+    no_extra(ctx, u, form, 4).map_err(|e| vec![e])?;
+    let mut problems = Problems::default();
+    let date = problems.check(required(ctx, u, form, 0, "DATE").and_then(|d| record_date(ctx, u, d)))?;
+    let kind = problems.check(required(ctx, u, form, 1, "KIND").and_then(|k| {
+        EventKind::parse(k).ok_or_else(|| {
+            ctx.bad_field(
+                u,
+                "KIND",
+                ctx.t("err-bad-word", &[("input", k.to_string()), ("choices", EventKind::choices())]),
+            )
+        })
+    }))?;
+    let participants =
+        problems.check(required(ctx, u, form, 2, "PARTICIPANT").and_then(|p| parties(ctx, u, p, true)))?;
+    let topic = problems.check(required(ctx, u, form, 3, "TOPIC").and_then(|t| ctx.text(u, "TOPIC", t, MAX_NAME)))?;
+    let host = problems.check(form.opt("host").map(|h| ctx.text(u, "host", h, MAX_NAME)).transpose())?;
+    let note = problems.check(note(ctx, u, form))?;
+    let source = problems.check(source(ctx, u, form))?;
+    let (Some(date), Some(kind), Some(participants), Some(topic), Some(host), Some(note), Some(source)) =
+        (date, kind, participants, topic, host, note, source)
+    else {
+        return Err(problems.0);
     };
+    let e = Event { id: 0, date, kind, topic, host, participants, internal: visibility(form), note, source };
     Ok((Record::Event(e), Vec::new()))
 }
 
@@ -467,38 +477,46 @@ pub fn parse_reception(ctx: &Ctx<'_>, args: &str) -> Result<Parsed, CmdError> {
 
 /// [`parse_reception`] of a form already split into fields (an import builds it from a row's cells).
 pub fn reception_from(ctx: &Ctx<'_>, form: &Form) -> Result<Parsed, CmdError> {
+    reception_problems(ctx, form).map_err(first)
+}
+
+/// [`reception_from`] with every problem of the form (see [`donation_problems`]).
+pub fn reception_problems(ctx: &Ctx<'_>, form: &Form) -> Result<Parsed, Vec<CmdError>> {
     let u = "usage-reception";
     if form.positional.is_empty() {
-        return Err(ctx.missing_field(u, "DATE"));
+        return Err(vec![ctx.missing_field(u, "DATE")]);
     }
-    no_extra(ctx, u, form, 4)?;
-    let date = record_date(ctx, u, required(ctx, u, form, 0, "DATE")?)?;
-    let place = ctx.text(u, "PLACE", required(ctx, u, form, 1, "PLACE")?, MAX_NAME)?;
-    let count = ctx.quantity(u, "COUNT", required(ctx, u, form, 2, "COUNT")?)?;
-    if count > 100_000 {
-        return Err(ctx.bad_field(u, "COUNT", ctx.t("err-count-absurd", &[("input", count.to_string())])));
-    }
-    let guests = ctx.text(u, "GUESTS", required(ctx, u, form, 3, "GUESTS")?, MAX_TEXT)?;
-    let mut countries = Vec::new();
-    if let Some(cs) = form.opt("countries") {
+    no_extra(ctx, u, form, 4).map_err(|e| vec![e])?;
+    let mut problems = Problems::default();
+    let date = problems.check(required(ctx, u, form, 0, "DATE").and_then(|d| record_date(ctx, u, d)))?;
+    let place = problems.check(required(ctx, u, form, 1, "PLACE").and_then(|p| ctx.text(u, "PLACE", p, MAX_NAME)))?;
+    let count = problems.check(required(ctx, u, form, 2, "COUNT").and_then(|c| {
+        let count = ctx.quantity(u, "COUNT", c)?;
+        if count > 100_000 {
+            return Err(ctx.bad_field(u, "COUNT", ctx.t("err-count-absurd", &[("input", count.to_string())])));
+        }
+        Ok(count as u32)
+    }))?;
+    let guests =
+        problems.check(required(ctx, u, form, 3, "GUESTS").and_then(|g| ctx.text(u, "GUESTS", g, MAX_TEXT)))?;
+    let countries = problems.check(form.opt("countries").map_or(Ok(Vec::new()), |cs| {
+        let mut countries = Vec::new();
         for c in list(cs) {
             let code = country::parse(&c).map_err(|e| ctx.bad_field(u, "countries", ctx.t(e.msg_id(), &e.args())))?;
             if !countries.contains(&code) {
                 countries.push(code);
             }
         }
-    }
-    let r = Reception {
-        id: 0,
-        date,
-        place,
-        count: count as u32,
-        guests,
-        countries,
-        internal: visibility(form),
-        note: note(ctx, u, form)?,
-        source: source(ctx, u, form)?,
+        Ok(countries)
+    }))?;
+    let note = problems.check(note(ctx, u, form))?;
+    let source = problems.check(source(ctx, u, form))?;
+    let (Some(date), Some(place), Some(count), Some(guests), Some(countries), Some(note), Some(source)) =
+        (date, place, count, guests, countries, note, source)
+    else {
+        return Err(problems.0);
     };
+    let r = Reception { id: 0, date, place, count, guests, countries, internal: visibility(form), note, source };
     Ok((Record::Reception(r), Vec::new()))
 }
 

@@ -579,14 +579,14 @@ impl<'j> Job<'j> {
                 }
             }
         }
-        // A donation row's problems are all listed (each field is checked whatever the others are);
-        // another kind's row, its first.
+        // A donation, event or reception row's problems are all listed (each field is checked whatever
+        // the others are); a letter, partner or reported figure's row, its first.
         let one = |r: Result<_, CmdError>| r.map_err(|e| vec![e]);
         let parsed = match self.kind {
             RecordKind::Donation => logging::donation_problems(ctx, &form),
             RecordKind::Letter => one(logging::letter_from(ctx, &form)),
-            RecordKind::Event => one(logging::event_from(ctx, &form)),
-            RecordKind::Reception => one(logging::reception_from(ctx, &form)),
+            RecordKind::Event => logging::event_problems(ctx, &form),
+            RecordKind::Reception => logging::reception_problems(ctx, &form),
             RecordKind::Partner => one(logging::partner_add_from(ctx, &form)),
             RecordKind::Reported => one(logging::reported_from(ctx, &form)),
         };

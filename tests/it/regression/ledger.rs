@@ -639,7 +639,7 @@ fn a_reply_linked_to_a_letter_sent_to_another_partner_is_saved_with_a_note() {
 }
 
 #[test]
-fn an_imported_donation_row_lists_every_problem_not_only_the_first() {
+fn an_imported_row_lists_every_problem_not_only_the_first() {
     // A row with a wrong date, an unknown recipient and a wrong status was reported for its date alone:
     // corrected and imported again, it failed again on the next field.
     use amity::commands::import::{Options, Source};
@@ -662,4 +662,30 @@ fn an_imported_donation_row_lists_every_problem_not_only_the_first() {
     let r = bot.send(&req_as(STAFF, "/donation 2020-02-30 | Germny | 500 masks | status: lost"));
     assert_eq!(r.outcome, Outcome::Invalid);
     assert!(r.plain().contains("2020-02-30") && !r.plain().contains("Germny"), "{}", r.plain());
+    // Receptions and events too.
+    for (name, csv, wants) in [
+        (
+            "receptions.csv",
+            "Date,Place,Number of guests,Guests,Countries\n2020-13-01,Taiyuan,200000,ambassadors,Itlay\n",
+            &["row 2, Date", "row 2, Number of guests", "row 2, Countries"][..],
+        ),
+        (
+            "events.csv",
+            "Date,Kind,Participants,Topic\n2020-02-30,party,Germany,\n",
+            &["row 2, Date", "row 2, Kind", "row 2: Topic is missing"][..],
+        ),
+    ] {
+        let (r, s) = bot.core.import(
+            &req_as(STAFF, ""),
+            Source::Bytes(csv.as_bytes()),
+            name,
+            &Options::default(),
+            &mut |_, _| {},
+        );
+        let text = r.plain();
+        assert_eq!(s.map(|s| s.problem_count), Some(wants.len() as u64), "{text}");
+        for want in wants {
+            assert!(text.contains(want), "{want:?} in:\n{text}");
+        }
+    }
 }
