@@ -325,7 +325,7 @@ pub fn parse_date(s: &str, today: NaiveDate) -> Result<NaiveDate, PeriodError> {
     if n.is_empty() {
         return Err(PeriodError::EmptyDate);
     }
-    let unknown = || PeriodError::UnknownDate { input: clip(&n) };
+    let unknown = || PeriodError::UnknownDate { input: clip(&as_typed(s)) };
     if let Some(offset) = day_keyword(&n) {
         return shift(today, offset).ok_or_else(|| overflow(&n, today));
     }
@@ -444,7 +444,7 @@ fn parse_period_inner(s: &str, today: NaiveDate) -> Result<Period, Fail> {
         // Report unknown pieces as the whole text the user typed.
         match &mut f.err {
             PeriodError::UnknownPeriod { input } | PeriodError::UnknownDate { input } => {
-                *input = clip(&n);
+                *input = clip(&as_typed(s));
                 f.err = PeriodError::UnknownPeriod { input: input.clone() };
             }
             _ => {}
@@ -859,6 +859,12 @@ fn normalize(s: &str) -> String {
     out
 }
 
+/// Text as the user typed it, runs of white space made one: what an error quotes ("2020 Q5", not the
+/// lower-cased form the parser reads).
+fn as_typed(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
 /// At most [`MAX_ECHO_CHARS`] characters of `s`, with "…" when cut.
 fn clip(s: &str) -> String {
     match s.char_indices().nth(MAX_ECHO_CHARS) {
@@ -1267,6 +1273,12 @@ mod tests {
             parse_period("since the war", today()),
             Err(PeriodError::UnknownPeriod { input: "since the war".into() })
         );
+        // An error quotes the text as typed (it quoted the lower-cased form the parser reads).
+        assert_eq!(
+            parse_period("Next  Fortnight", today()),
+            Err(PeriodError::UnknownPeriod { input: "Next Fortnight".into() })
+        );
+        assert_eq!(parse_date("2020 Q1", today()), Err(PeriodError::UnknownDate { input: "2020 Q1".into() }));
         let long = "x".repeat(10_000);
         match parse_period(&long, today()) {
             Err(PeriodError::UnknownPeriod { input }) => {
