@@ -306,30 +306,38 @@ pub fn parse_letter(ctx: &Ctx<'_>, args: &str) -> Result<Parsed, CmdError> {
 
 /// [`parse_letter`] of a form already split into fields (an import builds it from a row's cells).
 pub fn letter_from(ctx: &Ctx<'_>, form: &Form) -> Result<Parsed, CmdError> {
+    letter_problems(ctx, form).map_err(first)
+}
+
+/// [`letter_from`] with every problem of the form (see [`donation_problems`]). What depends on the
+/// direction (`signed:` for a sent letter; one partner, `from:` and the quote for a received one) is
+/// checked once the direction is read.
+pub fn letter_problems(ctx: &Ctx<'_>, form: &Form) -> Result<Parsed, Vec<CmdError>> {
     let u = "usage-letter";
     if form.positional.is_empty() {
-        return Err(ctx.missing_field(u, "DATE"));
+        return Err(vec![ctx.missing_field(u, "DATE")]);
     }
-    no_extra(ctx, u, form, 4)?;
-    let date = record_date(ctx, u, required(ctx, u, form, 0, "DATE")?)?;
-    let dir_text = required(ctx, u, form, 1, "sent|received")?;
-    let direction = Direction::parse(dir_text).ok_or_else(|| {
-        ctx.bad_field(
-            u,
-            "sent|received",
-            ctx.t("err-bad-word", &[("input", dir_text.to_string()), ("choices", Direction::choices())]),
-        )
-    })?;
-    let partners = partners_only(ctx, u, required(ctx, u, form, 2, "PARTNER")?)?;
+    no_extra(ctx, u, form, 4).map_err(|e| vec![e])?;
+    let mut problems = Problems::default();
+    let date = problems.check(required(ctx, u, form, 0, "DATE").and_then(|d| record_date(ctx, u, d)))?;
+    let direction = problems.check(required(ctx, u, form, 1, "sent|received").and_then(|d| {
+        Direction::parse(d).ok_or_else(|| {
+            ctx.bad_field(
+                u,
+                "sent|received",
+                ctx.t("err-bad-word", &[("input", d.to_string()), ("choices", Direction::choices())]),
+            )
+        })
+    }))?;
+    let partners = problems.check(required(ctx, u, form, 2, "PARTNER").and_then(|p| partners_only(ctx, u, p)))?;
     let mut notes = Vec::new();
     let in_reply_to = match form.opt("reply to") {
-        Some(s) => {
-            let sent = reply_target(ctx, u, s)?;
-            // A reply from a partner the letter was not sent to is most likely a mistyped number: said,
-            // not refused (a reply may come from another body of the same partner's government).
+        Some(s) => problems.check(reply_target(ctx, u, s))?.map(|sent| {
+            // A reply from a partner the letter was not sent to is most likely a mistyped number:
+            // said, not refused (a reply may come from another body of the same partner's government).
             let to =
                 |p: &Party| sent.partners.iter().any(|q| q.partner_id().is_some() && q.partner_id() == p.partner_id());
-            if let Some(p) = partners.iter().find(|p| !to(p)) {
+            if let Some(p) = partners.iter().flatten().find(|p| !to(p)) {
                 notes.push(ctx.t(
                     "letter-reply-other-partner",
                     &[
@@ -347,22 +355,21 @@ pub fn letter_from(ctx: &Ctx<'_>, form: &Form) -> Result<Parsed, CmdError> {
                 ));
             }
             Some(sent.id)
-        }
-        None => None,
+        }),
+        None => Some(None),
     };
-    let kind = match form.opt("kind") {
-        Some(s) => LetterKind::parse(s).ok_or_else(|| {
+    let kind = problems.check(match form.opt("kind") {
+        Some(s) => LetterKind::parse(s).map(Some).ok_or_else(|| {
             ctx.bad_field(
                 u,
                 "kind",
                 ctx.t("err-bad-word", &[("input", s.to_string()), ("choices", LetterKind::choices())]),
             )
-        })?,
-        None if direction == Direction::Sent => LetterKind::Sympathy,
-        None => LetterKind::Reply,
-    };
-    let (signatories, author, quote) = match direction {
-        Direction::Sent => {
+        }),
+        None => Ok(None),
+    })?;
+    let parts = match direction {
+        Some(Direction::Sent) => problems.check((|| {
             let signed = form.opt("signed").ok_or_else(|| ctx.missing_field(u, "signed:"))?;
             let names: Vec<String> = list(signed);
             for n in &names {
@@ -371,18 +378,44 @@ pub fn letter_from(ctx: &Ctx<'_>, form: &Form) -> Result<Parsed, CmdError> {
             if form.pos(3).is_some() {
                 no_extra(ctx, u, form, 3)?;
             }
-            (names, None, None)
-        }
-        Direction::Received => {
-            if partners.len() > 1 {
-                return Err(ctx.bad_field(u, "PARTNER", ctx.t("err-received-one-partner", &[])));
+            Ok((names, None, None))
+        })())?,
+        Some(Direction::Received) => {
+            if partners.as_ref().is_some_and(|p| p.len() > 1) {
+                problems.0.push(ctx.bad_field(u, "PARTNER", ctx.t("err-received-one-partner", &[])));
             }
-            let author = form.opt("from").ok_or_else(|| ctx.missing_field(u, "from:"))?;
-            let author = ctx.text(u, "from", author, MAX_NAME)?;
-            let quote = form.pos(3).map(|q| ctx.text(u, "QUOTE", &unquote(q), MAX_TEXT)).transpose()?;
-            (Vec::new(), Some(author), quote.filter(|q| !q.is_empty()))
+            let author = problems.check(
+                form.opt("from")
+                    .ok_or_else(|| ctx.missing_field(u, "from:"))
+                    .and_then(|a| ctx.text(u, "from", a, MAX_NAME)),
+            )?;
+            let quote = problems.check(form.pos(3).map(|q| ctx.text(u, "QUOTE", &unquote(q), MAX_TEXT)).transpose())?;
+            match (author, quote) {
+                (Some(author), Some(quote)) => Some((Vec::new(), Some(author), quote.filter(|q| !q.is_empty()))),
+                _ => None,
+            }
         }
+        None => None,
     };
+    let note = problems.check(note(ctx, u, form))?;
+    let source = problems.check(source(ctx, u, form))?;
+    let (
+        Some(date),
+        Some(direction),
+        Some(partners),
+        Some(in_reply_to),
+        Some(kind),
+        Some((signatories, author, quote)),
+        Some(note),
+        Some(source),
+    ) = (date, direction, partners, in_reply_to, kind, parts, note, source)
+    else {
+        return Err(problems.0);
+    };
+    if !problems.0.is_empty() {
+        return Err(problems.0);
+    }
+    let kind = kind.unwrap_or(if direction == Direction::Sent { LetterKind::Sympathy } else { LetterKind::Reply });
     let l = Letter {
         id: 0,
         date,
@@ -394,8 +427,8 @@ pub fn letter_from(ctx: &Ctx<'_>, form: &Form) -> Result<Parsed, CmdError> {
         quote,
         in_reply_to,
         internal: visibility(form),
-        note: note(ctx, u, form)?,
-        source: source(ctx, u, form)?,
+        note,
+        source,
     };
     Ok((Record::Letter(l), notes))
 }

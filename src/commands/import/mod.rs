@@ -579,12 +579,12 @@ impl<'j> Job<'j> {
                 }
             }
         }
-        // A donation, event or reception row's problems are all listed (each field is checked whatever
-        // the others are); a letter, partner or reported figure's row, its first.
+        // A donation, letter, event or reception row's problems are all listed (each field is checked
+        // whatever the others are); a partner or reported figure's row, its first.
         let one = |r: Result<_, CmdError>| r.map_err(|e| vec![e]);
         let parsed = match self.kind {
             RecordKind::Donation => logging::donation_problems(ctx, &form),
-            RecordKind::Letter => one(logging::letter_from(ctx, &form)),
+            RecordKind::Letter => logging::letter_problems(ctx, &form),
             RecordKind::Event => logging::event_problems(ctx, &form),
             RecordKind::Reception => logging::reception_problems(ctx, &form),
             RecordKind::Partner => one(logging::partner_add_from(ctx, &form)),
