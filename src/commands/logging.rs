@@ -565,70 +565,80 @@ pub fn parse_partner_add(ctx: &Ctx<'_>, args: &str) -> Result<Parsed, CmdError> 
 
 /// [`parse_partner_add`] of a form already split into fields (an import builds it from a row's cells).
 pub fn partner_add_from(ctx: &Ctx<'_>, form: &Form) -> Result<Parsed, CmdError> {
+    partner_add_problems(ctx, form).map_err(first)
+}
+
+/// [`partner_add_from`] with every problem of the form (see [`donation_problems`]).
+pub fn partner_add_problems(ctx: &Ctx<'_>, form: &Form) -> Result<Parsed, Vec<CmdError>> {
     let u = "usage-partner-add";
     if form.positional.is_empty() {
-        return Err(ctx.missing_field(u, "NAME"));
+        return Err(vec![ctx.missing_field(u, "NAME")]);
     }
-    no_extra(ctx, u, form, 3)?;
+    no_extra(ctx, u, form, 3).map_err(|e| vec![e])?;
+    let mut problems = Problems::default();
     // Kept clean: a name that differs from another only by invisible characters would be a second,
     // identical-looking partner (the check below then names the one it folds to).
-    let name = clean_name(&ctx.text(u, "NAME", required(ctx, u, form, 0, "NAME")?, MAX_NAME)?);
-    if norm_name(&name).is_empty() {
-        return Err(ctx.bad_field(u, "NAME", ctx.t("err-name-empty", &[])));
-    }
-    let country_text = required(ctx, u, form, 1, "COUNTRY")?;
+    let name = problems.check(required(ctx, u, form, 0, "NAME").and_then(|n| {
+        let name = clean_name(&ctx.text(u, "NAME", n, MAX_NAME)?);
+        if norm_name(&name).is_empty() {
+            return Err(ctx.bad_field(u, "NAME", ctx.t("err-name-empty", &[])));
+        }
+        Ok(name)
+    }))?;
     let country =
-        country::parse(country_text).map_err(|e| ctx.bad_field(u, "COUNTRY", ctx.t(e.msg_id(), &e.args())))?;
-    let kind_text = required(ctx, u, form, 2, "KIND")?;
-    let kind = PartnerKind::parse(kind_text).ok_or_else(|| {
-        ctx.bad_field(
-            u,
-            "KIND",
-            ctx.t("err-bad-word", &[("input", kind_text.to_string()), ("choices", PartnerKind::choices())]),
-        )
-    })?;
+        problems
+            .check(required(ctx, u, form, 1, "COUNTRY").and_then(|c| {
+                country::parse(c).map_err(|e| ctx.bad_field(u, "COUNTRY", ctx.t(e.msg_id(), &e.args())))
+            }))?;
+    let kind = problems.check(required(ctx, u, form, 2, "KIND").and_then(|k| {
+        PartnerKind::parse(k).ok_or_else(|| {
+            ctx.bad_field(
+                u,
+                "KIND",
+                ctx.t("err-bad-word", &[("input", k.to_string()), ("choices", PartnerKind::choices())]),
+            )
+        })
+    }))?;
     let aliases: Vec<String> =
         form.opt("aliases").map(list).unwrap_or_default().iter().map(|a| clean_name(a)).collect();
-    for a in &aliases {
-        ctx.text(u, "aliases", a, MAX_NAME)?;
-    }
-    let since = match form.opt("since") {
-        Some(s) => {
-            let y: i32 = s
-                .trim()
-                .parse()
-                .map_err(|_| ctx.bad_field(u, "since", ctx.t("err-bad-year", &[("input", s.to_string())])))?;
-            if !(1900..=ctx.today.year()).contains(&y) {
-                return Err(ctx.bad_field(u, "since", ctx.t("err-bad-year", &[("input", s.to_string())])));
-            }
-            Some(y)
+    let aliases = problems
+        .check(aliases.iter().try_for_each(|a| ctx.text(u, "aliases", a, MAX_NAME).map(drop)))?
+        .map(|()| aliases);
+    let since = problems.check(form.opt("since").map_or(Ok(None), |s| {
+        let bad = || ctx.bad_field(u, "since", ctx.t("err-bad-year", &[("input", s.to_string())]));
+        let y: i32 = s.trim().parse().map_err(|_| bad())?;
+        if !(1900..=ctx.today.year()).contains(&y) {
+            return Err(bad());
         }
-        None => None,
-    };
-    let level = match form.opt("level") {
-        Some(s) => Some(Level::parse(s).ok_or_else(|| {
+        Ok(Some(y))
+    }))?;
+    let level = problems.check(form.opt("level").map_or(Ok(None), |s| {
+        Level::parse(s).map(Some).ok_or_else(|| {
             ctx.bad_field(u, "level", ctx.t("err-bad-word", &[("input", s.to_string()), ("choices", Level::choices())]))
-        })?),
-        None => None,
-    };
+        })
+    }))?;
     // Every name and alias must be new: a name that means two partners would make lookups ambiguous.
-    for n in std::iter::once(&name).chain(aliases.iter()) {
-        let taken = crate::store::reports::partners_by_norm(ctx.store.conn(), &norm_name(n))?;
-        if let Some(pid) = taken.first() {
-            return Err(ctx.invalid("err-partner-exists", &[("name", n.clone()), ("id", format!("P-{pid}"))]));
+    if let (Some(name), Some(aliases)) = (&name, &aliases) {
+        for n in std::iter::once(name).chain(aliases.iter()) {
+            let taken =
+                crate::store::reports::partners_by_norm(ctx.store.conn(), &norm_name(n)).map_err(|e| vec![e.into()])?;
+            if let Some(pid) = taken.first() {
+                problems.0.push(ctx.invalid("err-partner-exists", &[("name", n.clone()), ("id", format!("P-{pid}"))]));
+                break;
+            }
         }
     }
-    let p = Partner {
-        id: 0,
-        name,
-        aliases,
-        kind,
-        country,
-        level,
-        since,
-        note: note(ctx, u, form)?,
-        source: source(ctx, u, form)?,
+    let note = problems.check(note(ctx, u, form))?;
+    let source = problems.check(source(ctx, u, form))?;
+    let (Some(name), Some(country), Some(kind), Some(aliases), Some(since), Some(level), Some(note), Some(source)) =
+        (name, country, kind, aliases, since, level, note, source)
+    else {
+        return Err(problems.0);
     };
+    if !problems.0.is_empty() {
+        return Err(problems.0);
+    }
+    let p = Partner { id: 0, name, aliases, kind, country, level, since, note, source };
     Ok((Record::Partner(p), Vec::new()))
 }
 
