@@ -661,64 +661,89 @@ pub fn parse_reported(ctx: &Ctx<'_>, args: &str) -> Result<Parsed, CmdError> {
 
 /// [`parse_reported`] of a form already split into fields (an import builds it from a row's cells).
 pub fn reported_from(ctx: &Ctx<'_>, form: &Form) -> Result<Parsed, CmdError> {
+    reported_problems(ctx, form).map_err(first)
+}
+
+/// [`reported_from`] with every problem of the form (see [`donation_problems`]): the figures are read
+/// once the kind they count is known, the period checked against the date once both are.
+pub fn reported_problems(ctx: &Ctx<'_>, form: &Form) -> Result<Parsed, Vec<CmdError>> {
     use crate::domain::reported::{self, ReportedOf};
     let u = "usage-reported";
     if let Some(key) = form.repeated.first() {
-        return Err(ctx.bad_field(u, key, ctx.t("err-option-twice", &[("key", key.to_string())])));
+        return Err(vec![ctx.bad_field(u, key, ctx.t("err-option-twice", &[("key", key.to_string())]))]);
     }
     if form.positional.is_empty() {
-        return Err(ctx.missing_field(u, "DATE"));
+        return Err(vec![ctx.missing_field(u, "DATE")]);
     }
-    let date = record_date(ctx, u, required(ctx, u, form, 0, "DATE")?)?;
-    let of_text = required(ctx, u, form, 1, "KIND")?;
-    let of = ReportedOf::parse(of_text).ok_or_else(|| {
-        ctx.bad_field(
-            u,
-            "KIND",
-            ctx.t("err-bad-word", &[("input", of_text.to_string()), ("choices", ReportedOf::choices())]),
-        )
-    })?;
-    let texts: Vec<&str> = form.positional[2..].iter().map(|s| s.trim()).filter(|s| !s.is_empty()).collect();
-    if texts.is_empty() {
-        return Err(ctx.missing_field(u, "FIGURES"));
-    }
-    if texts.len() > MAX_FIGURES {
-        return Err(ctx.bad_field(u, "FIGURES", ctx.t("err-too-many-figures", &[("max", MAX_FIGURES.to_string())])));
-    }
-    let mut figures = Vec::new();
-    for t in texts {
-        let f = reported::parse_figure(t, of).map_err(|e| {
+    let mut problems = Problems::default();
+    let date = problems.check(required(ctx, u, form, 0, "DATE").and_then(|d| record_date(ctx, u, d)))?;
+    let of = problems.check(required(ctx, u, form, 1, "KIND").and_then(|k| {
+        ReportedOf::parse(k).ok_or_else(|| {
             ctx.bad_field(
                 u,
-                "FIGURES",
-                ctx.t("err-figure", &[("text", t.to_string()), ("reason", ctx.t(e.msg_id(), &e.args()))]),
+                "KIND",
+                ctx.t("err-bad-word", &[("input", k.to_string()), ("choices", ReportedOf::choices())]),
             )
-        })?;
-        figures.push(f);
-    }
-    let source = source(ctx, u, form)?.ok_or_else(|| ctx.missing_field(u, "source:"))?;
-    let (from, to) = match form.opt("period") {
-        Some(p) => {
-            let period = ctx.period(p).map_err(|e| match e {
+        })
+    }))?;
+    let texts: Vec<&str> = form.positional[2..].iter().map(|s| s.trim()).filter(|s| !s.is_empty()).collect();
+    let figures = problems
+        .check((|| {
+            if texts.is_empty() {
+                return Err(ctx.missing_field(u, "FIGURES"));
+            }
+            if texts.len() > MAX_FIGURES {
+                return Err(ctx.bad_field(
+                    u,
+                    "FIGURES",
+                    ctx.t("err-too-many-figures", &[("max", MAX_FIGURES.to_string())]),
+                ));
+            }
+            // Without the kind they count, the figures cannot be read (its problem is listed).
+            let Some(of) = of else { return Ok(None) };
+            let mut figures = Vec::new();
+            for t in &texts {
+                let f = reported::parse_figure(t, of).map_err(|e| {
+                    ctx.bad_field(
+                        u,
+                        "FIGURES",
+                        ctx.t("err-figure", &[("text", t.to_string()), ("reason", ctx.t(e.msg_id(), &e.args()))]),
+                    )
+                })?;
+                figures.push(f);
+            }
+            Ok(Some(figures))
+        })())?
+        .flatten();
+    let source = problems.check(source(ctx, u, form).and_then(|s| s.ok_or_else(|| ctx.missing_field(u, "source:"))))?;
+    let period = problems.check(match form.opt("period") {
+        Some(p) => ctx
+            .period(p)
+            .map_err(|e| match e {
                 CmdError::Invalid(reason) => ctx.bad_field(u, "period", reason),
                 other => other,
-            })?;
-            if period.from.is_some_and(|f| f > date) {
-                return Err(ctx.bad_field(
+            })
+            .and_then(|period| match date {
+                Some(date) if period.from.is_some_and(|f| f > date) => Err(ctx.bad_field(
                     u,
                     "period",
                     ctx.t(
                         "err-reported-period-after",
                         &[("period", ctx.period_text(&period)), ("date", date.to_string())],
                     ),
-                ));
-            }
-            (period.from, period.to.filter(|t| *t < date))
-        }
-        None => (None, None),
+                )),
+                _ => Ok(Some(period)),
+            }),
+        None => Ok(None),
+    })?;
+    let note = problems.check(note(ctx, u, form))?;
+    let (Some(date), Some(of), Some(figures), Some(source), Some(period), Some(note)) =
+        (date, of, figures, source, period, note)
+    else {
+        return Err(problems.0);
     };
-    let r =
-        Reported { id: 0, date, of, figures, source, from, to, internal: visibility(form), note: note(ctx, u, form)? };
+    let (from, to) = period.map_or((None, None), |p| (p.from, p.to.filter(|t| *t < date)));
+    let r = Reported { id: 0, date, of, figures, source, from, to, internal: visibility(form), note };
     Ok((Record::Reported(r), Vec::new()))
 }
 

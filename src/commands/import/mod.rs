@@ -579,16 +579,14 @@ impl<'j> Job<'j> {
                 }
             }
         }
-        // A row's problems are all listed (each field is checked whatever the others are), but for a
-        // reported figure's row: its first.
-        let one = |r: Result<_, CmdError>| r.map_err(|e| vec![e]);
+        // A row's problems are all listed: each field is checked whatever the others are.
         let parsed = match self.kind {
             RecordKind::Donation => logging::donation_problems(ctx, &form),
             RecordKind::Letter => logging::letter_problems(ctx, &form),
             RecordKind::Event => logging::event_problems(ctx, &form),
             RecordKind::Reception => logging::reception_problems(ctx, &form),
             RecordKind::Partner => logging::partner_add_problems(ctx, &form),
-            RecordKind::Reported => one(logging::reported_from(ctx, &form)),
+            RecordKind::Reported => logging::reported_problems(ctx, &form),
         };
         let (rec, _notes) = match parsed {
             Ok(p) => p,

@@ -662,12 +662,17 @@ fn an_imported_row_lists_every_problem_not_only_the_first() {
     let r = bot.send(&req_as(STAFF, "/donation 2020-02-30 | Germny | 500 masks | status: lost"));
     assert_eq!(r.outcome, Outcome::Invalid);
     assert!(r.plain().contains("2020-02-30") && !r.plain().contains("Germny"), "{}", r.plain());
-    // Partners, letters, receptions and events too.
+    // Reported figures, partners, letters, receptions and events too.
     for (name, csv, wants) in [
         (
             "receptions.csv",
             "Date,Place,Number of guests,Guests,Countries\n2020-13-01,Taiyuan,200000,ambassadors,Itlay\n",
             &["row 2, Date", "row 2, Number of guests", "row 2, Countries"][..],
+        ),
+        (
+            "reported.csv",
+            "Date,About,Figure as reported,Source\n2020-02-30,gifts,30 local governments,\n",
+            &["row 2, Date", "row 2, About", "row 2: Source is missing"][..],
         ),
         (
             "partners.csv",
