@@ -112,12 +112,7 @@ pub fn donation_from(ctx: &Ctx<'_>, form: &Form) -> Result<Parsed, CmdError> {
 /// first is the one a chat answers. A store error ends the checks (it is no problem of the form).
 pub fn donation_problems(ctx: &Ctx<'_>, form: &Form) -> Result<Parsed, Vec<CmdError>> {
     let u = "usage-donation";
-    if form.positional.is_empty() {
-        return Err(vec![ctx.missing_field(u, "DATE")]);
-    }
-    no_extra(ctx, u, form, 4).map_err(|e| vec![e])?;
-    let mut problems = Problems::default();
-    let date = problems.check(required(ctx, u, form, 0, "DATE").and_then(|d| record_date(ctx, u, d)))?;
+    let (mut problems, date) = dated(ctx, u, form)?;
     let recipients = problems.check(required(ctx, u, form, 1, "RECIPIENT").and_then(|r| parties(ctx, u, r, false)))?;
     let items = problems.check(form.pos(2).map_or(Ok(Vec::new()), |s| ctx.items(u, s)))?;
     let money = problems.check(form.pos(3).map_or(Ok(None), |s| ctx.value(u, s)))?;
@@ -130,15 +125,9 @@ pub fn donation_problems(ctx: &Ctx<'_>, form: &Form) -> Result<Parsed, Vec<CmdEr
         Some(s) => problems.check(ctx.date_of(u, "value date", s))?,
         None => date,
     };
-    let status = problems.check(form.opt("status").map_or(Ok(Status::Delivered), |s| {
-        Status::parse(s).ok_or_else(|| {
-            ctx.bad_field(
-                u,
-                "status",
-                ctx.t("err-bad-word", &[("input", s.to_string()), ("choices", Status::choices())]),
-            )
-        })
-    }))?;
+    let status = problems.check(
+        form.opt("status").map_or(Ok(Status::Delivered), |s| word(ctx, u, "status", s, Status::parse, Status::choices)),
+    )?;
     let donor = problems.check(
         form.opt("donor")
             .map_or_else(|| Ok(ctx.cfg.office.default_donor.clone()), |d| ctx.text(u, "donor", d, MAX_NAME)),
@@ -184,6 +173,34 @@ pub fn donation_problems(ctx: &Ctx<'_>, form: &Form) -> Result<Parsed, Vec<CmdEr
         }
         _ => Err(problems.0),
     }
+}
+
+/// The start of a dated form's checks (donation, letter, event, reception): a form with nothing is
+/// missing its date, one with too many parts is refused whole (no field can be told apart); then the
+/// date, whose problem, if any, is the first.
+fn dated(ctx: &Ctx<'_>, u: &str, form: &Form) -> Result<(Problems, Option<NaiveDate>), Vec<CmdError>> {
+    if form.positional.is_empty() {
+        return Err(vec![ctx.missing_field(u, "DATE")]);
+    }
+    no_extra(ctx, u, form, 4).map_err(|e| vec![e])?;
+    let mut problems = Problems::default();
+    let date = problems.check(required(ctx, u, form, 0, "DATE").and_then(|d| record_date(ctx, u, d)))?;
+    Ok((problems, date))
+}
+
+/// A word of one of the records' enumerations (`status: shipped`, a letter's direction), or its
+/// field's problem with the words accepted.
+fn word<W>(
+    ctx: &Ctx<'_>,
+    u: &str,
+    field: &str,
+    text: &str,
+    parse: fn(&str) -> Option<W>,
+    choices: fn() -> String,
+) -> Result<W, CmdError> {
+    parse(text).ok_or_else(|| {
+        ctx.bad_field(u, field, ctx.t("err-bad-word", &[("input", text.to_string()), ("choices", choices())]))
+    })
 }
 
 /// The problem a chat answers: the first of the form's.
@@ -314,21 +331,11 @@ pub fn letter_from(ctx: &Ctx<'_>, form: &Form) -> Result<Parsed, CmdError> {
 /// checked once the direction is read.
 pub fn letter_problems(ctx: &Ctx<'_>, form: &Form) -> Result<Parsed, Vec<CmdError>> {
     let u = "usage-letter";
-    if form.positional.is_empty() {
-        return Err(vec![ctx.missing_field(u, "DATE")]);
-    }
-    no_extra(ctx, u, form, 4).map_err(|e| vec![e])?;
-    let mut problems = Problems::default();
-    let date = problems.check(required(ctx, u, form, 0, "DATE").and_then(|d| record_date(ctx, u, d)))?;
-    let direction = problems.check(required(ctx, u, form, 1, "sent|received").and_then(|d| {
-        Direction::parse(d).ok_or_else(|| {
-            ctx.bad_field(
-                u,
-                "sent|received",
-                ctx.t("err-bad-word", &[("input", d.to_string()), ("choices", Direction::choices())]),
-            )
-        })
-    }))?;
+    let (mut problems, date) = dated(ctx, u, form)?;
+    let direction = problems.check(
+        required(ctx, u, form, 1, "sent|received")
+            .and_then(|d| word(ctx, u, "sent|received", d, Direction::parse, Direction::choices)),
+    )?;
     let partners = problems.check(required(ctx, u, form, 2, "PARTNER").and_then(|p| partners_only(ctx, u, p)))?;
     let mut notes = Vec::new();
     let in_reply_to = match form.opt("reply to") {
@@ -359,13 +366,7 @@ pub fn letter_problems(ctx: &Ctx<'_>, form: &Form) -> Result<Parsed, Vec<CmdErro
         None => Some(None),
     };
     let kind = problems.check(match form.opt("kind") {
-        Some(s) => LetterKind::parse(s).map(Some).ok_or_else(|| {
-            ctx.bad_field(
-                u,
-                "kind",
-                ctx.t("err-bad-word", &[("input", s.to_string()), ("choices", LetterKind::choices())]),
-            )
-        }),
+        Some(s) => word(ctx, u, "kind", s, LetterKind::parse, LetterKind::choices).map(Some),
         None => Ok(None),
     })?;
     let parts = match direction {
@@ -466,21 +467,10 @@ pub fn event_from(ctx: &Ctx<'_>, form: &Form) -> Result<Parsed, CmdError> {
 /// [`event_from`] with every problem of the form (see [`donation_problems`]).
 pub fn event_problems(ctx: &Ctx<'_>, form: &Form) -> Result<Parsed, Vec<CmdError>> {
     let u = "usage-event";
-    if form.positional.is_empty() {
-        return Err(vec![ctx.missing_field(u, "DATE")]);
-    }
-    no_extra(ctx, u, form, 4).map_err(|e| vec![e])?;
-    let mut problems = Problems::default();
-    let date = problems.check(required(ctx, u, form, 0, "DATE").and_then(|d| record_date(ctx, u, d)))?;
-    let kind = problems.check(required(ctx, u, form, 1, "KIND").and_then(|k| {
-        EventKind::parse(k).ok_or_else(|| {
-            ctx.bad_field(
-                u,
-                "KIND",
-                ctx.t("err-bad-word", &[("input", k.to_string()), ("choices", EventKind::choices())]),
-            )
-        })
-    }))?;
+    let (mut problems, date) = dated(ctx, u, form)?;
+    let kind = problems.check(
+        required(ctx, u, form, 1, "KIND").and_then(|k| word(ctx, u, "KIND", k, EventKind::parse, EventKind::choices)),
+    )?;
     let participants =
         problems.check(required(ctx, u, form, 2, "PARTICIPANT").and_then(|p| parties(ctx, u, p, true)))?;
     let topic = problems.check(required(ctx, u, form, 3, "TOPIC").and_then(|t| ctx.text(u, "TOPIC", t, MAX_NAME)))?;
@@ -516,12 +506,7 @@ pub fn reception_from(ctx: &Ctx<'_>, form: &Form) -> Result<Parsed, CmdError> {
 /// [`reception_from`] with every problem of the form (see [`donation_problems`]).
 pub fn reception_problems(ctx: &Ctx<'_>, form: &Form) -> Result<Parsed, Vec<CmdError>> {
     let u = "usage-reception";
-    if form.positional.is_empty() {
-        return Err(vec![ctx.missing_field(u, "DATE")]);
-    }
-    no_extra(ctx, u, form, 4).map_err(|e| vec![e])?;
-    let mut problems = Problems::default();
-    let date = problems.check(required(ctx, u, form, 0, "DATE").and_then(|d| record_date(ctx, u, d)))?;
+    let (mut problems, date) = dated(ctx, u, form)?;
     let place = problems.check(required(ctx, u, form, 1, "PLACE").and_then(|p| ctx.text(u, "PLACE", p, MAX_NAME)))?;
     let count = problems.check(required(ctx, u, form, 2, "COUNT").and_then(|c| {
         let count = ctx.quantity(u, "COUNT", c)?;
@@ -590,15 +575,10 @@ pub fn partner_add_problems(ctx: &Ctx<'_>, form: &Form) -> Result<Parsed, Vec<Cm
             .check(required(ctx, u, form, 1, "COUNTRY").and_then(|c| {
                 country::parse(c).map_err(|e| ctx.bad_field(u, "COUNTRY", ctx.t(e.msg_id(), &e.args())))
             }))?;
-    let kind = problems.check(required(ctx, u, form, 2, "KIND").and_then(|k| {
-        PartnerKind::parse(k).ok_or_else(|| {
-            ctx.bad_field(
-                u,
-                "KIND",
-                ctx.t("err-bad-word", &[("input", k.to_string()), ("choices", PartnerKind::choices())]),
-            )
-        })
-    }))?;
+    let kind = problems.check(
+        required(ctx, u, form, 2, "KIND")
+            .and_then(|k| word(ctx, u, "KIND", k, PartnerKind::parse, PartnerKind::choices)),
+    )?;
     let aliases: Vec<String> =
         form.opt("aliases").map(list).unwrap_or_default().iter().map(|a| clean_name(a)).collect();
     let aliases = problems
@@ -612,11 +592,9 @@ pub fn partner_add_problems(ctx: &Ctx<'_>, form: &Form) -> Result<Parsed, Vec<Cm
         }
         Ok(Some(y))
     }))?;
-    let level = problems.check(form.opt("level").map_or(Ok(None), |s| {
-        Level::parse(s).map(Some).ok_or_else(|| {
-            ctx.bad_field(u, "level", ctx.t("err-bad-word", &[("input", s.to_string()), ("choices", Level::choices())]))
-        })
-    }))?;
+    let level = problems.check(
+        form.opt("level").map_or(Ok(None), |s| word(ctx, u, "level", s, Level::parse, Level::choices).map(Some)),
+    )?;
     // Every name and alias must be new: a name that means two partners would make lookups ambiguous.
     if let (Some(name), Some(aliases)) = (&name, &aliases) {
         for n in std::iter::once(name).chain(aliases.iter()) {
@@ -677,15 +655,9 @@ pub fn reported_problems(ctx: &Ctx<'_>, form: &Form) -> Result<Parsed, Vec<CmdEr
     }
     let mut problems = Problems::default();
     let date = problems.check(required(ctx, u, form, 0, "DATE").and_then(|d| record_date(ctx, u, d)))?;
-    let of = problems.check(required(ctx, u, form, 1, "KIND").and_then(|k| {
-        ReportedOf::parse(k).ok_or_else(|| {
-            ctx.bad_field(
-                u,
-                "KIND",
-                ctx.t("err-bad-word", &[("input", k.to_string()), ("choices", ReportedOf::choices())]),
-            )
-        })
-    }))?;
+    let of = problems.check(
+        required(ctx, u, form, 1, "KIND").and_then(|k| word(ctx, u, "KIND", k, ReportedOf::parse, ReportedOf::choices)),
+    )?;
     let texts: Vec<&str> = form.positional[2..].iter().map(|s| s.trim()).filter(|s| !s.is_empty()).collect();
     let figures = problems
         .check((|| {
