@@ -458,7 +458,7 @@ pub fn each_in_order<T>(
 /// in one pass of the date index, each batch's recipients and items in one query each. Partners' names
 /// are looked up once per export. For exports of a million rows.
 ///
-/// `f` runs on a second thread while this one reads the next batches (at most 16 wait, some 8,000 rows): reading is
+/// `f` runs on a second thread while this one reads the next batches (at most 4 wait, 2,048 rows): reading is
 /// SQLite's work, formatting the caller's, and on two cores they overlap. For the whole ledger the rows
 /// are decoded there too. An error of `f` stops the pass and is returned.
 pub fn each_donation(
@@ -471,7 +471,7 @@ pub fn each_donation(
     let (w, p) = donation_where(scope);
     let whole = scope.from.is_none() && scope.to.is_none() && matches!(scope.filter, Filter::All);
     let names = if whole { records::PartnerNames::all(conn)? } else { records::PartnerNames::default() };
-    let (tx, rx) = std::sync::mpsc::sync_channel::<Batch>(16);
+    let (tx, rx) = std::sync::mpsc::sync_channel::<Batch>(4);
     std::thread::scope(|s| {
         let worker = s.spawn(move || -> Result<()> {
             for b in rx {
