@@ -158,6 +158,7 @@ refuse-group-logging = Logging is done in a private chat with me, so that a forw
 
 ## Saved, edited, deleted, undone
 saved = Saved { $id }: { $echo }
+saved-same-as = { $id } is the same donation on the same day. If this one was sent twice, { $undo } takes it back.
 edited = Edited { $id }: { $echo }
 # A field an edit changed, in /edit's answer and /history.
 field-change = { $field }: { $was } → { $now }

@@ -155,6 +155,7 @@ refuse-group-logging = 记录须在与我的私聊中进行，以防转发或重
 
 ## 保存、修改、删除、撤销
 saved = 已保存 { $id }：{ $echo }
+saved-same-as = { $id } 是同一天的同一笔捐赠。如系重复发送，{ $undo } 可撤回这一条。
 edited = 已修改 { $id }：{ $echo }
 # A field an edit changed, in /edit's answer and /history.
 field-change = { $field }：{ $was } → { $now }

@@ -80,9 +80,22 @@ pub const MAX_SOURCE: usize = 500;
 pub type Parsed = (Record, Vec<String>);
 
 /// Saves a new record with its history entry; answers "Saved X-n: echo".
-pub(super) fn save(ctx: &mut Ctx<'_>, rec: Record, notes: Vec<String>) -> CmdResult {
+pub(super) fn save(ctx: &mut Ctx<'_>, rec: Record, mut notes: Vec<String>) -> CmdResult {
     let actor = ctx.actor().to_string();
     let f = ctx.f;
+    // The same donation sent twice (retyped after a bad connection, pasted again) is saved, since two
+    // identical shipments on one day are two, but the answer names the one it repeats.
+    if let Record::Donation(d) = &rec
+        && let Some(same) = same_donation(ctx, d)?
+    {
+        notes.push(f.t(
+            "saved-same-as",
+            &[
+                ("id", same.to_string()),
+                ("undo", super::spec::in_language("/undo", f.lang).unwrap_or_else(|| "/undo".into())),
+            ],
+        ));
+    }
     ctx.write(|tx| {
         let id = records::insert_record(tx, &rec, &actor)?;
         let (stored, _) = records::get_record(tx, id)?.ok_or_else(|| crate::store::corrupt("record vanished"))?;
@@ -93,6 +106,21 @@ pub(super) fn save(ctx: &mut Ctx<'_>, rec: Record, notes: Vec<String>) -> CmdRes
         }
         Ok(r)
     })
+}
+
+/// A live donation on the same day that is the same record as `d` (recipients, items, value as
+/// declared, status, donor, note…: what an import calls the same row), the newest.
+fn same_donation(ctx: &Ctx<'_>, d: &Donation) -> Result<Option<RecordId>, CmdError> {
+    let key = super::import::identity_key(&Record::Donation(d.clone()));
+    for id in records::donations_on(ctx.store.conn(), d.date)?.into_iter().rev() {
+        let id = RecordId::new(RecordKind::Donation, id);
+        if let Some((rec, false)) = records::get_record(ctx.store.conn(), id)?
+            && super::import::identity_key(&rec) == key
+        {
+            return Ok(Some(id));
+        }
+    }
+    Ok(None)
 }
 
 /// Parses `/donation` into the record it would save, without writing.

@@ -1357,6 +1357,14 @@ pub fn set_deleted(tx: &Connection, id: RecordId, reason: Option<&str>) -> Resul
     Ok(())
 }
 
+/// The ids of the live donations dated `date`, oldest first.
+pub fn donations_on(conn: &Connection, date: NaiveDate) -> Result<Vec<i64>> {
+    let mut stmt =
+        conn.prepare_cached("SELECT id FROM donations WHERE date = ?1 AND deleted_at IS NULL ORDER BY id")?;
+    let ids = stmt.query_map([date_sql(date)], |r| r.get(0))?.collect::<rusqlite::Result<Vec<i64>>>()?;
+    Ok(ids)
+}
+
 /// Who created a record and when (UTC text).
 pub fn created(conn: &Connection, id: RecordId) -> Result<Option<(String, String)>> {
     Ok(conn

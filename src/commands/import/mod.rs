@@ -833,7 +833,7 @@ fn with_id(mut rec: Record, id: i64) -> Record {
 /// The key of the record a row makes: what the record says, without its id, the names partners
 /// have now (a partner renamed is the same partner) or the rates its value was fixed at (a rate
 /// recorded later must not make an old row new).
-fn identity_key(rec: &Record) -> [u8; 16] {
+pub(crate) fn identity_key(rec: &Record) -> [u8; 16] {
     let mut r = rec.clone();
     let strip = |ps: &mut Vec<Party>| {
         for p in ps.iter_mut() {

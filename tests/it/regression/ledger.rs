@@ -704,3 +704,33 @@ fn an_imported_row_lists_every_problem_not_only_the_first() {
         }
     }
 }
+
+#[test]
+fn the_same_donation_sent_twice_is_saved_with_a_note_naming_the_first() {
+    // The same line sent again (retyped after a bad connection) was saved without a word, counted
+    // twice in every total until someone noticed.
+    let bot = spawn_core();
+    bot.make_staff(STAFF);
+    let line = "/donation 2020-04-01 | Germany | 500 masks | 90000 CNY";
+    let first = bot.ok_as(STAFF, line);
+    assert!(first.contains("Saved D-1") && !first.contains("same donation"), "{first}");
+    let second = bot.ok_as(STAFF, line);
+    assert!(second.contains("Saved D-2") && second.contains("D-1 is the same donation on the same day"), "{second}");
+    assert!(second.contains("/undo"), "{second}");
+    // Two identical shipments on one day stay two: it is saved, and /undo takes it back.
+    assert!(bot.ok_as(STAFF, "/undo").starts_with("Undone"));
+    assert_eq!(bot.count("SELECT COUNT(*) FROM donations WHERE deleted_at IS NULL"), 1);
+    // Another day, other items or a deleted first: no note.
+    for other in [
+        "/donation 2020-04-02 | Germany | 500 masks | 90000 CNY",
+        "/donation 2020-04-01 | Germany | 400 masks | 90000 CNY",
+    ] {
+        let out = bot.ok_as(STAFF, other);
+        assert!(!out.contains("same donation"), "{other}: {out}");
+    }
+    bot.ok_as(STAFF, "/delete D-1 wrong");
+    assert!(!bot.ok_as(STAFF, line).contains("same donation"));
+    // In Chinese, with the Chinese command.
+    let r = bot.send(&req_as(STAFF, "/记捐赠 2020-04-01 | 德国 | 500 masks | 90000 CNY"));
+    assert!(r.plain().contains("是同一天的同一笔捐赠") && r.plain().contains("/撤销"), "{}", r.plain());
+}
