@@ -458,9 +458,10 @@ pub fn each_in_order<T>(
 /// in one pass of the date index, each batch's recipients and items in one query each. Partners' names
 /// are looked up once per export. For exports of a million rows.
 ///
-/// `f` runs on a second thread while this one reads the next batches (at most 4 wait, 2,048 rows): reading is
-/// SQLite's work, formatting the caller's, and on two cores they overlap. For the whole ledger the rows
-/// are decoded there too. An error of `f` stops the pass and is returned.
+/// `f` runs on a second thread while this one reads the next batches (at most 4 wait, 2,048 rows):
+/// reading is SQLite's work, formatting the caller's, and on two cores they overlap. For the whole
+/// ledger the rows are decoded there too. An error of `f` stops the pass and is returned; a panic on
+/// either thread ends both (the channel closes) and goes on unwinding.
 pub fn each_donation(
     conn: &Connection,
     scope: &Scope,
